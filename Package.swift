@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layout: C libraries sit behind one Swift wrapper module each (Mosquitto, OpenSSL);
+// Core is the framework and knows no concrete cloud; providers import Core only;
+// the `tedge` executable is the composition root that knows which providers exist.
+let package = Package(
+    name: "tedge-swift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tedge", targets: ["tedge"]),
+        .executable(name: "tedge-cloud-sim", targets: ["tedge-cloud-sim"]),
+        .library(name: "Core", targets: ["Core"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries (system libraries found through pkg-config, installed by scripts/install-deps).
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto",
+                       providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // One owning Swift wrapper per C library.
+        .target(name: "Mosquitto", dependencies: ["CMosquitto"]),
+        .target(name: "OpenSSL", dependencies: ["COpenSSL"]),
+
+        // The framework.
+        .target(name: "Core", dependencies: ["Mosquitto", "OpenSSL"]),
+
+        // Built-in providers: describe, never act.
+        .target(name: "CloudAzure", dependencies: ["Core"]),
+        .target(name: "CloudC8y", dependencies: ["Core"]),
+
+        // Executables.
+        .executableTarget(name: "tedge", dependencies: [
+            "Core", "CloudAzure", "CloudC8y",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tedge-cloud-sim", dependencies: [
+            "Core",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests.
+        .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CloudAzureTests", dependencies: ["CloudAzure", "Core"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CloudC8yTests", dependencies: ["CloudC8y", "Core"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Core", "tedge", "tedge-cloud-sim"]),
+    ]
+)

@@ -1,0 +1,72 @@
+import Core
+
+/// Azure IoT Hub: device certificate registered by thumbprint, MQTT bridge on 8883.
+public struct AzureProvider: CloudProvider {
+    public init() {}
+
+    public let id = "az"
+    public let displayName = "Azure IoT Hub"
+    public let cloudName = "Azure"
+    public let bridgeName = "Azure"
+    public let localPrefix = "az/"
+    public let mapperServiceName = "tedge-mapper-az"
+
+    public static let url = ConfigKey("az.url", table: "az", field: "url", kind: .connectURL,
+        doc: "Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net")
+    public static let rootCertPath = ConfigKey("az.root.cert.path", table: "az", field: "root_cert_path", kind: .path,
+        default: .value("/etc/ssl/certs"),
+        doc: "Path where Azure IoT root certificate(s) are located. Example: /home/user/.tedge/azure-trusted-root-certificates.pem")
+    public static let mapperTimestamp = ConfigKey("az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag,
+        default: .value("true"), doc: "Boolean whether Azure mapper should add timestamp or not. Example: true")
+
+    public var urlKey: ConfigKey { Self.url }
+    public var rootCertificateKey: ConfigKey { Self.rootCertPath }
+    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp] }
+
+    public let certificateRequirements = CertificateRequirements(
+        clientCertificateRequired: true,
+        registrationHint: "Register the device in the IoT Hub as \"X.509 Self-Signed\" with the thumbprint that `tedge cert show` prints.")
+
+    /// Azure's device-facing MQTT API (1.x topic set: devicebound is bridged in, twin and direct methods both ways).
+    public func bridge(_ context: BridgeContext) -> BridgeDescription {
+        let device = "devices/\(context.deviceID)/"
+        return BridgeDescription(
+            connection: "edge_to_az",
+            address: context.cloud,
+            remoteUsername: "\(context.cloud.host)/\(context.deviceID)/?api-version=2018-06-30",
+            rootCertificatePath: context.rootCertificatePath,
+            remoteClientID: context.deviceID,
+            localClientID: "Azure",
+            certificatePath: context.certificatePath,
+            keyPath: context.keyPath,
+            cleanSession: false,
+            topics: [
+                BridgeTopic("messages/events/#", .outbound, qos: 1, local: "az/", remote: device),
+                BridgeTopic("messages/devicebound/#", .inbound, qos: 1, local: "az/", remote: device),
+                BridgeTopic("methods/POST/#", .inbound, qos: 1, local: "az/", remote: "$iothub/"),
+                BridgeTopic("methods/res/#", .outbound, qos: 1, local: "az/", remote: "$iothub/"),
+                BridgeTopic("twin/res/#", .inbound, qos: 1, local: "az/", remote: "$iothub/"),
+                BridgeTopic("twin/GET/#", .outbound, qos: 1, local: "az/", remote: "$iothub/"),
+                BridgeTopic("twin/PATCH/#", .outbound, qos: 1, local: "az/", remote: "$iothub/"),
+            ])
+    }
+
+    /// Twin GET request; IoT Hub answers on `$iothub/twin/res/<status>/?$rid=1`, bridged to `az/twin/res/#`.
+    public func connectionCheck(_ context: BridgeContext) -> ConnectionCheck {
+        ConnectionCheck(
+            clientID: "check_connection_az",
+            subscriptions: ["az/twin/res/#"],
+            request: MQTTMessage(topic: "az/twin/GET/?$rid=1", payload: [], qos: .atLeastOnce),
+            troubleshooting: """
+                No response from Azure IoT Hub. Check that:
+                  - az.url (\(context.cloud.host)) is the host name of your IoT Hub;
+                  - the device \(context.deviceID) is registered in the hub with the thumbprint `tedge cert show` prints;
+                  - az.root.cert.path (\(context.rootCertificatePath)) holds the CA that signed the hub's server certificate.
+                """,
+            judge: { answer in
+                answer.topic.contains("200") ? .success : .failure("Azure IoT Hub answered on \(answer.topic)")
+            })
+    }
+
+    public func mapper(_ config: TedgeConfig) -> MapperDescription? { nil }
+}

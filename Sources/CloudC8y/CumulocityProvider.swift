@@ -1,0 +1,72 @@
+import Core
+
+/// Cumulocity IoT: SmartREST and JSON over MQTT, device certificate trusted by the tenant.
+public struct CumulocityProvider: CloudProvider {
+    public init() {}
+
+    public let id = "c8y"
+    public let displayName = "Cumulocity IoT"
+    public let cloudName = "Cumulocity"
+    public let bridgeName = "C8y"
+    public let localPrefix = "c8y/"
+    public let mapperServiceName = "tedge-mapper-c8y"
+
+    public static let url = ConfigKey("c8y.url", table: "c8y", field: "url", kind: .connectURL,
+        doc: "Tenant endpoint URL of Cumulocity tenant. Example: your-tenant.cumulocity.com")
+    public static let rootCertPath = ConfigKey("c8y.root.cert.path", table: "c8y", field: "root_cert_path", kind: .path,
+        default: .value("/etc/ssl/certs"),
+        doc: "Path where Cumulocity root certificate(s) are located. Example: /home/user/.tedge/c8y-trusted-root-certificates.pem")
+
+    public var urlKey: ConfigKey { Self.url }
+    public var rootCertificateKey: ConfigKey { Self.rootCertPath }
+    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath] }
+
+    public let certificateRequirements = CertificateRequirements(
+        clientCertificateRequired: true,
+        registrationHint: "Upload the device certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).")
+
+    static let topics: [(String, BridgeTopic.Direction, Int)] = [
+        ("s/dcr", .inbound, 2), ("s/ucr", .outbound, 2), ("s/dt", .inbound, 2), ("s/ut/#", .outbound, 2),
+        ("s/us/#", .outbound, 2), ("t/us/#", .outbound, 2), ("q/us/#", .outbound, 2), ("c/us/#", .outbound, 2),
+        ("s/ds", .inbound, 2), ("s/e", .inbound, 0), ("s/uc/#", .outbound, 2), ("t/uc/#", .outbound, 2),
+        ("q/uc/#", .outbound, 2), ("c/uc/#", .outbound, 2), ("s/dc/#", .inbound, 2),
+        ("measurement/measurements/create", .outbound, 2), ("error", .inbound, 2),
+        ("s/uat/#", .outbound, 2), ("s/dat/#", .inbound, 2),
+        ("inventory/managedObjects/update/#", .outbound, 2), ("event/events/create", .outbound, 2),
+        ("alarm/alarms/create", .outbound, 2),
+    ]
+
+    public func bridge(_ context: BridgeContext) -> BridgeDescription {
+        BridgeDescription(
+            connection: "edge_to_c8y",
+            address: context.cloud,
+            remoteUsername: nil,
+            rootCertificatePath: context.rootCertificatePath,
+            remoteClientID: context.deviceID,
+            localClientID: "Cumulocity",
+            certificatePath: context.certificatePath,
+            keyPath: context.keyPath,
+            cleanSession: false,
+            topics: Self.topics.map { BridgeTopic($0.0, $0.1, qos: $0.2, local: "c8y/", remote: "") })
+    }
+
+    /// SmartREST 100 (create device): an existing device is answered on `s/e` with `41,100,Device already existing`.
+    public func connectionCheck(_ context: BridgeContext) -> ConnectionCheck {
+        ConnectionCheck(
+            clientID: "check_connection_c8y",
+            subscriptions: ["c8y/s/e"],
+            request: MQTTMessage(topic: "c8y/s/us", text: "100,\(context.deviceID),thin-edge.io", qos: .atLeastOnce),
+            attempts: 2,
+            troubleshooting: """
+                No response from Cumulocity. Check that:
+                  - c8y.url (\(context.cloud.host)) is your tenant's host name;
+                  - the device certificate is trusted by the tenant (`tedge cert upload c8y --user <name>`);
+                  - c8y.root.cert.path (\(context.rootCertificatePath)) holds the CA that signed the tenant's server certificate.
+                """,
+            judge: { answer in
+                answer.text == "41,100,Device already existing" ? .success : .ignore
+            })
+    }
+
+    public func mapper(_ config: TedgeConfig) -> MapperDescription? { nil }
+}

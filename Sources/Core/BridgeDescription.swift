@@ -1,0 +1,62 @@
+/// A mosquitto bridge as pure data. Core renders it with `render(rootCertificateIsDirectory:)`.
+public struct BridgeDescription: Sendable, Equatable {
+    public var connection: String
+    public var address: HostAndPort
+    public var remoteUsername: String?
+    public var rootCertificatePath: String
+    public var remoteClientID: String
+    public var localClientID: String
+    public var certificatePath: String
+    public var keyPath: String
+    public var tryPrivate = false
+    public var startType = "automatic"
+    public var cleanSession: Bool
+    public var notifications = false
+    public var attemptUnsubscribe = false
+    /// Extra bridge settings after the fixed ones, in order (e.g. `keepalive_interval`, `restart_timeout`).
+    public var extraSettings: [(String, String)] = []
+    public var topics: [BridgeTopic]
+
+    public init(connection: String, address: HostAndPort, remoteUsername: String?, rootCertificatePath: String,
+                remoteClientID: String, localClientID: String, certificatePath: String, keyPath: String,
+                cleanSession: Bool, topics: [BridgeTopic]) {
+        self.connection = connection
+        self.address = address
+        self.remoteUsername = remoteUsername
+        self.rootCertificatePath = rootCertificatePath
+        self.remoteClientID = remoteClientID
+        self.localClientID = localClientID
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+        self.cleanSession = cleanSession
+        self.topics = topics
+    }
+
+    public static func == (lhs: BridgeDescription, rhs: BridgeDescription) -> Bool {
+        lhs.render(rootCertificateIsDirectory: false) == rhs.render(rootCertificateIsDirectory: false)
+    }
+
+    /// The bridge file, line for line in thin-edge's order. `bridge_capath` when the root
+    /// certificate path is a directory, `bridge_cafile` when it is a file.
+    public func render(rootCertificateIsDirectory: Bool) -> String {
+        var lines = ["### Bridge", "connection \(connection)"]
+        if let remoteUsername { lines.append("remote_username \(remoteUsername)") }
+        lines.append("address \(address)")
+        lines.append((rootCertificateIsDirectory ? "bridge_capath " : "bridge_cafile ") + rootCertificatePath)
+        lines += [
+            "remote_clientid \(remoteClientID)",
+            "local_clientid \(localClientID)",
+            "bridge_certfile \(certificatePath)",
+            "bridge_keyfile \(keyPath)",
+            "try_private \(tryPrivate)",
+            "start_type \(startType)",
+            "cleansession \(cleanSession)",
+            "notifications \(notifications)",
+            "bridge_attempt_unsubscribe \(attemptUnsubscribe)",
+        ]
+        lines += extraSettings.map { "\($0.0) \($0.1)" }
+        lines += ["", "### Topics"]
+        lines += topics.map(\.line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

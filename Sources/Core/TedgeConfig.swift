@@ -1,0 +1,77 @@
+/// The configuration of one config directory: what tedge.toml stores, resolved against defaults.
+public struct TedgeConfig: Sendable {
+    public let schema: ConfigSchema
+    public let directory: String
+    public private(set) var document: TOMLDocument
+
+    public init(schema: ConfigSchema, directory: String, document: TOMLDocument = TOMLDocument()) {
+        self.schema = schema
+        self.directory = directory
+        self.document = document
+    }
+
+    /// The stored value, else the default; nil when neither exists. `device.id` comes from the certificate.
+    public func value(of key: ConfigKey) -> String? {
+        switch key.storage {
+        case .derivedFromCertificate:
+            return try? DeviceCertificateFiles(config: self).deviceID()
+        case .toml(let table, let field):
+            if let stored = document.value(table: table, key: field) { return stored.description }
+            return defaultValue(of: key)
+        }
+    }
+
+    /// Looks a key up by name; a name not in the schema has no value.
+    public func value(_ name: String) -> String? { schema.key(named: name).flatMap(value(of:)) }
+
+    public func storedValue(of key: ConfigKey) -> TOMLValue? {
+        guard case .toml(let table, let field) = key.storage else { return nil }
+        return document.value(table: table, key: field)
+    }
+
+    public func defaultValue(of key: ConfigKey) -> String? {
+        switch key.defaultValue {
+        case .none: return nil
+        case .value(let text): return text
+        case .inConfigDirectory(let relative): return FilePath.join(directory, relative)
+        }
+    }
+
+    public func flag(_ key: ConfigKey) -> Bool { value(of: key) == "true" }
+
+    public func integer(_ key: ConfigKey) -> Int? { value(of: key).flatMap { Int($0) } }
+
+    /// Validates and stores a value typed by the user.
+    public mutating func set(_ key: ConfigKey, to raw: String) throws(Message) {
+        guard case .toml(let table, let field) = key.storage else { throw Self.readOnly }
+        document.set(table: table, key: field, value: try key.kind.parse(raw))
+    }
+
+    public mutating func unset(_ key: ConfigKey) throws(Message) {
+        guard case .toml(let table, let field) = key.storage else { throw Self.readOnly }
+        document.remove(table: table, key: field)
+    }
+
+    /// Stores a default explicitly (connect pins the root certificate path this way, as thin-edge does).
+    public mutating func pinDefault(_ key: ConfigKey) {
+        guard storedValue(of: key) == nil, case .toml(let table, let field) = key.storage,
+              let fallback = defaultValue(of: key), let value = try? key.kind.parse(fallback) else { return }
+        document.set(table: table, key: field, value: value)
+    }
+
+    static let readOnly = Message("""
+        Readonly setting: The device id is read from the device certificate and cannot be set directly.
+        To set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`.
+        """)
+
+    /// The file text, tables and keys in schema order.
+    public var fileText: String {
+        var ordered = TOMLDocument()
+        for key in schema.keys {
+            if case .toml(let table, let field) = key.storage, let value = document.value(table: table, key: field) {
+                ordered.set(table: table, key: field, value: value)
+            }
+        }
+        return ordered.text
+    }
+}

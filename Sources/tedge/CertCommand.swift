@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct CertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cert",
+        abstract: "Create and manage device certificate",
+        subcommands: [CertCreateCommand.self, CertCreateCSRCommand.self, CertShowCommand.self, CertRemoveCommand.self])
+}

@@ -1,0 +1,10 @@
+import CloudAzure
+import CloudC8y
+import Core
+
+/// The composition root: the one place that knows which clouds exist.
+enum Composition {
+    static func registry() -> CloudRegistry {
+        CloudRegistry([CumulocityProvider(), AzureProvider()])
+    }
+}
