@@ -133,7 +133,7 @@ struct TOMLParser {
             skipWhitespaceAndComments(newlines: true)
             if peek == UInt8(ascii: ",") { advance(); continue }
             if peek == UInt8(ascii: "]") { advance(); return .array(items) }
-            throw error("expected `,` or `]` in the array")
+            throw error(peek == nil ? "unterminated array" : "expected `,` or `]` in the array")
         }
     }
 

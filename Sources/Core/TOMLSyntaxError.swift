@@ -4,5 +4,11 @@ public struct TOMLSyntaxError: Error, Equatable, CustomStringConvertible, Sendab
     public let column: Int
     public let reason: String
 
+    public init(line: Int, column: Int, reason: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
+
     public var description: String { "\(reason) at line \(line) column \(column)" }
 }

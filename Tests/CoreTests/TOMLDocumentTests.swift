@@ -1,0 +1,61 @@
+import Core
+import Testing
+
+@Suite struct TOMLDocumentTests {
+    @Test func readsWhatTedgeFilesUse() throws {
+        let document = try TOMLDocument(parsing: """
+            # comment
+            top = "level"
+            [init]
+            name = "systemd" # trailing comment
+            restart = ["/bin/systemctl", "restart", "{}",]
+            literal = 'C:\\path'
+            escaped = "tab\\tquote\\"\\u00e9"
+            [mqtt]
+            port = 1_883
+            flag = true
+            multi = [
+              "a", # one
+              "b",
+            ]
+            dotted.key = -5
+            """)
+        #expect(document.value(table: "", key: "top") == .string("level"))
+        #expect(document.value(table: "init", key: "restart")?.stringArray == ["/bin/systemctl", "restart", "{}"])
+        #expect(document.value(table: "init", key: "literal") == .string("C:\\path"))
+        #expect(document.value(table: "init", key: "escaped") == .string("tab\tquote\"é"))
+        #expect(document.value(table: "mqtt", key: "port") == .integer(1883))
+        #expect(document.value(table: "mqtt", key: "flag") == .boolean(true))
+        #expect(document.value(table: "mqtt", key: "multi")?.stringArray == ["a", "b"])
+        #expect(document.value(table: "mqtt.dotted", key: "key") == .integer(-5))
+    }
+
+    @Test func roundTrips() throws {
+        let source = "[a]\nb = \"x\\\"y\"\nc = [\"1\", \"2\"]\nd = 3\n\n[e]\nf = false\n"
+        let document = try TOMLDocument(parsing: source)
+        #expect(document.text == source)
+        #expect(try TOMLDocument(parsing: document.text) == document)
+    }
+
+    @Test(arguments: [
+        ("a = 1\na = 2\n", 2, 1, "duplicate key `a`"),
+        ("[t]\n[t]\n", 2, 1, "duplicate table [t]"),
+        ("a = \"open\n", 1, 10, "unterminated string"),
+        ("a = 1.5\n", 1, 5, "only decimal integers are supported"),
+        ("a = {x = 1}\n", 1, 5, "inline tables are not supported"),
+        ("a = [1, 2\n", 2, 1, "unterminated array"),
+        ("a = 1 b\n", 1, 7, "expected the end of the line, found `b`"),
+        ("[[arr]]\n", 1, 1, "arrays of tables are not supported"),
+        ("= 1\n", 1, 1, "expected a key, found `=`"),
+        ("a = \"\\q\"\n", 1, 8, "invalid escape `\\q`"),
+        ("a = truex\n", 1, 5, "expected a value, found `t`"),
+    ])
+    func errorsSayWhereAndWhy(source: String, line: Int, column: Int, reason: String) {
+        #expect(throws: TOMLSyntaxError(line: line, column: column, reason: reason)) { try TOMLDocument(parsing: source) }
+    }
+
+    @Test func invalidUTF8() {
+        // String(decoding:) repairs bad bytes to U+FFFD, which is then an unexpected value character.
+        #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: String(decoding: [0x61, 0x20, 0x3D, 0x20, 0xFF], as: UTF8.self)) }
+    }
+}
