@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 
 struct DisconnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "disconnect", abstract: "Remove bridge connection for a provider")
@@ -8,5 +9,14 @@ struct DisconnectCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func run() async throws {}
+    func run() async throws {
+        let provider: any CloudProvider
+        do { provider = try global.registry.provider(cloud) } catch {
+            throw CommandFailure("remove the bridge to disconnect \(cloud) cloud", cause: error)
+        }
+        let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
+        do { try await connector.disconnect() } catch {
+            throw CommandFailure(connector.disconnectAction, cause: error)
+        }
+    }
 }

@@ -1,5 +1,15 @@
 import ArgumentParser
+import Core
 
 struct MqttCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mqtt", abstract: "Publish a message on a topic and subscribe a topic")
+    static let configuration = CommandConfiguration(
+        commandName: "mqtt", abstract: "Publish a message on a topic and subscribe a topic",
+        subcommands: [MqttPublishCommand.self, MqttSubscribeCommand.self])
+}
+
+extension MQTTQoS: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let number = Int32(argument), let qos = MQTTQoS(rawValue: number) else { return nil }
+        self = qos
+    }
 }

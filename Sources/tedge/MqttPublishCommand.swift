@@ -1,0 +1,52 @@
+import ArgumentParser
+import Core
+import Glibc
+
+struct MqttPublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pub", abstract: "Publish a MQTT message on a topic.")
+
+    @Argument(help: "Topic to publish")
+    var topic: String
+
+    @Argument(help: "Message to publish")
+    var message: String
+
+    @Option(name: [.short, .long], help: "QoS level (0, 1, 2)")
+    var qos: MQTTQoS = .atMostOnce
+
+    @Flag(name: [.short, .long], help: "Retain flag")
+    var retain = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if topic.contains("+") || topic.contains("#") || topic.isEmpty {
+            throw ValidationError("The topic must be a topic name, without the wildcards + and #")
+        }
+    }
+
+    func run() async throws {
+        let action = "publish the message \"\(message)\" on the topic \"\(topic)\" with QoS \"\(qos.name)\"."
+        do {
+            let config = try global.store.load()
+            let client = try MQTTClient(.init(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883,
+                                              clientID: "tedge-pub-\(getpid())", cleanSession: true))
+            defer { client.disconnect() }
+            do {
+                try client.connect()
+                try await client.waitUntilConnected(timeout: .seconds(10))
+            } catch let error as MQTTError {
+                throw Message(error.description + (error.hint.map { "\n\nHint: \($0)" } ?? ""))
+            }
+            let mid = try client.publish(MQTTMessage(topic: topic, text: message, qos: qos, retain: retain))
+            do {
+                try await client.waitForDelivery(of: mid, timeout: .seconds(10))
+            } catch {
+                Console.standardError.line(qos == .atMostOnce ? "ERROR: the message has not been published" : "ERROR: the message has not been acknowledged")
+                throw error
+            }
+        } catch {
+            throw CommandFailure(action, cause: error)
+        }
+    }
+}
