@@ -38,8 +38,9 @@ let package = Package(
             "Core", "CloudAzure", "CloudC8y",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .target(name: "CloudSimulator", dependencies: ["Core", "OpenSSL"]),
         .executableTarget(name: "tedge-cloud-sim", dependencies: [
-            "Core",
+            "Core", "CloudSimulator", "OpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

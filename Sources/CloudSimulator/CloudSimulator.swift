@@ -1,0 +1,89 @@
+import Core
+import Glibc
+import OpenSSL
+
+/// A local stand-in for the cloud: a real mosquitto as the cloud's broker (the backend, plain MQTT on
+/// loopback), a TLS front end that authenticates devices, and the cloud's behaviour: Azure IoT Hub's
+/// twin answers, and a log of the telemetry that arrives.
+public final class CloudSimulator: @unchecked Sendable {
+    public let directory: SimulatorDirectory
+    public private(set) var tlsPort = 0
+    public private(set) var backendPort = 0
+    private var broker: ChildProcess?
+    private var frontEnd: TLSFrontEnd?
+    private var behaviour: Task<Void, Never>?
+    private var cloudClient: MQTTClient?
+    private let log: Console
+
+    public init(directory: SimulatorDirectory, log: Console) {
+        self.directory = directory
+        self.log = log
+    }
+
+    /// Starts everything; `tlsPort` 0 picks a free port. `maximumTLSVersion` lets tests refuse modern TLS.
+    public func start(tlsPort requestedTLSPort: Int, backendPort requestedBackendPort: Int,
+                      maximumTLSVersion: TLSVersion? = nil) async throws {
+        try directory.prepare()
+        backendPort = requestedBackendPort == 0 ? PortProbe.freePort() : requestedBackendPort
+        try startBroker()
+        guard await PortProbe.waitUntilListening(port: backendPort, timeout: .seconds(10)) else {
+            throw Message("The simulator's broker did not start; see \(directory.brokerLogPath)")
+        }
+        let (certificate, key) = try directory.serverIdentity()
+        let context = try TLSServerContext(certificate: certificate, key: key, maximumVersion: maximumTLSVersion)
+        let frontEnd = try TLSFrontEnd(port: requestedTLSPort, context: context,
+                                       authenticator: DeviceAuthenticator(directory: directory),
+                                       backendPort: backendPort, log: log)
+        frontEnd.start()
+        self.frontEnd = frontEnd
+        tlsPort = frontEnd.port
+        try await startBehaviour()
+        try AtomicFile.write("\(tlsPort) \(backendPort)\n", to: directory.endpointPath, mode: 0o644, placement: .replace)
+    }
+
+    public func stop() {
+        behaviour?.cancel()
+        cloudClient?.disconnect()
+        broker?.stop()
+        try? FilePath.remove(directory.endpointPath)
+    }
+
+    private func startBroker() throws {
+        var lines = [
+            "listener \(backendPort) 127.0.0.1",
+            "allow_anonymous true",
+            "persistence true",
+            "persistence_location \(directory.path)/",
+            "log_dest file \(directory.brokerLogPath)",
+            "max_queued_messages 100000",
+        ]
+        if getuid() == 0 { lines.append("user root") }
+        try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: directory.brokerConfigPath, mode: 0o644, placement: .replace)
+        broker = try ChildProcess.spawn(["mosquitto", "-c", directory.brokerConfigPath],
+                                        standardOutput: directory.brokerLogPath, standardError: directory.brokerLogPath)
+    }
+
+    /// The cloud side: answers twin requests and reports device-to-cloud messages.
+    private func startBehaviour() async throws {
+        let client = try MQTTClient(.init(host: "127.0.0.1", port: backendPort, clientID: "tedge-cloud-sim", cleanSession: true))
+        try client.subscribe("$iothub/twin/GET/#", qos: .atLeastOnce)
+        try client.subscribe("devices/+/messages/events/#", qos: .atLeastOnce)
+        try client.connect()
+        try await client.waitUntilSubscribed(timeout: .seconds(10))
+        cloudClient = client
+        let log = self.log
+        behaviour = Task {
+            for await message in client.messages {
+                if message.topic.hasPrefix("$iothub/twin/GET/") {
+                    let requestID = message.topic.split(separator: "$rid=").last.map(String.init) ?? "0"
+                    _ = try? client.publish(MQTTMessage(topic: "$iothub/twin/res/200/?$rid=\(requestID)",
+                                                        text: #"{"desired":{"$version":1},"reported":{"$version":1}}"#,
+                                                        qos: .atLeastOnce))
+                    log.line("twin: answered GET \(message.topic)")
+                } else {
+                    log.line("[cloud] \(message.topic) \(message.text ?? "<\(message.payload.count) bytes>")")
+                }
+            }
+        }
+    }
+}

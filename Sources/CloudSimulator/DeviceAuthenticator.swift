@@ -1,0 +1,37 @@
+import Glibc
+import OpenSSL
+
+/// Decides whether a device may connect, the way the clouds do: a registered certificate
+/// (by SHA-1 thumbprint), within its validity, client id = certificate CN, and for Azure's
+/// username form `<hub>/<device id>/?api-version=2018-06-30`.
+struct DeviceAuthenticator: Sendable {
+    let directory: SimulatorDirectory
+
+    struct Rejection: Error, Equatable {
+        /// MQTT 3.1.1 CONNACK return code.
+        let code: UInt8
+        let reason: String
+    }
+
+    func authenticate(certificate: Certificate?, connect: MQTTConnectPacket) -> Result<String, Rejection> {
+        guard let certificate else { return .failure(Rejection(code: 5, reason: "no client certificate")) }
+        let thumbprint = certificate.sha1Thumbprint
+        guard let deviceID = directory.registeredDevice(thumbprint: thumbprint) else {
+            return .failure(Rejection(code: 5, reason: "certificate thumbprint \(thumbprint) is not registered"))
+        }
+        let now = Int(time(nil))
+        guard certificate.notBefore <= now, now < certificate.notAfter else {
+            return .failure(Rejection(code: 5, reason: "certificate of \(deviceID) is not valid now"))
+        }
+        guard certificate.subject.commonName == deviceID else {
+            return .failure(Rejection(code: 5, reason: "certificate CN \(certificate.subject.commonName ?? "-") is not the registered id \(deviceID)"))
+        }
+        guard connect.clientID == deviceID else {
+            return .failure(Rejection(code: 2, reason: "client id '\(connect.clientID)' is not the device id \(deviceID)"))
+        }
+        if let username = connect.username, !username.hasSuffix("/\(deviceID)/?api-version=2018-06-30") {
+            return .failure(Rejection(code: 4, reason: "username '\(username)' is not <hub>/\(deviceID)/?api-version=2018-06-30"))
+        }
+        return .success(deviceID)
+    }
+}

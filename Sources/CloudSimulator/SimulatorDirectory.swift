@@ -1,0 +1,74 @@
+import Core
+import Glibc
+import OpenSSL
+
+/// The simulator's state on disk: its CA and server certificate, registered devices, broker files.
+///
+///     ca.pem, ca-key.pem            the CA a device trusts (`az.root.cert.path`)
+///     server.pem, server-key.pem    the TLS certificate for `localhost`, signed by the CA
+///     devices/<THUMBPRINT>          one file per registered device, holding its id
+///     endpoint                      `<tls port> <backend port>` of the running simulator
+public struct SimulatorDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = FilePath.absolute(path) }
+
+    public var caPath: String { FilePath.join(path, "ca.pem") }
+    var caKeyPath: String { FilePath.join(path, "ca-key.pem") }
+    var serverCertificatePath: String { FilePath.join(path, "server.pem") }
+    var serverKeyPath: String { FilePath.join(path, "server-key.pem") }
+    var devicesPath: String { FilePath.join(path, "devices") }
+    public var endpointPath: String { FilePath.join(path, "endpoint") }
+    var brokerConfigPath: String { FilePath.join(path, "broker.conf") }
+    public var brokerLogPath: String { FilePath.join(path, "broker.log") }
+
+    /// Creates the CA and server certificate unless they exist. Returns the CA path.
+    @discardableResult
+    public func prepare(commonName: String = "tedge-cloud-sim CA") throws -> String {
+        try FilePath.createDirectories(devicesPath)
+        if FilePath.exists(caPath) && FilePath.exists(serverCertificatePath) { return caPath }
+        let now = Int(time(nil))
+        let caKey = try PrivateKey.generateP256()
+        let caName = DistinguishedName([.init("CN", commonName), .init("O", "tedge-swift test cloud")])
+        let issuer = CertificateIssuer(name: caName, key: caKey)
+        let ca = try issuer.issue(subject: caName, subjectKey: caKey, profile: .init(
+            notBefore: now - 86_400, notAfter: now + 10 * 365 * 86_400, serial: SecureRandom.certificateSerial(), isCA: true))
+        let serverKey = try PrivateKey.generateP256()
+        let server = try issuer.issue(
+            subject: DistinguishedName([.init("CN", "localhost")]), subjectKey: serverKey,
+            profile: .init(notBefore: now - 86_400, notAfter: now + 5 * 365 * 86_400, serial: SecureRandom.certificateSerial(),
+                           isCA: false, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]),
+            issuerCertificate: ca)
+        try AtomicFile.write(try caKey.pkcs8PEM(), to: caKeyPath, mode: 0o400, placement: .replace)
+        try AtomicFile.write(try serverKey.pkcs8PEM(), to: serverKeyPath, mode: 0o400, placement: .replace)
+        try AtomicFile.write(server.pem, to: serverCertificatePath, mode: 0o644, placement: .replace)
+        try AtomicFile.write(ca.pem, to: caPath, mode: 0o644, placement: .replace)
+        return caPath
+    }
+
+    /// Registers a device by its certificate's SHA-1 thumbprint, as the Azure portal does.
+    public func register(deviceID: String, thumbprint: String) throws {
+        try FilePath.createDirectories(devicesPath)
+        let normalized = thumbprint.uppercased().filter { $0 != ":" }
+        guard normalized.count == 40, normalized.allSatisfy({ $0.isHexDigit }) else {
+            throw Message("'\(thumbprint)' is not a SHA-1 thumbprint (40 hexadecimal digits)")
+        }
+        try AtomicFile.write(deviceID + "\n", to: FilePath.join(devicesPath, normalized), mode: 0o644, placement: .replace)
+    }
+
+    /// The registered device id for a thumbprint, read fresh so registrations apply at once.
+    public func registeredDevice(thumbprint: String) -> String? {
+        guard let text = try? FilePath.readText(FilePath.join(devicesPath, thumbprint)) else { return nil }
+        return text.split(separator: "\n").first.map(String.init)
+    }
+
+    func serverIdentity() throws -> (Certificate, PrivateKey) {
+        (try Certificate(pem: FilePath.readText(serverCertificatePath)), try PrivateKey(pem: FilePath.readText(serverKeyPath)))
+    }
+
+    public func endpoint() -> (tlsPort: Int, backendPort: Int)? {
+        guard let text = try? FilePath.readText(endpointPath) else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+}

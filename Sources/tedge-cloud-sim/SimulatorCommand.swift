@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The local cloud simulator: `tedge-cloud-sim init | register | run | publish`.
+@main
+struct SimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tedge-cloud-sim",
+        abstract: "A local stand-in for Azure IoT Hub: TLS with device certificates on loopback, for demos and tests",
+        subcommands: [InitCommand.self, RegisterCommand.self, RunCommand.self, PublishCommand.self])
+}
+
+struct DirectoryOption: ParsableArguments {
+    @Option(name: .customLong("dir"), help: ArgumentHelp("The simulator's state directory", valueName: "DIR"))
+    var path: String
+}
