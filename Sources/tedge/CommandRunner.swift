@@ -10,14 +10,7 @@ enum CommandRunner {
         do {
             command = try root.parseAsRoot(GlobalOptions.hoistConfigDirectory(arguments))
         } catch {
-            let code = root.exitCode(for: error)
-            let text = root.fullMessage(for: error)
-            if code == .success {
-                Console.standardOutput.line(text)
-                exit(0)
-            }
-            Console.standardError.write(text + "\n")
-            exit(1)
+            finish(error, root: root)
         }
         if let asyncCommand = command as? AsyncParsableCommand {
             nonisolated(unsafe) var mutable = asyncCommand
@@ -26,7 +19,7 @@ enum CommandRunner {
                     try await mutable.run()
                     exit(0)
                 } catch {
-                    fail(error, root: root)
+                    finish(error, root: root)
                 }
             }
             dispatchMain()
@@ -36,18 +29,23 @@ enum CommandRunner {
             try mutable.run()
             exit(0)
         } catch {
-            fail(error, root: root)
+            finish(error, root: root)
         }
     }
 
-    static func fail(_ error: Error, root: ParsableCommand.Type) -> Never {
+    /// Help and version requests succeed on stdout; every other failure exits 1.
+    static func finish(_ error: Error, root: ParsableCommand.Type) -> Never {
         if let failure = error as? CommandFailure {
             Console.standardError.write(failure.description)
-        } else if let exitCode = error as? ExitCode {
-            exit(exitCode.rawValue)
-        } else {
-            Console.standardError.write(root.fullMessage(for: error) + "\n")
+            exit(1)
         }
+        let code = root.exitCode(for: error)
+        let text = root.fullMessage(for: error)
+        if code == .success {
+            if !text.isEmpty { Console.standardOutput.line(text) }
+            exit(0)
+        }
+        if !text.isEmpty { Console.standardError.line(text) }
         exit(1)
     }
 }

@@ -1,0 +1,20 @@
+import Core
+import Foundation
+
+/// Where the package's built executables and scripts are.
+enum Binaries {
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static let directory: String = {
+        if let override = ProcessInfo.processInfo.environment["TEDGE_BIN_DIR"] { return override }
+        return packageRoot + "/.build/debug"
+    }()
+
+    static var tedge: String { directory + "/tedge" }
+    static var simulator: String { directory + "/tedge-cloud-sim" }
+    static func script(_ name: String) -> String { packageRoot + "/scripts/" + name }
+}

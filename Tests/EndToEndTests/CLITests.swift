@@ -1,0 +1,98 @@
+import Core
+import Foundation
+import Testing
+
+/// `tedge cert` and `tedge config` as a user types them.
+@Suite struct CLITests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-cli-\(UUID().uuidString.prefix(8))").path
+
+    func tedge(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess.Output {
+        try ChildProcess.run([Binaries.tedge] + arguments, environment: environment)
+    }
+
+    @Test func configDirBeforeOrAfterTheSubcommandAndFromTheEnvironment() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let create = try tedge(["--config-dir", directory, "cert", "create", "--device-id", "my-device"])
+        #expect(create.status == .exited(0), "\(create.standardError)")
+        let before = try tedge(["--config-dir", directory, "cert", "show"])
+        let after = try tedge(["cert", "show", "--config-dir", directory])
+        let fromEnvironment = try tedge(["cert", "show"], environment: ["TEDGE_CONFIG_DIR": directory])
+        #expect(before.status == .exited(0))
+        #expect(before.standardOutput == after.standardOutput)
+        #expect(before.standardOutput == fromEnvironment.standardOutput)
+        let lines = before.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6)
+        #expect(lines[0] == "Device certificate: \(directory)/device-certs/tedge-certificate.pem")
+        #expect(lines[1] == "Subject: CN=my-device, O=Thin Edge, OU=Test Device")
+        #expect(lines[2] == "Issuer: CN=my-device, O=Thin Edge, OU=Test Device")
+        #expect(lines[3].hasPrefix("Valid from: ") && lines[3].hasSuffix(" +0000"))
+        #expect(lines[4].hasPrefix("Valid up to: "))
+        #expect(lines[5].range(of: #"^Thumbprint: [0-9A-F]{40}$"#, options: .regularExpression) != nil)
+        #expect(try tedge(["--config-dir", directory, "config", "get", "device.id"]).standardOutput == "my-device\n")
+    }
+
+    @Test func failuresUseThinEdgesFormatAndExitOne() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let missing = try tedge(["--config-dir", directory, "cert", "show"])
+        #expect(missing.status == .exited(1))
+        #expect(missing.standardError.hasPrefix("Error: failed to show the device certificate\n\nCaused by:\n    No certificate has been attached to that device."))
+        #expect(missing.standardError.contains("Missing file"))
+
+        let badID = try tedge(["--config-dir", directory, "cert", "create", "--device-id", "':?=()*@!%,-.123ThinEdgeDevice-id"])
+        #expect(badID.status == .exited(1))
+        #expect(badID.standardError.contains("DeviceID Error"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/device-certs/tedge-certificate.pem"))
+
+        let unknownCloud = try tedge(["--config-dir", directory, "connect", "nosuchcloud"])
+        #expect(unknownCloud.status == .exited(1))
+        #expect(unknownCloud.standardError.contains("Unknown cloud 'nosuchcloud'. Known clouds: c8y, az."))
+
+        let usage = try tedge(["cert", "create"])
+        #expect(usage.status == .exited(1))
+    }
+
+    @Test func failedSetLeavesTheFileByteIdentical() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try tedge(["--config-dir", directory, "config", "set", "az.url", "hub.azure-devices.net"]).status == .exited(0))
+        let path = directory + "/tedge.toml"
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for (key, value) in [("az.url", "https://hub.azure-devices.net"), ("mqtt.port", "70000"), ("az.mapper.timestamp", "yes"),
+                             ("no.such.key", "1"), ("device.id", "x"), ("mqtt.bind_address", "not-an-ip")] {
+            let result = try tedge(["--config-dir", directory, "config", "set", key, value])
+            #expect(result.status == .exited(1), "\(key)")
+            #expect(result.standardError.hasPrefix("Error: failed to set the configuration key: \(key) with value: \(value)."), "\(key)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "\(key)")
+        }
+        let contents = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(contents == ["tedge.toml"])
+    }
+
+    @Test func setGetUnsetList() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "The provided config key: 'az.url' is not set\n")
+        #expect(try tedge(["--config-dir", directory, "config", "set", "az.url", "hub.azure-devices.net"]).status == .exited(0))
+        #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "hub.azure-devices.net\n")
+        let list = try tedge(["--config-dir", directory, "config", "list"]).standardOutput
+        #expect(list.contains("az.url=hub.azure-devices.net\n"))
+        #expect(!list.contains("c8y.url="))
+        let all = try tedge(["--config-dir", directory, "config", "list", "--all"]).standardOutput
+        #expect(all.contains("\n\n"))
+        #expect(all.contains("c8y.url=\n"))
+        #expect(try tedge(["--config-dir", directory, "config", "unset", "az.url"]).status == .exited(0))
+        #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "The provided config key: 'az.url' is not set\n")
+        let doc = try tedge(["--config-dir", directory, "config", "list", "--doc"]).standardOutput
+        #expect(doc.contains("az.url                         Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net\n"))
+    }
+
+    @Test func helpAndVersion() throws {
+        let version = try tedge(["--version"])
+        #expect(version.status == .exited(0))
+        #expect(version.standardOutput == "tedge 0.1.0\n")
+        let help = try tedge(["--help"])
+        #expect(help.status == .exited(0))
+        for word in ["cert", "config", "connect", "disconnect", "mqtt"] { #expect(help.standardOutput.contains(word)) }
+        let completion = try tedge(["--generate-completion-script", "bash"])
+        #expect(completion.status == .exited(0))
+        #expect(completion.standardOutput.contains("tedge"))
+    }
+}

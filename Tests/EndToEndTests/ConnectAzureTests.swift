@@ -1,0 +1,170 @@
+import Core
+import Foundation
+import Testing
+
+/// The seed flow with real processes: a local mosquitto and the simulator's, mutual TLS between
+/// them, the init system pointed at scripts/local-init through system.toml.
+@Suite(.serialized) struct ConnectAzureTests {
+    @Test func seedFlowEndToEnd() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepareAzure()
+        let (cloud, cloudInbox) = try await device.cloudClient(subscribing: ["devices/my-device/messages/events/#"])
+        defer { cloud.disconnect() }
+
+        let connect = try device.tedge("connect", "az")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
+        #expect(connect.standardOutput.contains("Successfully created bridge connection!"))
+        #expect(connect.standardOutput.contains("tedge-mapper-az service successfully started and enabled!"))
+        let bridge = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/az-bridge.conf", encoding: .utf8)
+        #expect(bridge.contains("remote_username localhost/my-device/?api-version=2018-06-30"))
+        #expect(bridge.contains("bridge_cafile \(device.caPath)"))
+        #expect(FilePath.mode(device.keyPath) == 0o400)
+
+        // Device to cloud.
+        device.expectSuccess(try device.tedge("mqtt", "pub", "az/messages/events/", #"{"temperature": 20}"#))
+        let telemetry = await cloudInbox.next(timeout: .seconds(15))
+        #expect(telemetry?.topic == "devices/my-device/messages/events/")
+        #expect(telemetry?.text == #"{"temperature": 20}"#)
+
+        // Cloud to device, and a direct method round trip.
+        let (local, localInbox) = try await device.localClient(subscribing: ["az/messages/devicebound/#", "az/methods/POST/#"])
+        defer { local.disconnect() }
+        let (methods, methodInbox) = try await device.cloudClient(subscribing: ["$iothub/methods/res/#"])
+        defer { methods.disconnect() }
+        let c2d = try cloud.publish(MQTTMessage(topic: "devices/my-device/messages/devicebound/%24.to=x", text: "hello device", qos: .atLeastOnce))
+        try await cloud.waitForDelivery(of: c2d, timeout: .seconds(10))
+        let downlink = await localInbox.next(timeout: .seconds(15))
+        #expect(downlink?.topic == "az/messages/devicebound/%24.to=x")
+        #expect(downlink?.text == "hello device")
+        _ = try cloud.publish(MQTTMessage(topic: "$iothub/methods/POST/reboot/?$rid=7", text: "{}", qos: .atLeastOnce))
+        let method = await localInbox.next(timeout: .seconds(15))
+        #expect(method?.topic == "az/methods/POST/reboot/?$rid=7")
+        _ = try local.publish(MQTTMessage(topic: "az/methods/res/200/?$rid=7", text: #"{"ok":true}"#, qos: .atLeastOnce))
+        let reply = await methodInbox.next(timeout: .seconds(15))
+        #expect(reply?.topic == "$iothub/methods/res/200/?$rid=7")
+
+        // --test, a second connect, disconnect.
+        let test = try device.tedge("connect", "az", "--test")
+        device.expectSuccess(test)
+        #expect(test.standardOutput.contains("connection check is successful."))
+        let again = try device.tedge("connect", "az")
+        #expect(again.status == .exited(1))
+        #expect(again.standardError.contains("Connection is already established. To remove existing connection use 'tedge disconnect az' and try again."))
+
+        let disconnect = try device.tedge("disconnect", "az")
+        device.expectSuccess(disconnect)
+        #expect(disconnect.standardOutput.contains("Azure Bridge successfully disconnected!"))
+        #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/az-bridge.conf"))
+        #expect(try device.tedge("connect", "az", "--test").status == .exited(1))
+
+        // The flow has stopped: a message published now does not reach the cloud.
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try device.tedge("mqtt", "pub", "az/messages/events/", "after disconnect", "-q", "1")
+        #expect(await cloudInbox.next(timeout: .seconds(3)) == nil)
+        #expect(try device.tedge("disconnect", "az").standardOutput.contains("Bridge doesn't exist. Operation finished!"))
+    }
+
+    @Test func unregisteredThumbprintFailsTheCheckWithAWarning() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
+        // Register another certificate with the same id: the thumbprint does not match.
+        let other = try DeviceEnvironment()
+        device.expectSuccess(try other.tedge("cert", "create", "--device-id", "my-device"))
+        try device.register(certificate: other.certificatePath)
+        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:\(device.simulatorTLSPort)"))
+        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", device.caPath))
+
+        let connect = try device.tedge("connect", "az")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
+        #expect(connect.standardOutput.contains("registered in the hub with the thumbprint"))
+        let test = try device.tedge("connect", "az", "--test")
+        #expect(test.status == .exited(1))
+        #expect(test.standardError.hasPrefix("Error: failed to test connection to Azure cloud."))
+        let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
+        #expect(log.contains("is not registered"))
+    }
+
+    @Test func serverCertificateFromAnotherCAFailsTheCheck() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepareAzure()
+        // A CA that did not sign the simulator's server certificate.
+        let stranger = device.root + "/stranger"
+        let made = try ChildProcess.run([Binaries.simulator, "init", "--dir", stranger])
+        #expect(made.status.succeeded)
+        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", stranger + "/ca.pem"))
+
+        let connect = try device.tedge("connect", "az")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
+        #expect(connect.standardOutput.contains("az.root.cert.path"))
+        let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
+        #expect(!log.contains("auth: accepted"))
+    }
+
+    @Test func missingConfigurationIsReportedBeforeAnythingIsWritten() async throws {
+        let device = try DeviceEnvironment()
+        let noURL = try device.tedge("connect", "az")
+        #expect(noURL.status == .exited(1))
+        #expect(noURL.standardError.contains("A value for `az.url` is missing."))
+        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
+        let noCertificate = try device.tedge("connect", "az")
+        #expect(noCertificate.status == .exited(1))
+        #expect(noCertificate.standardError.contains("Config value device.id, cannot be configured"))
+        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "d1"))
+        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", "/nonexistent/ca.pem"))
+        let noRoot = try device.tedge("connect", "az")
+        #expect(noRoot.status == .exited(1))
+        #expect(noRoot.standardError.contains("Couldn't load certificate, provide valid certificate path in configuration."))
+        #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/az-bridge.conf"))
+    }
+
+    @Test func brokerDownMakesPubFailWithAHint() throws {
+        let device = try DeviceEnvironment()
+        let pub = try device.tedge("mqtt", "pub", "a/b", "x")
+        #expect(pub.status == .exited(1))
+        #expect(pub.standardError.contains("MQTT connection error: I/O: Connection refused (os error 111)"))
+        #expect(pub.standardError.contains("Hint: Is MQTT server running?"))
+    }
+
+    @Test func subResubscribesAfterTheBrokerRestarts() async throws {
+        let device = try DeviceEnvironment()
+        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        try writeListener(device)
+        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
+        let output = device.root + "/sub.out"
+        let sub = try ChildProcess.spawn([Binaries.tedge, "--config-dir", device.configDirectory, "mqtt", "sub", "test/#"],
+                                         standardOutput: output, standardError: output)
+        defer { sub.stop() }
+        try await waitFor(output, contains: "INFO: Connected")
+        device.expectSuccess(try device.tedge("mqtt", "pub", "test/one", "first"))
+        try await waitFor(output, contains: "[test/one] first")
+        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
+        try await waitFor(output, contains: "INFO: Disconnected")
+        for _ in 0..<100 where !((try? String(contentsOfFile: output, encoding: .utf8))?.components(separatedBy: "INFO: Connected").count ?? 0 > 2) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        device.expectSuccess(try device.tedge("mqtt", "pub", "test/two", "second"))
+        try await waitFor(output, contains: "[test/two] second")
+    }
+
+    private func writeListener(_ device: DeviceEnvironment) throws {
+        let config = MosquittoLocalConfig(port: device.mqttPort).render()
+        try config.write(toFile: device.configDirectory + "/mosquitto-conf/tedge-mosquitto.conf", atomically: true, encoding: .utf8)
+    }
+
+    private func waitFor(_ path: String, contains text: String) async throws {
+        for _ in 0..<200 {
+            if let content = try? String(contentsOfFile: path, encoding: .utf8), content.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("\(path) never contained \(text): \((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")")
+    }
+}

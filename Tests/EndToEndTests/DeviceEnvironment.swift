@@ -1,0 +1,130 @@
+import Core
+import Foundation
+import Testing
+
+/// One simulated device for a test: its own config dir, init-system state, broker directory and
+/// MQTT port, and optionally a running cloud simulator. Every process it starts is stopped by PID.
+final class DeviceEnvironment: @unchecked Sendable {
+    let root: String
+    let configDirectory: String
+    let initState: String
+    let brokerDirectory: String
+    let binDirectory: String
+    let mqttPort: Int
+    private(set) var simulator: ChildProcess?
+    private(set) var simulatorTLSPort = 0
+    private(set) var simulatorBackendPort = 0
+    let simulatorDirectory: String
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-e2e-\(UUID().uuidString.prefix(8))").path
+        configDirectory = root + "/etc"
+        initState = root + "/init"
+        brokerDirectory = root + "/broker"
+        binDirectory = root + "/bin"
+        simulatorDirectory = root + "/sim"
+        mqttPort = PortProbe.freePort()
+        try FileManager.default.createDirectory(atPath: binDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge-mapper", withDestinationPath: Binaries.tedge)
+        try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge", withDestinationPath: Binaries.tedge)
+        let setup = try ChildProcess.run([Binaries.script("setup-local-device"), configDirectory, initState, brokerDirectory,
+                                          String(mqttPort), Binaries.script("local-init")], environment: environment)
+        guard setup.status.succeeded else { throw Message("setup-local-device failed: \(setup.standardError)") }
+    }
+
+    var environment: [String: String] {
+        ["PATH": binDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+    }
+
+    /// Runs `tedge --config-dir <dir> <arguments>`.
+    @discardableResult
+    func tedge(_ arguments: String...) throws -> ChildProcess.Output {
+        try ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments, environment: environment)
+    }
+
+    func tedge(arguments: [String]) throws -> ChildProcess.Output {
+        try ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments, environment: environment)
+    }
+
+    // MARK: the cloud
+
+    var simulatorLog: String { root + "/sim.log" }
+
+    func startSimulator(extraArguments: [String] = []) async throws {
+        let child = try ChildProcess.spawn([Binaries.simulator, "run", "--dir", simulatorDirectory] + extraArguments,
+                                           standardOutput: simulatorLog, standardError: simulatorLog)
+        simulator = child
+        for _ in 0..<400 {
+            if let log = try? String(contentsOfFile: simulatorLog, encoding: .utf8),
+               let ready = log.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) {
+                let fields = Dictionary(uniqueKeysWithValues: ready.split(separator: " ").dropFirst().compactMap { pair -> (String, String)? in
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+                })
+                simulatorTLSPort = Int(fields["tls_port"] ?? "") ?? 0
+                simulatorBackendPort = Int(fields["backend_port"] ?? "") ?? 0
+                return
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw Message("The simulator did not start: \((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "")")
+    }
+
+    func stopSimulator() {
+        simulator?.stop()
+        simulator = nil
+    }
+
+    var caPath: String { simulatorDirectory + "/ca.pem" }
+    var certificatePath: String { configDirectory + "/device-certs/tedge-certificate.pem" }
+    var keyPath: String { configDirectory + "/device-certs/tedge-private-key.pem" }
+
+    func register(certificate: String? = nil) throws {
+        let result = try ChildProcess.run([Binaries.simulator, "register", "--dir", simulatorDirectory, "--certificate", certificate ?? certificatePath])
+        guard result.status.succeeded else { throw Message("register failed: \(result.standardError)") }
+    }
+
+    /// A client on the simulator's cloud-side broker, to watch and inject cloud traffic.
+    func cloudClient(subscribing filters: [String]) async throws -> (MQTTClient, MessageInbox) {
+        let client = try MQTTClient(.init(host: "127.0.0.1", port: simulatorBackendPort, clientID: "observer-\(UUID().uuidString.prefix(6))"))
+        for filter in filters { try client.subscribe(filter, qos: .atLeastOnce) }
+        let inbox = MessageInbox(client)
+        try client.connect()
+        try await client.waitUntilSubscribed(timeout: .seconds(10))
+        return (client, inbox)
+    }
+
+    /// A client on the device's local broker.
+    func localClient(subscribing filters: [String]) async throws -> (MQTTClient, MessageInbox) {
+        let client = try MQTTClient(.init(host: "127.0.0.1", port: mqttPort, clientID: "local-\(UUID().uuidString.prefix(6))"))
+        for filter in filters { try client.subscribe(filter, qos: .atLeastOnce) }
+        let inbox = MessageInbox(client)
+        try client.connect()
+        try await client.waitUntilSubscribed(timeout: .seconds(10))
+        return (client, inbox)
+    }
+
+    /// Cert, registration and az.* config, ready for `tedge connect az`.
+    func prepareAzure(deviceID: String = "my-device") throws {
+        try expectSuccess(tedge("cert", "create", "--device-id", deviceID))
+        try register()
+        try expectSuccess(tedge("config", "set", "az.url", "localhost:\(simulatorTLSPort)"))
+        try expectSuccess(tedge("config", "set", "az.root.cert.path", caPath))
+    }
+
+    func expectSuccess(_ output: ChildProcess.Output, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(output.status == .exited(0), "stdout: \(output.standardOutput)\nstderr: \(output.standardError)", sourceLocation: sourceLocation)
+    }
+
+    func pid(of service: String) -> Int32? {
+        (try? String(contentsOfFile: initState + "/\(service).pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    deinit {
+        for service in ["tedge-mapper-az", "tedge-mapper-c8y", "mosquitto"] {
+            _ = try? ChildProcess.run([Binaries.script("local-init"), initState, "stop", service])
+        }
+        simulator?.stop()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
