@@ -9,6 +9,17 @@ public struct InitSystem: Sendable, Equatable {
     public var disable: [String]
     public var isActive: [String]
 
+    public init(name: String, isAvailable: [String], restart: [String], stop: [String], enable: [String],
+                disable: [String], isActive: [String]) {
+        self.name = name
+        self.isAvailable = isAvailable
+        self.restart = restart
+        self.stop = stop
+        self.enable = enable
+        self.disable = disable
+        self.isActive = isActive
+    }
+
     public static let systemd = InitSystem(
         name: "systemd",
         isAvailable: ["/bin/systemctl", "--version"],

@@ -1,0 +1,71 @@
+import CloudAzure
+import Core
+import Foundation
+import Testing
+
+@Suite struct AzureProviderTests {
+    let provider = AzureProvider()
+
+    func context(url: String = "myhub.azure-devices.net", device: String = "my-device") throws -> BridgeContext {
+        BridgeContext(deviceID: device, cloud: try HostAndPort(parsing: url, defaultPort: 8883),
+                      rootCertificatePath: "/etc/ssl/certs",
+                      certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
+                      keyPath: "/etc/tedge/device-certs/tedge-private-key.pem",
+                      config: TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge"))
+    }
+
+    @Test func bridgeFileMatchesTheGoldenFile() throws {
+        let url = try #require(Bundle.module.url(forResource: "az-bridge", withExtension: "conf", subdirectory: "Fixtures"))
+        let golden = try String(contentsOf: url, encoding: .utf8)
+        #expect(provider.bridge(try context()).render(rootCertificateIsDirectory: true) == golden)
+    }
+
+    @Test func bridgeUsesTheHostAndPortGiven() throws {
+        let bridge = provider.bridge(try context(url: "localhost:18883"))
+        #expect(bridge.address.description == "localhost:18883")
+        #expect(bridge.remoteUsername == "localhost/my-device/?api-version=2018-06-30")
+        #expect(bridge.render(rootCertificateIsDirectory: false).contains("\nbridge_cafile /etc/ssl/certs\n"))
+    }
+
+    /// `bridge_config.json`: the Azure bridge built from thin-edge's test parameters.
+    @Test func conformanceFieldValues() throws {
+        let bridge = provider.bridge(BridgeContext(
+            deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
+            rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem", keyPath: "./test-private-key.pem",
+            config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
+        #expect(provider.bridgeFileName == "az-bridge.conf")
+        #expect(bridge.connection == "edge_to_az")
+        #expect(bridge.address.description == "test.test.io:8883")
+        #expect(bridge.remoteUsername == "test.test.io/alpha/?api-version=2018-06-30")
+        #expect(bridge.remoteClientID == "alpha")
+        #expect(bridge.localClientID == "Azure")
+        #expect(bridge.cleanSession == false)
+        #expect(bridge.tryPrivate == false && bridge.startType == "automatic" && bridge.notifications == false)
+        // 1.x topics: thin-edge 0.5 bridged devicebound `out`, a bug fixed in 1.x.
+        #expect(bridge.topics.map(\.line).contains("topic messages/devicebound/# in 1 az/ devices/alpha/"))
+        #expect(bridge.topics.map(\.line).contains("topic twin/res/# in 1 az/ $iothub/"))
+    }
+
+    @Test func connectionCheckAsksForTheTwin() throws {
+        let check = provider.connectionCheck(try context())
+        #expect(check.subscriptions == ["az/twin/res/#"])
+        #expect(check.request.topic == "az/twin/GET/?$rid=1")
+        #expect(check.request.payload.isEmpty)
+        #expect(check.request.qos == .atLeastOnce)
+        #expect(check.judge(MQTTMessage(topic: "az/twin/res/200/?$rid=1", text: "{}")) == .success)
+        #expect(check.judge(MQTTMessage(topic: "az/twin/res/401/?$rid=1", text: "")) != .success)
+        #expect(check.troubleshooting.contains("az.url"))
+        #expect(check.troubleshooting.contains("thumbprint"))
+        #expect(check.troubleshooting.contains("az.root.cert.path"))
+    }
+
+    @Test func configKeys() throws {
+        #expect(provider.configKeys.map(\.name) == ["az.url", "az.root.cert.path", "az.mapper.timestamp"])
+        var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
+        #expect(config.value("az.root.cert.path") == "/etc/ssl/certs")
+        #expect(config.value("az.mapper.timestamp") == "true")
+        #expect(throws: Message.self) { try config.set(AzureProvider.url, to: "mqtts://hub") }
+        try config.set(AzureProvider.url, to: "hub.azure-devices.net")
+        #expect(config.value("az.url") == "hub.azure-devices.net")
+    }
+}
