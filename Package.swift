@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layout: C libraries sit behind one Swift wrapper module each (Mosquitto, OpenSSL);
+// Layout: C libraries sit behind one Swift wrapper module each (Mosquitto, OpenSSL, JSON over jansson);
 // Core is the framework and knows no concrete cloud; providers import Core only;
 // the `tedge` executable is the composition root that knows which providers exist.
 let package = Package(
@@ -21,13 +21,16 @@ let package = Package(
                        providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson",
+                       providers: [.apt(["libjansson-dev"])]),
 
         // One owning Swift wrapper per C library.
         .target(name: "Mosquitto", dependencies: ["CMosquitto"]),
         .target(name: "OpenSSL", dependencies: ["COpenSSL"]),
+        .target(name: "JSON", dependencies: ["CJansson"]),
 
         // The framework.
-        .target(name: "Core", dependencies: ["Mosquitto", "OpenSSL"]),
+        .target(name: "Core", dependencies: ["Mosquitto", "OpenSSL", "JSON"]),
 
         // Built-in providers: describe, never act.
         .target(name: "CloudAzure", dependencies: ["Core"]),
