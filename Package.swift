@@ -50,7 +50,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudAzureTests", dependencies: ["CloudAzure", "Core"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CloudC8yTests", dependencies: ["CloudC8y", "Core"]),
+        .testTarget(name: "CloudC8yTests", dependencies: ["CloudC8y", "Core"], resources: [.copy("Fixtures")]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: ["Core"]),
     ]

@@ -68,5 +68,8 @@ public struct AzureProvider: CloudProvider {
             })
     }
 
-    public func mapper(_ config: TedgeConfig) -> MapperDescription? { nil }
+    public func mapper(_ config: TedgeConfig) -> MapperDescription? {
+        let addTimestamp = config.flag(Self.mapperTimestamp)
+        return MapperDescription(subscriptions: ["tedge/measurements"]) { AzureConverter(addTimestamp: addTimestamp) }
+    }
 }

@@ -68,5 +68,11 @@ public struct CumulocityProvider: CloudProvider {
             })
     }
 
-    public func mapper(_ config: TedgeConfig) -> MapperDescription? { nil }
+    /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read once at start.
+    public func mapper(_ config: TedgeConfig) -> MapperDescription? {
+        let operations = FilePath.regularFileNames(in: FilePath.join(config.directory, "operations/c8y"))
+        return MapperDescription(subscriptions: ["tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+"]) {
+            CumulocityConverter(supportedOperations: operations)
+        }
+    }
 }

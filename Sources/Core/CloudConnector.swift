@@ -66,7 +66,7 @@ public struct CloudConnector: Sendable {
             try services.enable("mosquitto")
         } catch {
             // No half-made connection: drop the bridge and give the broker its old configuration back.
-            try? FilePath.remove(bridgePath)
+            _ = try? FilePath.remove(bridgePath)
             try? services.restart("mosquitto")
             throw error
         }
@@ -193,7 +193,7 @@ public struct CloudConnector: Sendable {
                                  to: FilePath.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
             try AtomicFile.write(bridge, to: bridgePath, mode: 0o644, placement: .createNew)
         } catch {
-            try? FilePath.remove(bridgePath)
+            _ = try? FilePath.remove(bridgePath)
             throw error
         }
     }

@@ -80,3 +80,17 @@ public enum FilePath {
         return join(cwd, path)
     }
 }
+
+extension FilePath {
+    /// Names of the regular files in a directory, sorted; empty when it cannot be read.
+    public static func regularFileNames(in directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != ".", name != "..", isRegularFile(join(directory, name)) { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

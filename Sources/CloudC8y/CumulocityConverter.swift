@@ -1,0 +1,106 @@
+import Core
+
+/// Thin Edge JSON measurements, alarms and events to Cumulocity's JSON and SmartREST.
+///
+/// Keeps one piece of state: which child devices it has registered (SmartREST 101) in this run.
+public struct CumulocityConverter: MessageConverter {
+    /// Cumulocity's MQTT message limit.
+    public static let sizeThreshold = 16 * 1024
+
+    public let supportedOperations: [String]
+    public let sizeThreshold: Int
+    public let clock: @Sendable () -> Timestamp
+    public private(set) var registeredChildren: Set<String> = []
+
+    public init(supportedOperations: [String], sizeThreshold: Int = CumulocityConverter.sizeThreshold,
+                clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+        self.supportedOperations = supportedOperations
+        self.sizeThreshold = sizeThreshold
+        self.clock = clock
+    }
+
+    /// SmartREST 114: the operations this device supports (file names in `operations/c8y/`).
+    public mutating func startupMessages() -> [MQTTMessage] {
+        guard !supportedOperations.isEmpty else { return [] }
+        return [MQTTMessage(topic: "c8y/s/us", text: SmartREST.supportedOperations(supportedOperations), qos: .atLeastOnce)]
+    }
+
+    public mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
+        guard message.payload.count <= sizeThreshold else {
+            return .failure(ConversionError("The input size \(message.payload.count) is too big. The threshold is \(sizeThreshold)."))
+        }
+        if message.topic.hasPrefix("tedge/alarms/") { return CumulocityAlarm.convert(message, now: clock) }
+        if message.topic.hasPrefix("tedge/events/") { return CumulocityEvent.convert(message, now: clock) }
+        let child: String?
+        switch Self.childID(topic: message.topic) {
+        case .success(let id): child = id
+        case .failure(let error): return .failure(error)
+        }
+        let measurement: ThinEdgeMeasurement
+        switch ThinEdgeJSON.parse(message.payload) {
+        case .success(let parsed): measurement = parsed
+        case .failure(let error): return .failure(ConversionError(error.description))
+        }
+        var output: [MQTTMessage] = []
+        if let child, !registeredChildren.contains(child) {
+            registeredChildren.insert(child)
+            output.append(MQTTMessage(topic: "c8y/s/us", text: "101,\(child),\(child),thin-edge.io-child", qos: .atLeastOnce))
+        }
+        output.append(MQTTMessage(topic: "c8y/measurement/measurements/create",
+                                  text: Self.measurementJSON(measurement, child: child, now: clock), qos: .atLeastOnce))
+        return .success(output)
+    }
+
+    /// nil for the main device (`tedge/measurements`); the child id for `tedge/measurements/<child>`.
+    public static func childID(topic: String) -> Result<String?, ConversionError> {
+        let prefix = "tedge/measurements/"
+        guard topic.hasPrefix(prefix) else { return .success(nil) }
+        let id = String(topic.dropFirst(prefix.count))
+        guard !id.isEmpty, !id.contains("/") else { return .failure(ConversionError("The given Child ID '\(id)' is invalid.")) }
+        return .success(id)
+    }
+
+    /// `{"type":"ThinEdgeMeasurement",["externalSource":…,]"<name>":{"<name>":{"value":v}},…,"time":…}`.
+    public static func measurementJSON(_ measurement: ThinEdgeMeasurement, child: String?, now: () -> Timestamp) -> String {
+        var writer = JSONWriter()
+        writer.raw("{\"type\":\"ThinEdgeMeasurement\"")
+        if let child {
+            writer.raw(",\"externalSource\":{\"externalId\":")
+            writer.string(child)
+            writer.raw(",\"type\":\"c8y_Serial\"}")
+        }
+        func time(_ stamp: Timestamp) {
+            writer.raw(",\"time\":")
+            writer.string(stamp.description)
+        }
+        for (index, entry) in measurement.entries.enumerated() {
+            if index == measurement.timePosition, let stamp = measurement.time { time(stamp) }
+            switch entry {
+            case .single(let name, let value):
+                writer.raw(",")
+                writer.string(name)
+                writer.raw(":{")
+                writer.string(name)
+                writer.raw(":{\"value\":")
+                writer.number(value)
+                writer.raw("}}")
+            case .group(let name, let values):
+                writer.raw(",")
+                writer.string(name)
+                writer.raw(":{")
+                for (position, pair) in values.enumerated() {
+                    if position > 0 { writer.raw(",") }
+                    writer.string(pair.name)
+                    writer.raw(":{\"value\":")
+                    writer.number(pair.value)
+                    writer.raw("}")
+                }
+                writer.raw("}")
+            }
+        }
+        if measurement.timePosition >= measurement.entries.count, let stamp = measurement.time { time(stamp) }
+        if measurement.time == nil { time(now()) }
+        writer.raw("}")
+        return writer.text
+    }
+}
