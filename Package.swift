@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tedge", targets: ["tedge"]),
+        .executable(name: "tedge-mapper", targets: ["tedge-mapper"]),
         .executable(name: "tedge-cloud-sim", targets: ["tedge-cloud-sim"]),
         .library(name: "Core", targets: ["Core"]),
     ],
@@ -36,16 +37,25 @@ let package = Package(
         .target(name: "CloudAzure", dependencies: ["Core"]),
         .target(name: "CloudC8y", dependencies: ["Core"]),
 
+        // The composition root: the one module that knows which providers exist.
+        .target(name: "Composition", dependencies: ["Core", "CloudAzure", "CloudC8y"]),
+
         // Executables.
         .executableTarget(name: "tedge", dependencies: [
-            "Core", "CloudAzure", "CloudC8y",
+            "Core", "Composition",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
+        .executableTarget(name: "tedge-mapper", dependencies: ["Core", "Composition"]),
         .target(name: "CloudSimulator", dependencies: ["Core", "OpenSSL"]),
         .executableTarget(name: "tedge-cloud-sim", dependencies: [
             "Core", "CloudSimulator", "OpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Benchmarks (not tests): figures in the README.
+        .executableTarget(name: "c-relay", path: "Benchmarks/CRelay", linkerSettings: [.linkedLibrary("mosquitto")]),
+        .executableTarget(name: "tedge-benchmark", dependencies: ["Core"], path: "Benchmarks/MapperBenchmark"),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Fixtures")]),

@@ -1,5 +1,6 @@
 import CMosquitto
 import Glibc
+import Dispatch
 import Synchronization
 
 /// An MQTT 3.1.1 client over libmosquitto: the one owner of a `struct mosquitto`.
@@ -19,10 +20,12 @@ public final class MQTTClient: @unchecked Sendable {
         /// How many QoS 1/2 messages may be unacknowledged at once.
         public var maxInflightMessages: Int
         public var reconnectDelaySeconds: (minimum: Int, maximum: Int)
+        /// Received messages held for the consumer before the network thread waits for it.
+        public var maxBufferedMessages: Int
 
         public init(host: String = "localhost", port: Int = 1883, clientID: String, cleanSession: Bool = true,
                     keepAliveSeconds: Int = 60, will: MQTTMessage? = nil, maxInflightMessages: Int = 20,
-                    reconnectDelaySeconds: (minimum: Int, maximum: Int) = (1, 5)) {
+                    reconnectDelaySeconds: (minimum: Int, maximum: Int) = (1, 5), maxBufferedMessages: Int = 1_000) {
             self.host = host
             self.port = port
             self.clientID = clientID
@@ -31,6 +34,7 @@ public final class MQTTClient: @unchecked Sendable {
             self.will = will
             self.maxInflightMessages = maxInflightMessages
             self.reconnectDelaySeconds = reconnectDelaySeconds
+            self.maxBufferedMessages = maxBufferedMessages
         }
     }
 
@@ -40,7 +44,7 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    public let messages: AsyncStream<MQTTMessage>
+    public let messages: MQTTMessageStream
     public let events: AsyncStream<Event>
 
     private let handle: OpaquePointer
@@ -48,13 +52,18 @@ public final class MQTTClient: @unchecked Sendable {
     private let eventSink: AsyncStream<Event>.Continuation
     private let state = Mutex(State())
     private var loopRunning = false
+    private let slots: DispatchSemaphore
+    private let closing = Atomic<Bool>(false)
 
     private static let libraryReady: Int32 = mosquitto_lib_init()
 
     public init(_ configuration: Configuration) throws {
         _ = Self.libraryReady
         self.configuration = configuration
-        (messages, messageSink) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
+        let (stream, sink) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
+        slots = DispatchSemaphore(value: max(1, configuration.maxBufferedMessages))
+        messages = MQTTMessageStream(base: stream, slots: slots)
+        messageSink = sink
         (events, eventSink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
         guard let handle = mosquitto_new(configuration.clientID, configuration.cleanSession, nil) else {
             throw MQTTError.protocolError("cannot create an MQTT client (\(String(cString: strerror(errno))))")
@@ -76,6 +85,7 @@ public final class MQTTClient: @unchecked Sendable {
 
     deinit {
         if loopRunning {
+            releaseNetworkThread()
             mosquitto_disconnect(handle)
             mosquitto_loop_stop(handle, false)
         }
@@ -115,6 +125,7 @@ public final class MQTTClient: @unchecked Sendable {
     /// Sends DISCONNECT (so no will is published) and stops the network thread.
     public func disconnect() {
         guard loopRunning else { return }
+        releaseNetworkThread()
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         loopRunning = false
@@ -311,7 +322,16 @@ public final class MQTTClient: @unchecked Sendable {
         for waiter in ready { waiter.continuation.resume() }
     }
 
+    /// From now on incoming messages are dropped, and a network thread waiting for the consumer goes on.
+    private func releaseNetworkThread() {
+        closing.store(true, ordering: .sequentiallyConsistent)
+        slots.signal()
+    }
+
     private func didReceive(_ message: mosquitto_message) {
+        guard !closing.load(ordering: .sequentiallyConsistent) else { return }
+        slots.wait()
+        guard !closing.load(ordering: .sequentiallyConsistent) else { return }
         let topic = String(cString: message.topic)
         let length = Int(message.payloadlen)
         let payload: [UInt8] = length > 0 && message.payload != nil

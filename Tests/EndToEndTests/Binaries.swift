@@ -15,6 +15,7 @@ enum Binaries {
     }()
 
     static var tedge: String { directory + "/tedge" }
+    static var mapper: String { directory + "/tedge-mapper" }
     static var simulator: String { directory + "/tedge-cloud-sim" }
     static func script(_ name: String) -> String { packageRoot + "/scripts/" + name }
 }

@@ -25,7 +25,7 @@ final class DeviceEnvironment: @unchecked Sendable {
         simulatorDirectory = root + "/sim"
         mqttPort = PortProbe.freePort()
         try FileManager.default.createDirectory(atPath: binDirectory, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge-mapper", withDestinationPath: Binaries.tedge)
+        try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge-mapper", withDestinationPath: Binaries.mapper)
         try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge", withDestinationPath: Binaries.tedge)
         let setup = try ChildProcess.run([Binaries.script("setup-local-device"), configDirectory, initState, brokerDirectory,
                                           String(mqttPort), Binaries.script("local-init")], environment: environment)

@@ -15,8 +15,7 @@ import Testing
             directory = broker.directory + "/etc"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try "[mqtt]\nport = \(broker.port)\n".write(toFile: directory + "/tedge.toml", atomically: true, encoding: .utf8)
-            mapperLink = broker.directory + "/tedge-mapper"
-            try FileManager.default.createSymbolicLink(atPath: mapperLink, withDestinationPath: Binaries.tedge)
+            mapperLink = Binaries.mapper
         }
 
         var log: String { broker.directory + "/mapper.log" }

@@ -3,8 +3,8 @@ import CloudC8y
 import Core
 
 /// The composition root: the one place that knows which clouds exist.
-enum Composition {
-    static func registry() -> CloudRegistry {
+public enum Composition {
+    public static func registry() -> CloudRegistry {
         CloudRegistry([CumulocityProvider(), AzureProvider()])
     }
 }
