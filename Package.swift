@@ -56,6 +56,7 @@ let package = Package(
         // Benchmarks (not tests): figures in the README.
         .executableTarget(name: "c-relay", path: "Benchmarks/CRelay", linkerSettings: [.linkedLibrary("mosquitto")]),
         .executableTarget(name: "tedge-benchmark", dependencies: ["Core"], path: "Benchmarks/MapperBenchmark"),
+        .executableTarget(name: "tedge-converter-benchmark", dependencies: ["Core", "CloudAzure"], path: "Benchmarks/ConverterBenchmark"),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Fixtures")]),

@@ -13,6 +13,9 @@ let binDirectory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent(
 let window = Int(option("--window", "100")) ?? 100
 
 /// Peak and current resident memory of a process, in KiB.
+/// Unbuffered, so progress shows even when the output is a pipe.
+func say(_ text: String) { Console.standardOutput.line(text) }
+
 func memory(of pid: pid_t) -> (rss: Int, peak: Int) {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
     func field(_ name: String) -> Int {
@@ -37,8 +40,9 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
-func run(name: String, relay: [String], port: Int) async throws -> Figures {
-    let process = try ChildProcess.spawn(relay)
+func run(name: String, relay: [String], port: Int, directory: String) async throws -> Figures {
+    let log = directory + "/\(name.prefix { $0 != " " }).log"
+    let process = try ChildProcess.spawn(relay, standardOutput: log, standardError: log)
     defer { process.stop() }
     let start = ContinuousClock.now
     func micros() -> Double {
@@ -88,6 +92,9 @@ func run(name: String, relay: [String], port: Int) async throws -> Figures {
     }
     let (received, latencies, last) = await collector.value
     timeout.cancel()
+    if received < count {
+        say("\(name): \(count - received) messages missing; its log:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+    }
     let sorted = latencies.sorted()
     let peak = memory(of: process.pid).peak
     consumer.disconnect()
@@ -107,17 +114,17 @@ let broker = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.
 defer { broker.stop() }
 guard await PortProbe.waitUntilListening(port: port, timeout: .seconds(10)) else { fatalError("mosquitto did not start") }
 
-print("Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window)) through each relay on one mosquitto.")
-let ceiling = try await run(name: "C relay (libmosquitto, zero work)", relay: [binDirectory + "/c-relay", String(port), "tedge/measurements", "az/messages/events/"], port: port)
-let mapper = try await run(name: "tedge-mapper az", relay: [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], port: port)
+say("Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window)) through each relay on one mosquitto.")
+let ceiling = try await run(name: "C relay (libmosquitto, zero work)", relay: [binDirectory + "/c-relay", String(port), "tedge/measurements", "az/messages/events/"], port: port, directory: directory)
+let mapper = try await run(name: "tedge-mapper az", relay: [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], port: port, directory: directory)
 
 for figures in [ceiling, mapper] {
-    print("")
-    print(figures.name)
-    print(String(format: "  received     %d of %d (%d lost)", figures.received, count, count - figures.received))
-    print(String(format: "  throughput   %.0f msg/s", figures.rate))
-    print(String(format: "  latency      p50 %.2f ms, p99 %.2f ms", figures.p50, figures.p99))
-    print("  RSS (KiB)    samples \(figures.rssKiB.map(String.init).joined(separator: " ")), peak \(figures.peakKiB)")
+    say("")
+    say(figures.name)
+    say(String(format: "  received     %d of %d (%d lost)", figures.received, count, count - figures.received))
+    say(String(format: "  throughput   %.0f msg/s", figures.rate))
+    say(String(format: "  latency      p50 %.2f ms, p99 %.2f ms", figures.p50, figures.p99))
+    say("  RSS (KiB)    samples \(figures.rssKiB.map(String.init).joined(separator: " ")), peak \(figures.peakKiB)")
 }
-print("")
-print(String(format: "tedge-mapper throughput = %.1f%% of the C relay", mapper.rate / ceiling.rate * 100))
+say("")
+say(String(format: "tedge-mapper throughput = %.1f%% of the C relay", mapper.rate / ceiling.rate * 100))

@@ -39,18 +39,22 @@ public final class MapperRuntime: Sendable {
         var converter = description.makeConverter()
         let startup = converter.startupMessages()
         let events = Task { [log, name, healthTopic] in
+            var announced = false
             for await event in client.events {
                 switch event {
                 case .connected:
                     log.line("\(name): connected to the local broker")
                     _ = try? client.publish(MQTTMessage(topic: healthTopic, text: self.health("up"), qos: .atLeastOnce, retain: true))
+                    if !announced {
+                        for message in startup { _ = try? client.publish(message) }
+                        announced = true
+                    }
                 case .disconnected:
                     log.line("\(name): disconnected from the local broker; reconnecting")
                 }
             }
         }
         defer { events.cancel() }
-        for message in startup { _ = try? client.publish(message) }
 
         let loop = Task {
             for await message in client.messages {

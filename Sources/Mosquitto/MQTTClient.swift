@@ -8,6 +8,8 @@ import Synchronization
 /// libmosquitto runs its network loop on its own thread (`mosquitto_loop_start`); its callbacks
 /// reach this object through the userdata pointer and are turned into async Swift: incoming
 /// messages on `messages`, connection changes on `events`, and awaitable CONNACK / delivery.
+/// Never make the consumer of `messages` wait for a delivery on the same client: when its buffer
+/// is full the network thread waits for the consumer and cannot read the acknowledgement.
 /// Subscriptions are remembered and renewed on every CONNACK, so a broker restart is survived.
 public final class MQTTClient: @unchecked Sendable {
     public struct Configuration: Sendable {
@@ -122,7 +124,7 @@ public final class MQTTClient: @unchecked Sendable {
 
     public var isConnected: Bool { state.withLock { $0.connected } }
 
-    /// Sends DISCONNECT (so no will is published) and stops the network thread.
+    /// Sends DISCONNECT (so no will is published), stops the network thread and ends `messages`.
     public func disconnect() {
         guard loopRunning else { return }
         releaseNetworkThread()
@@ -130,6 +132,8 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_loop_stop(handle, false)
         loopRunning = false
         state.withLock { $0.connected = false }
+        messageSink.finish()
+        eventSink.finish()
     }
 
     // MARK: subscribing and publishing
