@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "tedge-mapper", targets: ["tedge-mapper"]),
         .executable(name: "tedge-cloud-sim", targets: ["tedge-cloud-sim"]),
         .library(name: "Core", targets: ["Core"]),
+        // The provider contract, for any provider's test target.
+        .library(name: "CloudProviderTesting", targets: ["CloudProviderTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,8 +39,14 @@ let package = Package(
         .target(name: "CloudAzure", dependencies: ["Core"]),
         .target(name: "CloudC8y", dependencies: ["Core"]),
 
+        // Third-party-style providers: plain modules that import Core's public API only.
+        .target(name: "CloudAws", dependencies: ["Core"], path: "Plugins/CloudAws", exclude: ["README.md"]),
+
+        // The contract kit every provider's tests run.
+        .target(name: "CloudProviderTesting", dependencies: ["Core"]),
+
         // The composition root: the one module that knows which providers exist.
-        .target(name: "Composition", dependencies: ["Core", "CloudAzure", "CloudC8y"]),
+        .target(name: "Composition", dependencies: ["Core", "CloudAzure", "CloudC8y", "CloudAws"]),
 
         // Executables.
         .executableTarget(name: "tedge", dependencies: [
@@ -61,6 +69,8 @@ let package = Package(
         // Tests.
         .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudAzureTests", dependencies: ["CloudAzure", "Core"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CloudAwsTests", dependencies: ["CloudAws", "Core"]),
+        .testTarget(name: "ProviderContractTests", dependencies: ["CloudProviderTesting", "CloudAzure", "CloudC8y", "CloudAws", "Composition", "Core"]),
         .testTarget(name: "CloudC8yTests", dependencies: ["CloudC8y", "Core"], resources: [.copy("Fixtures")]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: ["Core"]),

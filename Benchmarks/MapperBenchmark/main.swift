@@ -11,6 +11,8 @@ func option(_ name: String, _ fallback: String) -> String {
 let count = Int(option("--messages", "100000")) ?? 100_000
 let binDirectory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path
 let window = Int(option("--window", "100")) ?? 100
+/// Messages per second to offer; 0 floods (as fast as the broker accepts them).
+let rate = Double(option("--rate", "0")) ?? 0
 
 /// Peak and current resident memory of a process, in KiB.
 /// Unbuffered, so progress shows even when the output is a pipe.
@@ -82,6 +84,11 @@ func run(name: String, relay: [String], port: Int, directory: String) async thro
         if pending.count >= window {
             try await producer.waitForDelivery(of: pending.removeFirst(), timeout: .seconds(30))
         }
+        if rate > 0, sequence % 50 == 0 {
+            let due = firstSend + Double(sequence) / rate * 1e6
+            let ahead = due - micros()
+            if ahead > 0 { try await Task.sleep(for: .microseconds(Int(ahead))) }
+        }
         let payload = "{\"seq\": \(sequence), \"sent\": \(micros())}"
         pending.append(try producer.publish(MQTTMessage(topic: "tedge/measurements", text: payload, qos: .atLeastOnce)))
         if sequence % max(1, count / 10) == 0 { rss.append(memory(of: process.pid).rss) }
@@ -114,7 +121,7 @@ let broker = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.
 defer { broker.stop() }
 guard await PortProbe.waitUntilListening(port: port, timeout: .seconds(10)) else { fatalError("mosquitto did not start") }
 
-say("Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window)) through each relay on one mosquitto.")
+say("Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")) through each relay on one mosquitto.")
 let ceiling = try await run(name: "C relay (libmosquitto, zero work)", relay: [binDirectory + "/c-relay", String(port), "tedge/measurements", "az/messages/events/"], port: port, directory: directory)
 let mapper = try await run(name: "tedge-mapper az", relay: [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], port: port, directory: directory)
 

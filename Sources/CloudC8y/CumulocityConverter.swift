@@ -56,7 +56,7 @@ public struct CumulocityConverter: MessageConverter {
         let prefix = "tedge/measurements/"
         guard topic.hasPrefix(prefix) else { return .success(nil) }
         let id = String(topic.dropFirst(prefix.count))
-        guard !id.isEmpty, !id.contains("/") else { return .failure(ConversionError("The given Child ID '\(id)' is invalid.")) }
+        guard !id.isEmpty, !id.contains(where: { $0 == "/" || $0 == "+" || $0 == "#" }) else { return .failure(ConversionError("The given Child ID '\(id)' is invalid.")) }
         return .success(id)
     }
 

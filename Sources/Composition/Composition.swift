@@ -1,3 +1,4 @@
+import CloudAws
 import CloudAzure
 import CloudC8y
 import Core
@@ -5,6 +6,6 @@ import Core
 /// The composition root: the one place that knows which clouds exist.
 public enum Composition {
     public static func registry() -> CloudRegistry {
-        CloudRegistry([CumulocityProvider(), AzureProvider()])
+        CloudRegistry([CumulocityProvider(), AzureProvider(), AwsProvider()])
     }
 }
