@@ -52,7 +52,7 @@ public struct CumulocityProvider: CloudProvider {
 
     /// SmartREST 100 (create device): an existing device is answered on `s/e` with `41,100,Device already existing`.
     public func connectionCheck(_ context: BridgeContext) -> ConnectionCheck {
-        ConnectionCheck(
+        var check = ConnectionCheck(
             clientID: "check_connection_c8y",
             subscriptions: ["c8y/s/e"],
             request: MQTTMessage(topic: "c8y/s/us", text: "100,\(context.deviceID),thin-edge.io", qos: .atLeastOnce),
@@ -66,6 +66,8 @@ public struct CumulocityProvider: CloudProvider {
             judge: { answer in
                 answer.text == "41,100,Device already existing" ? .success : .ignore
             })
+        check.restartBrokerAfterLateSuccess = true
+        return check
     }
 
     /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read once at start.

@@ -3,8 +3,10 @@ import Glibc
 import OpenSSL
 
 /// A local stand-in for the cloud: a real mosquitto as the cloud's broker (the backend, plain MQTT on
-/// loopback), a TLS front end that authenticates devices, and the cloud's behaviour: Azure IoT Hub's
-/// twin answers, and a log of the telemetry that arrives.
+/// loopback), a TLS front end that authenticates devices, and the clouds' behaviour: Azure IoT Hub's
+/// twin answers, Cumulocity's device creation (SmartREST 100, answered `41,…` once the device
+/// exists), and a log of the telemetry that arrives. AWS IoT Core's test-connection round trip
+/// needs no behaviour: the broker echoes it back to the bridge.
 public final class CloudSimulator: @unchecked Sendable {
     public let directory: SimulatorDirectory
     public private(set) var tlsPort = 0
@@ -68,13 +70,25 @@ public final class CloudSimulator: @unchecked Sendable {
         let client = try MQTTClient(.init(host: "127.0.0.1", port: backendPort, clientID: "tedge-cloud-sim", cleanSession: true))
         try client.subscribe("$iothub/twin/GET/#", qos: .atLeastOnce)
         try client.subscribe("devices/+/messages/events/#", qos: .atLeastOnce)
+        for filter in ["s/us", "s/us/#", "measurement/measurements/create", "event/events/create", "thinedge/+/td/#"] {
+            try client.subscribe(filter, qos: .atLeastOnce)
+        }
         try client.connect()
         try await client.waitUntilSubscribed(timeout: .seconds(10))
         cloudClient = client
         let log = self.log
         behaviour = Task {
+            var cumulocityDevices: Set<String> = []
             for await message in client.messages {
-                if message.topic.hasPrefix("$iothub/twin/GET/") {
+                if message.topic.hasPrefix("s/us"), let text = message.text, text.hasPrefix("100,") {
+                    let id = text.split(separator: ",").dropFirst().first.map(String.init) ?? ""
+                    if cumulocityDevices.insert(id).inserted {
+                        log.line("c8y: created device \(id)")
+                    } else {
+                        _ = try? client.publish(MQTTMessage(topic: "s/e", text: "41,100,Device already existing", qos: .atLeastOnce))
+                        log.line("c8y: device \(id) already exists")
+                    }
+                } else if message.topic.hasPrefix("$iothub/twin/GET/") {
                     let requestID = message.topic.split(separator: "$rid=").last.map(String.init) ?? "0"
                     _ = try? client.publish(MQTTMessage(topic: "$iothub/twin/res/200/?$rid=\(requestID)",
                                                         text: #"{"desired":{"$version":1},"reported":{"$version":1}}"#,

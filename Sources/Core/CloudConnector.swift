@@ -72,8 +72,16 @@ public struct CloudConnector: Sendable {
         }
         step("Successfully created bridge connection!")
 
-        if case .failure = await check(config: config, context: context) {
+        switch await check(config: config, context: context) {
+        case .failure:
             step("Warning: Bridge has been configured, but \(provider.cloudName) connection check failed.")
+        case .success(let attempt):
+            if attempt > 1 && provider.connectionCheck(context).restartBrokerAfterLateSuccess {
+                step("Restarting mosquitto to resubscribe to bridged inbound cloud topics after device creation.")
+                try services.restart("mosquitto")
+                step("Awaiting mosquitto to start. This may take up to 5 seconds.")
+                _ = await PortProbe.waitUntilListening(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, timeout: brokerStartTimeout)
+            }
         }
 
         startMapper(services)
@@ -91,15 +99,16 @@ public struct CloudConnector: Sendable {
         if case .failure(let reason) = await check(config: config, context: context) { throw reason }
     }
 
-    private func check(config: TedgeConfig, context: BridgeContext) async -> Result<Void, Message> {
+    /// The attempt that succeeded, or why none did.
+    private func check(config: TedgeConfig, context: BridgeContext) async -> Result<Int, Message> {
         let check = provider.connectionCheck(context)
         let runner = ConnectionCheckRunner(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, console: console)
         step("Sending packets to check connection. This may take up to \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.")
         do {
-            switch try await runner.run(check) {
-            case .success:
+            switch try await runner.run(check, cloudName: provider.cloudName) {
+            case .success(let attempt):
                 console.line("Received expected response message, connection check is successful.")
-                return .success(())
+                return .success(attempt)
             case .rejected(let reason):
                 console.line("Connection check failed: \(reason)")
                 return .failure(Message("The connection check failed: \(reason)"))

@@ -16,6 +16,9 @@ public struct ConnectionCheck: Sendable {
     public var judge: @Sendable (MQTTMessage) -> Verdict
     /// What to look at when the cloud never answers.
     public var troubleshooting: String
+    /// Restart the broker when only a later attempt succeeded: the cloud may just have created the
+    /// device, and the bridge's inbound subscriptions made before that were refused (Cumulocity).
+    public var restartBrokerAfterLateSuccess = false
 
     public init(clientID: String, subscriptions: [String], request: MQTTMessage, attempts: Int = 1,
                 attemptTimeout: Duration = .seconds(10), troubleshooting: String,

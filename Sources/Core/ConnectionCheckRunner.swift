@@ -19,7 +19,7 @@ public struct ConnectionCheckRunner: Sendable {
     }
 
     /// Throws when the local broker itself cannot be used.
-    public func run(_ check: ConnectionCheck) async throws -> Outcome {
+    public func run(_ check: ConnectionCheck, cloudName: String = "the cloud") async throws -> Outcome {
         let client = try MQTTClient(.init(host: host, port: port, clientID: check.clientID, cleanSession: true, keepAliveSeconds: 10))
         defer { client.disconnect() }
         do {
@@ -32,7 +32,7 @@ public struct ConnectionCheckRunner: Sendable {
         }
         let inbox = MessageInbox(client)
         for attempt in 1...max(1, check.attempts) {
-            if check.attempts > 1 { console.line("Try \(attempt) / \(check.attempts): Sending a message to the cloud. ") }
+            if check.attempts > 1 { console.line("Try \(attempt) / \(check.attempts): Sending a message to \(cloudName). ") }
             let mid = try client.publish(check.request)
             do {
                 try await client.waitForDelivery(of: mid, timeout: .seconds(10))

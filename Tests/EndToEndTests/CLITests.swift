@@ -45,7 +45,7 @@ import Testing
 
         let unknownCloud = try tedge(["--config-dir", directory, "connect", "nosuchcloud"])
         #expect(unknownCloud.status == .exited(1))
-        #expect(unknownCloud.standardError.contains("Unknown cloud 'nosuchcloud'. Known clouds: c8y, az."))
+        #expect(unknownCloud.standardError.contains("Unknown cloud 'nosuchcloud'. Known clouds: c8y, az, aws."))
 
         let usage = try tedge(["cert", "create"])
         #expect(usage.status == .exited(1))

@@ -106,10 +106,17 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     /// Cert, registration and az.* config, ready for `tedge connect az`.
     func prepareAzure(deviceID: String = "my-device") throws {
-        try expectSuccess(tedge("cert", "create", "--device-id", deviceID))
-        try register()
-        try expectSuccess(tedge("config", "set", "az.url", "localhost:\(simulatorTLSPort)"))
-        try expectSuccess(tedge("config", "set", "az.root.cert.path", caPath))
+        try prepare(cloud: "az", deviceID: deviceID)
+    }
+
+    /// Cert, registration and `<cloud>.url` / `<cloud>.root.cert.path`, ready for `tedge connect <cloud>`.
+    func prepare(cloud: String, deviceID: String = "my-device") throws {
+        if !FileManager.default.fileExists(atPath: certificatePath) {
+            try expectSuccess(tedge("cert", "create", "--device-id", deviceID))
+            try register()
+        }
+        try expectSuccess(tedge("config", "set", "\(cloud).url", "localhost:\(simulatorTLSPort)"))
+        try expectSuccess(tedge("config", "set", "\(cloud).root.cert.path", caPath))
     }
 
     func expectSuccess(_ output: ChildProcess.Output, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -121,7 +128,7 @@ final class DeviceEnvironment: @unchecked Sendable {
     }
 
     deinit {
-        for service in ["tedge-mapper-az", "tedge-mapper-c8y", "mosquitto"] {
+        for service in ["tedge-mapper-az", "tedge-mapper-c8y", "tedge-mapper-aws", "mosquitto"] {
             _ = try? ChildProcess.run([Binaries.script("local-init"), initState, "stop", service])
         }
         simulator?.stop()
