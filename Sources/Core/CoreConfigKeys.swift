@@ -31,6 +31,9 @@ public enum CoreConfigKeys {
         doc: "Path to the certificate file, which is used by external MQTT listenerExample: /etc/tedge/device-certs/tedge-certificate.pemNote: This setting shall be used together with `mqtt.external.keyfile` for external connections.")
     public static let externalKeyFile = ConfigKey("mqtt.external.keyfile", table: "mqtt", field: "external_keyfile", kind: .path,
         doc: "Path to the private key file, which is used by external MQTT listenerExample: /etc/tedge/device-certs/tedge-private-key.pemNote: This setting shall be used together with `mqtt.external.certfile` for external connections.")
+    public static let maxQueuedMessages = ConfigKey("mqtt.bridge.max_queued_messages", table: "mqtt", field: "bridge_max_queued_messages",
+        kind: .positiveInteger, default: .value("100000"),
+        doc: "QoS 1 and 2 messages the broker keeps per client while it is offline (the cloud bridge, a stopped mapper); beyond that it drops them. Example: 100000")
     public static let softwarePlugin = ConfigKey("software.plugin.default", table: "software", field: "default_plugin_type", kind: .string,
         doc: "The default software plugin to be used for software management on the deviceExample: apt")
     public static let tmpPath = ConfigKey("tmp.path", table: "tmp", field: "path", kind: .path, default: .value("/tmp"),
@@ -44,5 +47,5 @@ public enum CoreConfigKeys {
     public static let deviceKeys = [deviceID, keyPath, certPath, csrPath, deviceType]
     /// Keys listed after the providers' keys.
     public static let localKeys = [mqttPort, mqttBindAddress, externalPort, externalBindAddress, externalBindInterface,
-                                   externalCAPath, externalCertFile, externalKeyFile, softwarePlugin, tmpPath, logsPath, runPath]
+                                   externalCAPath, externalCertFile, externalKeyFile, maxQueuedMessages, softwarePlugin, tmpPath, logsPath, runPath]
 }

@@ -10,6 +10,8 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
     public var externalCAPath: String?
     public var externalCertFile: String?
     public var externalKeyFile: String?
+    /// Store and forward: when set, persistence on and this many messages queued per offline client.
+    public var maxQueuedMessages: Int?
 
     public init(port: Int, bindAddress: String? = nil, externalPort: Int? = nil, externalBindAddress: String? = nil,
                 externalBindInterface: String? = nil, externalCAPath: String? = nil, externalCertFile: String? = nil,
@@ -34,6 +36,7 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
                   externalCAPath: value(CoreConfigKeys.externalCAPath),
                   externalCertFile: value(CoreConfigKeys.externalCertFile),
                   externalKeyFile: value(CoreConfigKeys.externalKeyFile))
+        maxQueuedMessages = config.integer(CoreConfigKeys.maxQueuedMessages)
     }
 
     public static let fileName = "tedge-mosquitto.conf"
@@ -62,6 +65,10 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
             if let externalCAPath { lines.append("capath \(externalCAPath)") }
             if let externalCertFile { lines.append("certfile \(externalCertFile)") }
             if let externalKeyFile { lines.append("keyfile \(externalKeyFile)") }
+        }
+        if let maxQueuedMessages {
+            // Messages for an offline bridge or mapper survive a broker restart, and a day of telemetry fits.
+            lines += ["persistence true", "autosave_interval 60", "max_queued_messages \(maxQueuedMessages)", "max_queued_bytes 0"]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -52,3 +52,24 @@ import Testing
         }
     }
 }
+
+@Suite struct StoreAndForwardTests {
+    @Test func queueSettingsFollowTheConfig() throws {
+        var config = TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")
+        let rendered = MosquittoLocalConfig(config: config).render()
+        #expect(rendered.hasSuffix("persistence true\nautosave_interval 60\nmax_queued_messages 100000\nmax_queued_bytes 0\n"))
+        try config.set(CoreConfigKeys.maxQueuedMessages, to: "5000")
+        #expect(MosquittoLocalConfig(config: config).render().contains("\nmax_queued_messages 5000\n"))
+        #expect(throws: Message.self) { try config.set(CoreConfigKeys.maxQueuedMessages, to: "0") }
+    }
+
+    @Test func listenerIsLocalOnlyUnlessAnExternalOneIsConfigured() throws {
+        var config = TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")
+        let lines = MosquittoLocalConfig(config: config).render().split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("listener ") } == ["listener 1883 localhost"])
+        try config.set(CoreConfigKeys.externalPort, to: "8883")
+        try config.set(CoreConfigKeys.externalCAPath, to: "/etc/ssl/certs")
+        let external = MosquittoLocalConfig(config: config).render()
+        #expect(external.contains("listener 8883\nallow_anonymous false\nrequire_certificate true\ncapath /etc/ssl/certs\n"))
+    }
+}

@@ -106,6 +106,37 @@ import Testing
         #expect(!log.contains("auth: accepted"))
     }
 
+    @Test func aCloudOfferingOnlyTLS11IsRefused() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator(extraArguments: ["--max-tls", "1.1"])
+        try device.prepareAzure()
+        let connect = try device.tedge("connect", "az")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
+        let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
+        #expect(!log.contains("auth: accepted"))
+        #expect(log.contains("tls: handshake failed"))
+    }
+
+    @Test func theKeyStaysPrivateThroughConnect() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepareAzure()
+        #expect(FilePath.mode(device.keyPath) == 0o400)
+        device.expectSuccess(try device.tedge("connect", "az"))
+        #expect(FilePath.mode(device.keyPath) == 0o400)
+        for file in try FileManager.default.contentsOfDirectory(atPath: device.configDirectory + "/mosquitto-conf") {
+            let text = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/" + file, encoding: .utf8)
+            #expect(!text.contains("PRIVATE KEY"), "\(file) holds key material")
+        }
+        let key = try String(contentsOfFile: device.keyPath, encoding: .utf8)
+        let keyBody = key.split(separator: "\n")[1]
+        for log in [device.simulatorLog, device.brokerDirectory + "/mosquitto.log", device.initState + "/tedge-mapper-az.log"] {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(!text.contains(keyBody), "\(log) holds key material")
+        }
+    }
+
     @Test func missingConfigurationIsReportedBeforeAnythingIsWritten() async throws {
         let device = try DeviceEnvironment()
         let noURL = try device.tedge("connect", "az")
