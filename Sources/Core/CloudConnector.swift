@@ -195,7 +195,10 @@ public struct CloudConnector: Sendable {
 
     /// Writes tedge-mosquitto.conf and the bridge file atomically; on failure no bridge file remains.
     private func writeBrokerFiles(config: TedgeConfig, context: BridgeContext) throws {
-        let bridge = provider.bridge(context).render(rootCertificateIsDirectory: FilePath.isDirectory(context.rootCertificatePath))
+        var description = provider.bridge(context)
+        // Reconnect soon after an outage (2 s, backing off to 30 s) rather than mosquitto's default.
+        description.extraSettings.append(("restart_timeout", "2 30"))
+        let bridge = description.render(rootCertificateIsDirectory: FilePath.isDirectory(context.rootCertificatePath))
         do {
             try FilePath.createDirectories(mosquittoDirectory)
             try AtomicFile.write(MosquittoLocalConfig(config: config).render(),

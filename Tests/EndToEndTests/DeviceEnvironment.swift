@@ -51,12 +51,14 @@ final class DeviceEnvironment: @unchecked Sendable {
     var simulatorLog: String { root + "/sim.log" }
 
     func startSimulator(extraArguments: [String] = []) async throws {
+        let readyBefore = ((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("ready ") }.count
         let child = try ChildProcess.spawn([Binaries.simulator, "run", "--dir", simulatorDirectory] + extraArguments,
                                            standardOutput: simulatorLog, standardError: simulatorLog)
         simulator = child
         for _ in 0..<400 {
             if let log = try? String(contentsOfFile: simulatorLog, encoding: .utf8),
-               let ready = log.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) {
+               case let readyLines = log.split(separator: "\n").filter({ $0.hasPrefix("ready ") }), readyLines.count > readyBefore,
+               let ready = readyLines.last {
                 let fields = Dictionary(uniqueKeysWithValues: ready.split(separator: " ").dropFirst().compactMap { pair -> (String, String)? in
                     let parts = pair.split(separator: "=", maxSplits: 1)
                     return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
@@ -68,6 +70,13 @@ final class DeviceEnvironment: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(25))
         }
         throw Message("The simulator did not start: \((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "")")
+    }
+
+    /// Stops the simulator and starts it again on the same ports, with the same state.
+    func restartSimulator(downtime: Duration) async throws {
+        stopSimulator()
+        try await Task.sleep(for: downtime)
+        try await startSimulator(extraArguments: ["--port", String(simulatorTLSPort), "--backend-port", String(simulatorBackendPort)])
     }
 
     func stopSimulator() {
