@@ -42,6 +42,10 @@ struct GlobalOptions: ParsableArguments {
             leading.append(argument)
             index += 1
         }
-        return leading + arguments[index...] + hoisted
+        // Options go before a `--`, after which everything is a value.
+        var rest = Array(arguments[index...])
+        let separator = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: hoisted, at: separator)
+        return leading + rest
     }
 }

@@ -7,9 +7,13 @@ struct MqttCommand: ParsableCommand {
         subcommands: [MqttPublishCommand.self, MqttSubscribeCommand.self])
 }
 
-extension MQTTQoS: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let number = Int32(argument), let qos = MQTTQoS(rawValue: number) else { return nil }
-        self = qos
+/// `-q 0|1|2`, checked in `run()` so a bad value gets thin-edge's error format and message.
+struct QoSOption: ParsableArguments {
+    @Option(name: [.short, .long], help: "QoS level (0, 1, 2)")
+    var qos: Int = 0
+
+    func resolve() throws(Message) -> MQTTQoS {
+        guard let qos = MQTTQoS(rawValue: Int32(clamping: qos)) else { throw Message("The input QoS should be 0, 1, or 2") }
+        return qos
     }
 }

@@ -11,23 +11,23 @@ struct MqttPublishCommand: AsyncParsableCommand {
     @Argument(help: "Message to publish")
     var message: String
 
-    @Option(name: [.short, .long], help: "QoS level (0, 1, 2)")
-    var qos: MQTTQoS = .atMostOnce
+    @OptionGroup var qosOption: QoSOption
 
     @Flag(name: [.short, .long], help: "Retain flag")
     var retain = false
 
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
-        if topic.contains("+") || topic.contains("#") || topic.isEmpty {
-            throw ValidationError("The topic must be a topic name, without the wildcards + and #")
-        }
-    }
-
     func run() async throws {
+        let qos: MQTTQoS
+        do { qos = try qosOption.resolve() } catch {
+            throw CommandFailure("publish the message \"\(message)\" on the topic \"\(topic)\".", cause: error)
+        }
         let action = "publish the message \"\(message)\" on the topic \"\(topic)\" with QoS \"\(qos.name)\"."
         do {
+            if topic.isEmpty || topic.contains("+") || topic.contains("#") {
+                throw Message("Invalid topic '\(topic)': publish to a topic name, without the wildcards + and #")
+            }
             let config = try global.store.load()
             let client = try MQTTClient(.init(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883,
                                               clientID: "tedge-pub-\(getpid())", cleanSession: true))

@@ -8,8 +8,7 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
     @Argument(help: "Topic to subscribe to")
     var topic: String
 
-    @Option(name: [.short, .long], help: "QoS level (0, 1, 2)")
-    var qos: MQTTQoS = .atMostOnce
+    @OptionGroup var qosOption: QoSOption
 
     @Flag(name: .customLong("no-topic"), help: "Avoid printing the message topics on the console")
     var hideTopic = false
@@ -18,6 +17,10 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
 
     /// Runs until killed; renews the subscription whenever the broker comes back.
     func run() async throws {
+        let qos: MQTTQoS
+        do { qos = try qosOption.resolve() } catch {
+            throw CommandFailure("subscribe the topic \"\(topic)\".", cause: error)
+        }
         let action = "subscribe the topic \"\(topic)\" with QoS \"\(qos.name)\"."
         let client: MQTTClient
         do {
