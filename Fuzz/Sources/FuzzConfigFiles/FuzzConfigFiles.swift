@@ -1,0 +1,25 @@
+import Core
+
+/// tedge.toml and system.toml: parse any text; what parses must survive being written and read again.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzConfigFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    if let document = try? TOMLDocument(parsing: text) {
+        guard let again = try? TOMLDocument(parsing: document.text) else { fatalError("written TOML does not parse: \(document.text)") }
+        precondition(again.text == document.text, "TOML round trip differs")
+    }
+    _ = try? InitSystem.parse(text, path: "/fuzz/system.toml")
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+/// The process entry point SwiftPM links as `main`: libFuzzer's driver, with this file's target.
+@_cdecl("FuzzConfigFiles_main")
+public func FuzzConfigFilesMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzConfigFiles(data, size) }
+}
