@@ -39,10 +39,12 @@ public struct TOMLDocument: Equatable, Sendable {
         if tables[t].entries.isEmpty { tables.remove(at: t) }
     }
 
-    /// TOML source text: one `[table]` block per table, `key = value` lines.
+    /// TOML source text: the root table's keys first (a key after a header would belong to that
+    /// table), then one `[table]` block per table, `key = value` lines.
     public var text: String {
         var blocks: [String] = []
-        for table in tables where !table.entries.isEmpty {
+        let ordered = tables.filter { $0.name.isEmpty } + tables.filter { !$0.name.isEmpty }
+        for table in ordered where !table.entries.isEmpty {
             var lines: [String] = table.name.isEmpty ? [] : ["[\(table.name)]"]
             lines += table.entries.map { "\(TOMLDocument.keyText($0.key)) = \($0.value.tomlText)" }
             blocks.append(lines.joined(separator: "\n") + "\n")

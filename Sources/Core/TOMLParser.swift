@@ -142,6 +142,7 @@ struct TOMLParser {
         let start = index
         while let b = peek, b != UInt8(ascii: "'") {
             if b == UInt8(ascii: "\n") { throw error("unterminated string") }
+            if (b < 0x20 && b != UInt8(ascii: "\t")) || b == 0x7F { throw error("control character in a string") }
             advance()
         }
         guard peek != nil else { throw error("unterminated string") }
@@ -157,7 +158,7 @@ struct TOMLParser {
             guard let b = peek, b != UInt8(ascii: "\n") else { throw error("unterminated string") }
             advance()
             if b == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
-            if b < 0x20 && b != UInt8(ascii: "\t") { throw error("control character in a string") }
+            if (b < 0x20 && b != UInt8(ascii: "\t")) || b == 0x7F { throw error("control character in a string") }
             guard b == UInt8(ascii: "\\") else { out.append(b); continue }
             guard let escape = peek else { throw error("unterminated string") }
             advance()

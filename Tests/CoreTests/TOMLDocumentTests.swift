@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Testing
 
 @Suite struct TOMLDocumentTests {
@@ -57,5 +58,27 @@ import Testing
     @Test func invalidUTF8() {
         // String(decoding:) repairs bad bytes to U+FFFD, which is then an unexpected value character.
         #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: String(decoding: [0x61, 0x20, 0x3D, 0x20, 0xFF], as: UTF8.self)) }
+    }
+}
+
+/// Inputs libFuzzer found (scripts/fuzz), kept as regression tests.
+@Suite struct TOMLFuzzFindings {
+    /// A root key after a dotted key was written after the `[a]` header, so it moved into table `a`;
+    /// and literal strings took control characters (NUL, DEL) that TOML forbids.
+    @Test func rootKeysStayInTheRootTable() throws {
+        let document = try TOMLDocument(parsing: "a.b = 'x'\nDouble = ['a', 5]\n")
+        let again = try TOMLDocument(parsing: document.text)
+        #expect(again.text == document.text)
+        #expect(again.value(table: "", key: "Double") != nil)
+        #expect(document.text.hasPrefix("Double = "))
+    }
+
+    @Test func theFoundInputRoundTripsOrIsRefused() throws {
+        let url = try #require(Bundle.module.url(forResource: "fuzz-toml-root-after-dotted-key", withExtension: "toml", subdirectory: "Fixtures"))
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        if let document = try? TOMLDocument(parsing: text) {
+            #expect(try TOMLDocument(parsing: document.text).text == document.text)
+        }
+        #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: "a = 'nul\u{0}here'\n") }
     }
 }
