@@ -69,23 +69,22 @@ public struct CumulocityConverter: MessageConverter {
             writer.string(child)
             writer.raw(",\"type\":\"c8y_Serial\"}")
         }
-        func time(_ stamp: Timestamp) {
-            writer.raw(",\"time\":")
-            writer.string(stamp.description)
-        }
-        for (index, entry) in measurement.entries.enumerated() {
-            if index == measurement.timePosition, let stamp = measurement.time { time(stamp) }
-            switch entry {
-            case .single(let name, let value):
-                writer.raw(",")
+        var fields = measurement.fieldsInInputOrder
+        if measurement.time == nil { fields.append(.time(now())) }
+        for field in fields {
+            writer.raw(",")
+            switch field {
+            case .time(let stamp):
+                writer.raw("\"time\":")
+                writer.string(stamp.description)
+            case .entry(.single(let name, let value)):
                 writer.string(name)
                 writer.raw(":{")
                 writer.string(name)
                 writer.raw(":{\"value\":")
                 writer.number(value)
                 writer.raw("}}")
-            case .group(let name, let values):
-                writer.raw(",")
+            case .entry(.group(let name, let values)):
                 writer.string(name)
                 writer.raw(":{")
                 for (position, pair) in values.enumerated() {
@@ -98,8 +97,6 @@ public struct CumulocityConverter: MessageConverter {
                 writer.raw("}")
             }
         }
-        if measurement.timePosition >= measurement.entries.count, let stamp = measurement.time { time(stamp) }
-        if measurement.time == nil { time(now()) }
         writer.raw("}")
         return writer.text
     }

@@ -4,25 +4,19 @@ public enum ThinEdgeJSONSerializer {
     public static func serialize(_ measurement: ThinEdgeMeasurement, addTime: Timestamp? = nil) -> String {
         var writer = JSONWriter()
         writer.raw("{")
-        var first = true
-        func separator() {
-            if !first { writer.raw(",") }
-            first = false
-        }
-        func time(_ stamp: Timestamp) {
-            separator()
-            writer.raw("\"time\":")
-            writer.string(stamp.description)
-        }
-        for (index, entry) in measurement.entries.enumerated() {
-            if index == measurement.timePosition, let stamp = measurement.time { time(stamp) }
-            separator()
-            switch entry {
-            case .single(let name, let value):
+        var fields = measurement.fieldsInInputOrder
+        if measurement.time == nil, let addTime { fields.append(.time(addTime)) }
+        for (index, field) in fields.enumerated() {
+            if index > 0 { writer.raw(",") }
+            switch field {
+            case .time(let stamp):
+                writer.raw("\"time\":")
+                writer.string(stamp.description)
+            case .entry(.single(let name, let value)):
                 writer.string(name)
                 writer.raw(":")
                 writer.number(value)
-            case .group(let name, let values):
+            case .entry(.group(let name, let values)):
                 writer.string(name)
                 writer.raw(":{")
                 for (position, pair) in values.enumerated() {
@@ -34,8 +28,6 @@ public enum ThinEdgeJSONSerializer {
                 writer.raw("}")
             }
         }
-        if measurement.timePosition >= measurement.entries.count, let stamp = measurement.time { time(stamp) }
-        if measurement.time == nil, let addTime { time(addTime) }
         writer.raw("}")
         return writer.text
     }

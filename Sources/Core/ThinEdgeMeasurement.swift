@@ -19,6 +19,19 @@ public struct ThinEdgeMeasurement: Equatable, Sendable {
     /// How many entries came before `time` in the input, so output keeps its place.
     public var timePosition: Int
 
+    /// One member of the record in input order: a measurement, or the timestamp where it stood.
+    public enum Field: Sendable {
+        case entry(Entry)
+        case time(Timestamp)
+    }
+
+    /// The record as it was written: entries with the timestamp at its place (serialisers walk this).
+    public var fieldsInInputOrder: [Field] {
+        var fields = entries.map(Field.entry)
+        if let time { fields.insert(.time(time), at: min(timePosition, fields.count)) }
+        return fields
+    }
+
     public init(entries: [Entry], time: Timestamp? = nil, timePosition: Int = 0) {
         self.entries = entries
         self.time = time

@@ -36,7 +36,7 @@ struct MqttPublishCommand: AsyncParsableCommand {
                 try client.connect()
                 try await client.waitUntilConnected(timeout: .seconds(10))
             } catch let error as MQTTError {
-                throw Message(error.description + (error.hint.map { "\n\nHint: \($0)" } ?? ""))
+                throw error.withHint
             }
             let mid = try client.publish(MQTTMessage(topic: topic, text: message, qos: qos, retain: retain))
             do {

@@ -31,7 +31,7 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
             do {
                 try client.connect()
             } catch let error as MQTTError {
-                throw Message(error.description + (error.hint.map { "\n\nHint: \($0)" } ?? ""))
+                throw error.withHint
             }
         } catch {
             throw CommandFailure(action, cause: error)

@@ -95,17 +95,16 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     /// A client on the simulator's cloud-side broker, to watch and inject cloud traffic.
     func cloudClient(subscribing filters: [String]) async throws -> (MQTTClient, MessageInbox) {
-        let client = try MQTTClient(.init(host: "127.0.0.1", port: simulatorBackendPort, clientID: "observer-\(UUID().uuidString.prefix(6))"))
-        for filter in filters { try client.subscribe(filter, qos: .atLeastOnce) }
-        let inbox = MessageInbox(client)
-        try client.connect()
-        try await client.waitUntilSubscribed(timeout: .seconds(10))
-        return (client, inbox)
+        try await client(port: simulatorBackendPort, name: "observer", subscribing: filters)
     }
 
     /// A client on the device's local broker.
     func localClient(subscribing filters: [String]) async throws -> (MQTTClient, MessageInbox) {
-        let client = try MQTTClient(.init(host: "127.0.0.1", port: mqttPort, clientID: "local-\(UUID().uuidString.prefix(6))"))
+        try await client(port: mqttPort, name: "local", subscribing: filters)
+    }
+
+    private func client(port: Int, name: String, subscribing filters: [String]) async throws -> (MQTTClient, MessageInbox) {
+        let client = try MQTTClient(.init(host: "127.0.0.1", port: port, clientID: "\(name)-\(UUID().uuidString.prefix(6))"))
         for filter in filters { try client.subscribe(filter, qos: .atLeastOnce) }
         let inbox = MessageInbox(client)
         try client.connect()
