@@ -15,6 +15,8 @@ struct TOMLParser {
         }
     }
 
+    static func isBareKey(_ key: String) -> Bool { !key.isEmpty && key.utf8.allSatisfy(isBareKeyCharacter) }
+
     mutating func parseDocument() throws(TOMLSyntaxError) -> TOMLDocument {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw TOMLSyntaxError(line: 1, column: 1, reason: "the file is not valid UTF-8")
@@ -30,7 +32,12 @@ struct TOMLParser {
                 if peek(at: 1) == UInt8(ascii: "[") { throw error("arrays of tables are not supported") }
                 advance()
                 skipSpaces()
-                let name = try parseKeyPath().joined(separator: ".")
+                let headerColumn = column
+                let path = try parseKeyPath()
+                guard path.allSatisfy(Self.isBareKey) else {
+                    throw TOMLSyntaxError(line: line, column: headerColumn, reason: "table names must be bare keys (letters, digits, _ and -)")
+                }
+                let name = path.joined(separator: ".")
                 skipSpaces()
                 try expect(UInt8(ascii: "]"), "expected `]` to close the table header")
                 guard definedTables.insert(name).inserted else { throw error("duplicate table [\(name)]", atLineStart: true) }
@@ -40,6 +47,9 @@ struct TOMLParser {
             }
             let keyColumn = column
             let path = try parseKeyPath()
+            guard path.dropLast().allSatisfy(Self.isBareKey) else {
+                throw TOMLSyntaxError(line: line, column: keyColumn, reason: "the table parts of a dotted key must be bare keys")
+            }
             skipSpaces()
             try expect(UInt8(ascii: "="), "expected `=` after the key")
             skipSpaces()

@@ -81,4 +81,15 @@ import Testing
         }
         #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: "a = 'nul\u{0}here'\n") }
     }
+
+    /// `[", "]`: a quoted table name was written back unquoted (`[, ]`), which does not parse.
+    @Test func quotedTableNamesAreRefused() throws {
+        let url = try #require(Bundle.module.url(forResource: "fuzz-toml-quoted-table-name", withExtension: "toml", subdirectory: "Fixtures"))
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        #expect(throws: TOMLSyntaxError(line: 1, column: 2, reason: "table names must be bare keys (letters, digits, _ and -)")) {
+            try TOMLDocument(parsing: text)
+        }
+        #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: "\"a.b\".c = 1\n") }
+        #expect(try TOMLDocument(parsing: "[t]\n\"quoted key\" = 1\n").text == "[t]\n\"quoted key\" = 1\n")
+    }
 }
