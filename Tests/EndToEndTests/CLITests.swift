@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Synchronization
 import Testing
 
 /// `tedge cert` and `tedge config` as a user types them.
@@ -95,4 +96,49 @@ import Testing
         #expect(completion.status == .exited(0))
         #expect(completion.standardOutput.contains("tedge"))
     }
+}
+
+/// The key file is never readable by group or others, at any moment of `tedge cert create`:
+/// a watcher stats every file in the certificate directory as fast as it can while certificates
+/// are created and removed again and again.
+@Suite struct KeyPermissionTests {
+    @Test func noReadableKeyAtAnyMomentOfCreate() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-keys-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificates = directory + "/device-certs"
+        try FileManager.default.createDirectory(atPath: certificates, withIntermediateDirectories: true)
+        let watching = ManagedAtomicFlag()
+        let watcher = Task.detached { () -> (observations: Int, exposed: [String]) in
+            var observations = 0
+            var exposed: [String] = []
+            while !watching.isSet {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: certificates)) ?? [] {
+                    let path = certificates + "/" + name
+                    guard let mode = FilePath.mode(path) else { continue }
+                    observations += 1
+                    if mode & 0o077 != 0, let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("PRIVATE KEY") {
+                        exposed.append("\(name) \(String(mode, radix: 8))")
+                    }
+                }
+            }
+            return (observations, exposed)
+        }
+        for round in 0..<15 {
+            let create = try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "create", "--device-id", "d\(round)"])
+            #expect(create.status == .exited(0), "\(create.standardError)")
+            #expect(FilePath.mode(certificates + "/tedge-private-key.pem") == 0o400)
+            #expect(try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "remove"]).status == .exited(0))
+        }
+        watching.set()
+        let (observations, exposed) = await watcher.value
+        #expect(observations > 0)
+        #expect(exposed.isEmpty, "key readable by others: \(exposed)")
+    }
+}
+
+/// A one-way flag shared with a detached task.
+final class ManagedAtomicFlag: Sendable {
+    private let flag = Synchronization.Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }
