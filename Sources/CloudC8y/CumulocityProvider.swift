@@ -70,6 +70,25 @@ public struct CumulocityProvider: CloudProvider {
         return check
     }
 
+    /// The JWT round trip (`s/uat` → `s/dat` `71,<token>`): the token's issuer must be the configured tenant.
+    public func postConnectCheck(_ context: BridgeContext) -> ConnectionCheck? {
+        let configured = context.cloud.host
+        return ConnectionCheck(
+            clientID: "get_jwt_token_c8y",
+            subscriptions: ["c8y/s/dat"],
+            request: MQTTMessage(topic: "c8y/s/uat", text: "", qos: .atLeastOnce),
+            troubleshooting: "Failed to get the connected tenant URL from Cumulocity.",
+            judge: { answer in
+                guard let text = answer.text, text.hasPrefix("71,") else { return .ignore }
+                switch CumulocityJWT.issuer(of: String(text.dropFirst(3))) {
+                case .failure(let error): return .failure(error.description)
+                case .success(let issuer) where issuer == configured: return .success
+                case .success(let issuer):
+                    return .failure("Warning: Connecting to \(issuer), but the configured URL is \(configured).\nThe device certificate has to be removed from the former tenant.")
+                }
+            })
+    }
+
     /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read once at start.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
         let operations = FilePath.regularFileNames(in: FilePath.join(config.directory, "operations/c8y"))

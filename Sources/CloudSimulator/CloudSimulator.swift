@@ -65,12 +65,19 @@ public final class CloudSimulator: @unchecked Sendable {
                                         standardOutput: directory.brokerLogPath, standardError: directory.brokerLogPath)
     }
 
+    /// An unsigned JWT whose issuer is the tenant host, as Cumulocity returns on `s/dat`.
+    static func token(issuer: String) -> String {
+        let header = Base64.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8))
+        let payload = Base64.encode(Array("{\"iss\":\"\(issuer)\",\"sub\":\"device\"}".utf8))
+        return "\(header).\(payload).c2ltdWxhdG9y"
+    }
+
     /// The cloud side: answers twin requests and reports device-to-cloud messages.
     private func startBehaviour() async throws {
         let client = try MQTTClient(.init(host: "127.0.0.1", port: backendPort, clientID: "tedge-cloud-sim", cleanSession: true))
         try client.subscribe("$iothub/twin/GET/#", qos: .atLeastOnce)
         try client.subscribe("devices/+/messages/events/#", qos: .atLeastOnce)
-        for filter in ["s/us", "s/us/#", "measurement/measurements/create", "event/events/create", "thinedge/+/td/#"] {
+        for filter in ["s/us", "s/us/#", "s/uat", "measurement/measurements/create", "event/events/create", "thinedge/+/td/#"] {
             try client.subscribe(filter, qos: .atLeastOnce)
         }
         try client.connect()
@@ -80,7 +87,10 @@ public final class CloudSimulator: @unchecked Sendable {
         behaviour = Task {
             var cumulocityDevices: Set<String> = []
             for await message in client.messages {
-                if message.topic.hasPrefix("s/us"), let text = message.text, text.hasPrefix("100,") {
+                if message.topic == "s/uat" {
+                    _ = try? client.publish(MQTTMessage(topic: "s/dat", text: "71," + Self.token(issuer: "localhost"), qos: .atLeastOnce))
+                    log.line("c8y: issued a token")
+                } else if message.topic.hasPrefix("s/us"), let text = message.text, text.hasPrefix("100,") {
                     let id = text.split(separator: ",").dropFirst().first.map(String.init) ?? ""
                     if cumulocityDevices.insert(id).inserted {
                         log.line("c8y: created device \(id)")

@@ -85,6 +85,18 @@ public struct CloudConnector: Sendable {
         }
 
         startMapper(services)
+        await postConnectCheck(config: config, context: context)
+    }
+
+    /// A warning, never a failure: the link works, but something about it deserves attention.
+    private func postConnectCheck(config: TedgeConfig, context: BridgeContext) async {
+        guard let check = provider.postConnectCheck(context) else { return }
+        let runner = ConnectionCheckRunner(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, console: console)
+        switch try? await runner.run(check, cloudName: provider.cloudName) {
+        case .success: return
+        case .rejected(let warning): step(warning)
+        case .noAnswer, nil: step(check.troubleshooting)
+        }
     }
 
     // MARK: test

@@ -35,9 +35,14 @@ public protocol CloudProvider: Sendable {
     func connectionCheck(_ context: BridgeContext) -> ConnectionCheck
     /// The mapper that turns Thin Edge JSON into this cloud's format; nil when the cloud has none.
     func mapper(_ config: TedgeConfig) -> MapperDescription?
+    /// A check run after connecting whose failure is a warning (Cumulocity: the tenant the device
+    /// reached is the configured one). nil when there is none.
+    func postConnectCheck(_ context: BridgeContext) -> ConnectionCheck?
 }
 
 extension CloudProvider {
+    public func postConnectCheck(_ context: BridgeContext) -> ConnectionCheck? { nil }
+
     /// `<id>-bridge.conf` under `<config-dir>/mosquitto-conf/`.
     public var bridgeFileName: String { "\(id)-bridge.conf" }
 }

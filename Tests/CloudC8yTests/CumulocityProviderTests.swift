@@ -1,4 +1,5 @@
 import CloudC8y
+import Foundation
 import Core
 import Testing
 
@@ -39,5 +40,41 @@ import Testing
 
     @Test func configKeys() {
         #expect(provider.configKeys.map(\.name) == ["c8y.url", "c8y.root.cert.path"])
+    }
+}
+
+@Suite struct CumulocityJWTTests {
+    @Test func conformanceFixtures() throws {
+        let url = try #require(Bundle.module.url(forResource: "c8y_jwt", withExtension: "json", subdirectory: "Fixtures"))
+        let cases = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        #expect(cases.count >= 4)
+        for entry in cases {
+            let name = try #require(entry["name"] as? String)
+            guard let token = entry["input"] as? String else { continue }
+            switch CumulocityJWT.issuer(of: token) {
+            case .success(let issuer):
+                #expect(entry["kind"] as? String == "output", "\(name)")
+                #expect(issuer == entry["expected"] as? String, "\(name)")
+            case .failure(let error):
+                #expect(entry["kind"] as? String == "error", "\(name)")
+                #expect(error.description == entry["expected"] as? String, "\(name)")
+            }
+        }
+    }
+
+    @Test func tenantCheckWarnsOnAnotherTenant() throws {
+        let provider = CumulocityProvider()
+        let context = BridgeContext(deviceID: "d", cloud: try HostAndPort(parsing: "mine.cumulocity.com", defaultPort: 8883),
+                                    rootCertificatePath: "/r", certificatePath: "/c", keyPath: "/k",
+                                    config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge"))
+        let check = try #require(provider.postConnectCheck(context))
+        #expect(check.request.topic == "c8y/s/uat")
+        func token(_ issuer: String) -> String {
+            "71,e30=." + Base64Text.encode(Array("{\"iss\":\"\(issuer)\"}".utf8)) + ".x"
+        }
+        #expect(check.judge(MQTTMessage(topic: "c8y/s/dat", text: token("mine.cumulocity.com"))) == .success)
+        #expect(check.judge(MQTTMessage(topic: "c8y/s/dat", text: token("other.cumulocity.com")))
+                == .failure("Warning: Connecting to other.cumulocity.com, but the configured URL is mine.cumulocity.com.\nThe device certificate has to be removed from the former tenant."))
+        #expect(check.judge(MQTTMessage(topic: "c8y/s/dat", text: "unrelated")) == .ignore)
     }
 }

@@ -18,6 +18,10 @@ import Testing
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
         #expect(connect.standardOutput.contains("Restarting mosquitto to resubscribe to bridged inbound cloud topics after device creation."))
         #expect(connect.standardOutput.contains("tedge-mapper-c8y service successfully started and enabled!"))
+        // The tenant check: the simulator's token names localhost, the configured host.
+        #expect(!connect.standardOutput.contains("Warning: Connecting to"))
+        #expect(!connect.standardOutput.contains("Failed to get the connected tenant URL"))
+        #expect(try String(contentsOfFile: device.simulatorLog, encoding: .utf8).contains("c8y: issued a token"))
 
         // A measurement through the Cumulocity mapper and bridge.
         try await Task.sleep(for: .milliseconds(300))
