@@ -91,7 +91,10 @@ struct TOMLParser {
 
     // MARK: values
 
-    private mutating func parseValue() throws(TOMLSyntaxError) -> TOMLValue {
+    /// Arrays nested deeper than this are refused, before recursion can exhaust the stack.
+    static let maximumDepth = 32
+
+    private mutating func parseValue(depth: Int = 0) throws(TOMLSyntaxError) -> TOMLValue {
         guard let byte = peek else { throw error("expected a value") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -102,7 +105,8 @@ struct TOMLParser {
         case UInt8(ascii: "'"):
             return .string(try parseLiteralString())
         case UInt8(ascii: "["):
-            return try parseArray()
+            guard depth < Self.maximumDepth else { throw error("arrays nested deeper than \(Self.maximumDepth) levels") }
+            return try parseArray(depth: depth + 1)
         case UInt8(ascii: "{"):
             throw error("inline tables are not supported")
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
@@ -132,14 +136,14 @@ struct TOMLParser {
         return .integer(number)
     }
 
-    private mutating func parseArray() throws(TOMLSyntaxError) -> TOMLValue {
+    private mutating func parseArray(depth: Int) throws(TOMLSyntaxError) -> TOMLValue {
         advance()
         var items: [TOMLValue] = []
         while true {
             skipWhitespaceAndComments(newlines: true)
             guard let byte = peek else { throw error("unterminated array") }
             if byte == UInt8(ascii: "]") { advance(); return .array(items) }
-            items.append(try parseValue())
+            items.append(try parseValue(depth: depth))
             skipWhitespaceAndComments(newlines: true)
             if peek == UInt8(ascii: ",") { advance(); continue }
             if peek == UInt8(ascii: "]") { advance(); return .array(items) }

@@ -82,6 +82,16 @@ import Testing
         #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: "a = 'nul\u{0}here'\n") }
     }
 
+    /// Thousands of nested `[` overflowed the stack of the recursive reader.
+    @Test func deeplyNestedArraysAreRefused() throws {
+        let url = try #require(Bundle.module.url(forResource: "fuzz-toml-deep-arrays", withExtension: "toml", subdirectory: "Fixtures"))
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        let error = #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: text) }
+        #expect(error?.reason == "arrays nested deeper than 32 levels")
+        #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: "a = " + String(repeating: "[", count: 100_000)) }
+        #expect(try TOMLDocument(parsing: "a = [[[1]]]\n").value(table: "", key: "a") == .array([.array([.array([.integer(1)])])]))
+    }
+
     /// `[", "]`: a quoted table name was written back unquoted (`[, ]`), which does not parse.
     @Test func quotedTableNamesAreRefused() throws {
         let url = try #require(Bundle.module.url(forResource: "fuzz-toml-quoted-table-name", withExtension: "toml", subdirectory: "Fixtures"))
