@@ -19,7 +19,10 @@ public struct CumulocityProvider: CloudProvider {
 
     public var urlKey: ConfigKey { Self.url }
     public var rootCertificateKey: ConfigKey { Self.rootCertPath }
-    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath] }
+    public static let http = ConfigKey("c8y.http", table: "c8y", field: "http", kind: .connectURL,
+        doc: "HTTPS endpoint of the Cumulocity tenant, when not c8y.url's host on port 443. Example: your-tenant.cumulocity.com:443")
+
+    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.http] }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
@@ -68,6 +71,40 @@ public struct CumulocityProvider: CloudProvider {
             })
         check.restartBrokerAfterLateSuccess = true
         return check
+    }
+
+    /// Adds the device certificate to the tenant's trusted certificates over HTTPS (thin-edge's texts).
+    public func uploadCertificate(_ request: CertificateUploadRequest, console: Console) throws {
+        guard let url = request.config.value(of: Self.url) else {
+            throw Message("A value for `c8y.url` is missing.\n    A value can be set with `tedge config set c8y.url <value>`")
+        }
+        let endpoint = try request.config.value(of: Self.http).map { try HostAndPort(parsing: $0, defaultPort: 443) }
+            ?? HostAndPort(host: try HostAndPort(parsing: url, defaultPort: 8883).host, port: 443)
+        let rootCertificates = request.config.value(of: Self.rootCertPath) ?? "/etc/ssl/certs"
+        let authorization = [("Authorization", "Basic " + Base64Text.encode(Array("\(request.user):\(request.password)".utf8)))]
+
+        let tenantResponse = try HTTPSClient.send(method: "GET", host: endpoint.host, port: endpoint.port, path: "/tenant/currentTenant",
+                                                  headers: authorization + [("Accept", "application/json")], rootCertificatePath: rootCertificates)
+        guard (200..<300).contains(tenantResponse.status) else { throw Message("Request returned with code: \(tenantResponse.status)") }
+        guard case .success(.object(let tenant)) = JSONText.parse(tenantResponse.body),
+              case .string(let tenantID)? = tenant.first(where: { $0.key == "name" })?.value else {
+            throw Message("The tenant's answer to /tenant/currentTenant has no \"name\": \(tenantResponse.text)")
+        }
+        let body = JSONText.serialize(.object([
+            ("name", .string(request.deviceID)), ("certInPemFormat", .string(request.certificatePEM)),
+            ("autoRegistrationEnabled", .boolean(true)), ("status", .string("ENABLED")),
+        ]))
+        let upload = try HTTPSClient.send(method: "POST", host: endpoint.host, port: endpoint.port,
+                                          path: "/tenant/tenants/\(tenantID)/trusted-certificates",
+                                          headers: authorization + [("Content-Type", "application/json"), ("Accept", "application/json")],
+                                          body: Array(body.utf8), rootCertificatePath: rootCertificates)
+        switch upload.status {
+        case 200, 201: console.line("Certificate uploaded successfully.")
+        case 409: console.line("Certificate already exists in the cloud.")
+        default:
+            console.line("Something went wrong: \(upload.status)")
+            throw Message("Request returned with code: \(upload.status)")
+        }
     }
 
     /// The JWT round trip (`s/uat` → `s/dat` `71,<token>`): the token's issuer must be the configured tenant.

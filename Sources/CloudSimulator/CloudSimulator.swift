@@ -11,6 +11,11 @@ public final class CloudSimulator: @unchecked Sendable {
     public let directory: SimulatorDirectory
     public private(set) var tlsPort = 0
     public private(set) var backendPort = 0
+    public var httpsPort: Int { rest?.port ?? 0 }
+    private var rest: CumulocityRESTEndpoint?
+    /// Basic-auth credentials the Cumulocity REST endpoint accepts.
+    public static let restUser = "admin"
+    public static let restPassword = "tedge-sim"
     private var broker: ChildProcess?
     private var frontEnd: TLSFrontEnd?
     private var behaviour: Task<Void, Never>?
@@ -38,6 +43,10 @@ public final class CloudSimulator: @unchecked Sendable {
                                        backendPort: backendPort, log: log)
         frontEnd.start()
         self.frontEnd = frontEnd
+        let rest = try CumulocityRESTEndpoint(port: 0, certificate: certificate, key: key,
+                                              user: Self.restUser, password: Self.restPassword, log: log)
+        rest.start()
+        self.rest = rest
         tlsPort = frontEnd.port
         try await startBehaviour()
         try AtomicFile.write("\(tlsPort) \(backendPort)\n", to: directory.endpointPath, mode: 0o644, placement: .replace)

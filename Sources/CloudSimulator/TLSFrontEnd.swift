@@ -5,47 +5,24 @@ import OpenSSL
 /// The simulator's device-facing endpoint: TLS with client certificates on loopback, the CONNECT
 /// checked by `DeviceAuthenticator`, then the session relayed byte for byte to the backend broker.
 final class TLSFrontEnd: @unchecked Sendable {
-    let port: Int
-    private let listener: Int32
+    private let listener: LoopbackListener
     private let context: TLSServerContext
     private let authenticator: DeviceAuthenticator
     private let backendPort: Int
     private let log: Console
+
+    var port: Int { listener.port }
 
     init(port requested: Int, context: TLSServerContext, authenticator: DeviceAuthenticator, backendPort: Int, log: Console) throws {
         self.context = context
         self.authenticator = authenticator
         self.backendPort = backendPort
         self.log = log
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.loopback(port: requested)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 64) == 0 else {
-            throw Message("Cannot listen on 127.0.0.1:\(requested): \(SystemError.text(errno))")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        listener = try LoopbackListener(port: requested)
     }
 
     func start() {
-        Thread.detachNewThread { [self] in
-            while true {
-                let client = accept(listener, nil, nil)
-                if client < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                Thread.detachNewThread { [self] in serve(client) }
-            }
-        }
+        listener.start { [self] client in serve(client) }
     }
 
     private func serve(_ socketFD: Int32) {
@@ -81,7 +58,7 @@ final class TLSFrontEnd: @unchecked Sendable {
         }
         let backend = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(backend) }
-        var address = Self.loopback(port: backendPort)
+        var address = LoopbackListener.loopback(port: backendPort)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(backend, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -126,14 +103,4 @@ final class TLSFrontEnd: @unchecked Sendable {
         }
         return true
     }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        return address
-    }
-
-    deinit { close(listener) }
 }

@@ -38,10 +38,16 @@ public protocol CloudProvider: Sendable {
     /// A check run after connecting whose failure is a warning (Cumulocity: the tenant the device
     /// reached is the configured one). nil when there is none.
     func postConnectCheck(_ context: BridgeContext) -> ConnectionCheck?
+    /// `tedge cert upload <id>`: registers the device certificate in the cloud, reporting on `console`.
+    func uploadCertificate(_ request: CertificateUploadRequest, console: Console) throws
 }
 
 extension CloudProvider {
     public func postConnectCheck(_ context: BridgeContext) -> ConnectionCheck? { nil }
+
+    public func uploadCertificate(_ request: CertificateUploadRequest, console: Console) throws {
+        throw Message("The \(cloudName) cloud takes no certificate upload from tedge. \(certificateRequirements.registrationHint)")
+    }
 
     /// `<id>-bridge.conf` under `<config-dir>/mosquitto-conf/`.
     public var bridgeFileName: String { "\(id)-bridge.conf" }

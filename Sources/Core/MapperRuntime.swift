@@ -5,6 +5,9 @@ import Glibc
 /// conversion error goes to `tedge/errors`; a retained health message, with the "down" one as will.
 public final class MapperRuntime: Sendable {
     public static let errorTopic = "tedge/errors"
+    /// Messages received (and so acknowledged by libmosquitto) but not yet converted: small, because
+    /// these are what a SIGKILL can lose, and large enough to keep the two cores busy.
+    static let receiveBuffer = 64
 
     public let provider: any CloudProvider
     public let config: TedgeConfig
@@ -31,7 +34,7 @@ public final class MapperRuntime: Sendable {
         let client = try MQTTClient(.init(
             host: "localhost", port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, clientID: name, cleanSession: false,
             will: MQTTMessage(topic: healthTopic, text: health("down"), qos: .atLeastOnce, retain: true),
-            maxInflightMessages: 100))
+            maxInflightMessages: 100, maxBufferedMessages: Self.receiveBuffer))
         for filter in description.subscriptions { try client.subscribe(filter, qos: .atLeastOnce) }
         try client.start()
         log.line("\(name) starting: subscribing \(description.subscriptions.joined(separator: ", ")) on localhost:\(client.configuration.port)")

@@ -7,7 +7,8 @@ import COpenSSL
 public final class TLSServerContext: @unchecked Sendable {
     let pointer: OpaquePointer
 
-    public init(certificate: Certificate, key: PrivateKey, maximumVersion: TLSVersion? = nil) throws {
+    public init(certificate: Certificate, key: PrivateKey, maximumVersion: TLSVersion? = nil,
+                requireClientCertificate: Bool = true) throws {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw OpenSSLError.drain("create TLS context") }
         pointer = context
         guard tedge_ssl_ctx_min_tls12(context) == 1 else { throw OpenSSLError.drain("require TLS 1.2") }
@@ -18,7 +19,9 @@ public final class TLSServerContext: @unchecked Sendable {
               SSL_CTX_use_PrivateKey(context, key.pointer) == 1,
               SSL_CTX_check_private_key(context) == 1
         else { throw OpenSSLError.drain("load server certificate") }
-        SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT) { _, _ in 1 }
+        if requireClientCertificate {
+            SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT) { _, _ in 1 }
+        }
     }
 
     /// Runs the server side of the handshake on an accepted socket.

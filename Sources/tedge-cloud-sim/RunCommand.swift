@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.standardError.write(CommandFailure("start the cloud simulator", cause: error).description)
             throw ExitCode.failure
         }
-        Console.standardOutput.line("ready tls_port=\(simulator.tlsPort) backend_port=\(simulator.backendPort) ca=\(simulator.directory.caPath)")
+        Console.standardOutput.line("ready tls_port=\(simulator.tlsPort) backend_port=\(simulator.backendPort) https_port=\(simulator.httpsPort) ca=\(simulator.directory.caPath)")
         let shutdown = ShutdownSignal()
         _ = await shutdown.wait()
         simulator.stop()

@@ -4,5 +4,5 @@ struct CertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert",
         abstract: "Create and manage device certificate",
-        subcommands: [CertCreateCommand.self, CertCreateCSRCommand.self, CertShowCommand.self, CertRemoveCommand.self])
+        subcommands: [CertCreateCommand.self, CertCreateCSRCommand.self, CertShowCommand.self, CertRemoveCommand.self, CertUploadCommand.self])
 }

@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func configKeys() {
-        #expect(provider.configKeys.map(\.name) == ["c8y.url", "c8y.root.cert.path"])
+        #expect(provider.configKeys.map(\.name) == ["c8y.url", "c8y.root.cert.path", "c8y.http"])
     }
 }
 

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Dispatch
 import Synchronization
 import Testing
 
@@ -108,9 +109,12 @@ import Testing
         let certificates = directory + "/device-certs"
         try FileManager.default.createDirectory(atPath: certificates, withIntermediateDirectories: true)
         let watching = ManagedAtomicFlag()
-        let watcher = Task.detached { () -> (observations: Int, exposed: [String]) in
+        let findings = WatcherFindings()
+        // A thread of its own: the test's own thread blocks while each `tedge` runs.
+        let watcher = Thread {
             var observations = 0
             var exposed: [String] = []
+            defer { findings.finish(observations: observations, exposed: exposed) }
             while !watching.isSet {
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: certificates)) ?? [] {
                     let path = certificates + "/" + name
@@ -121,8 +125,8 @@ import Testing
                     }
                 }
             }
-            return (observations, exposed)
         }
+        watcher.start()
         for round in 0..<15 {
             let create = try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "create", "--device-id", "d\(round)"])
             #expect(create.status == .exited(0), "\(create.standardError)")
@@ -130,7 +134,7 @@ import Testing
             #expect(try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "remove"]).status == .exited(0))
         }
         watching.set()
-        let (observations, exposed) = await watcher.value
+        let (observations, exposed) = findings.wait()
         #expect(observations > 0)
         #expect(exposed.isEmpty, "key readable by others: \(exposed)")
     }
@@ -141,4 +145,18 @@ final class ManagedAtomicFlag: Sendable {
     private let flag = Synchronization.Atomic<Bool>(false)
     var isSet: Bool { flag.load(ordering: .relaxed) }
     func set() { flag.store(true, ordering: .relaxed) }
+}
+
+/// What the watcher thread saw, handed over when it stops.
+final class WatcherFindings: Sendable {
+    private let result = Mutex<(Int, [String])?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+    func finish(observations: Int, exposed: [String]) {
+        result.withLock { $0 = (observations, exposed) }
+        done.signal()
+    }
+    func wait() -> (Int, [String]) {
+        done.wait()
+        return result.withLock { $0 ?? (0, []) }
+    }
 }

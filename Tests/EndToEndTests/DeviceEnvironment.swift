@@ -14,6 +14,7 @@ final class DeviceEnvironment: @unchecked Sendable {
     private(set) var simulator: ChildProcess?
     private(set) var simulatorTLSPort = 0
     private(set) var simulatorBackendPort = 0
+    private(set) var simulatorHTTPSPort = 0
     let simulatorDirectory: String
 
     init() throws {
@@ -42,8 +43,9 @@ final class DeviceEnvironment: @unchecked Sendable {
         try ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments, environment: environment)
     }
 
-    func tedge(arguments: [String]) throws -> ChildProcess.Output {
-        try ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments, environment: environment)
+    func tedge(arguments: [String], extraEnvironment: [String: String] = [:]) throws -> ChildProcess.Output {
+        try ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments,
+                             environment: environment.merging(extraEnvironment) { $1 })
     }
 
     // MARK: the cloud
@@ -65,6 +67,7 @@ final class DeviceEnvironment: @unchecked Sendable {
                 })
                 simulatorTLSPort = Int(fields["tls_port"] ?? "") ?? 0
                 simulatorBackendPort = Int(fields["backend_port"] ?? "") ?? 0
+                simulatorHTTPSPort = Int(fields["https_port"] ?? "") ?? 0
                 return
             }
             try await Task.sleep(for: .milliseconds(25))
