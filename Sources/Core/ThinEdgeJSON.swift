@@ -117,9 +117,3 @@ public enum ThinEdgeJSON {
 
     static func debugQuoted(_ text: String) -> String { "\"" + text.replacingBackslashesAndQuotes() + "\"" }
 }
-
-/// A rule violation's text, before a position is attached.
-struct ThinEdgeJSONErrorReason: Error {
-    let text: String
-    init(_ text: String) { self.text = text }
-}

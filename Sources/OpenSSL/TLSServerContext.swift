@@ -35,9 +35,3 @@ public final class TLSServerContext: @unchecked Sendable {
 
     deinit { SSL_CTX_free(pointer) }
 }
-
-public enum TLSVersion: Int32, Sendable {
-    case tls11 = 0x0302
-    case tls12 = 0x0303
-    case tls13 = 0x0304
-}
