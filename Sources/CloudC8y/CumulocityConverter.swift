@@ -69,9 +69,7 @@ public struct CumulocityConverter: MessageConverter {
             writer.string(child)
             writer.raw(",\"type\":\"c8y_Serial\"}")
         }
-        var fields = measurement.fieldsInInputOrder
-        if measurement.time == nil { fields.append(.time(now())) }
-        for field in fields {
+        measurement.forEachField(appendingTime: measurement.time == nil ? now() : nil) { field in
             writer.raw(",")
             switch field {
             case .time(let stamp):

@@ -20,9 +20,6 @@ public struct BridgeTopic: Sendable, Equatable {
         self.remotePrefix = remotePrefix
     }
 
-    /// The topic filter this rule covers on the local broker.
-    public var localFilter: String { localPrefix + pattern }
-
     /// The `topic` line; an empty pattern or prefix is written `""`, as mosquitto requires.
     public var line: String {
         func field(_ text: String) -> String { text.isEmpty ? "\"\"" : text }

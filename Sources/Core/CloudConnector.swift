@@ -58,7 +58,7 @@ public struct CloudConnector: Sendable {
             step("Restarting mosquitto service.")
             try services.restart("mosquitto")
             step("Awaiting mosquitto to start. This may take up to 5 seconds.")
-            let port = config.integer(CoreConfigKeys.mqttPort) ?? 1883
+            let port = config.mqttPort
             guard await PortProbe.waitUntilListening(port: port, timeout: brokerStartTimeout) else {
                 throw Message("mosquitto is not listening on port \(port) after the restart. Check the broker's log, and that its configuration includes '\(mosquittoDirectory)' (include_dir).")
             }
@@ -72,15 +72,16 @@ public struct CloudConnector: Sendable {
         }
         step("Successfully created bridge connection!")
 
-        switch await check(config: config, context: context) {
+        let connectionCheck = provider.connectionCheck(context)
+        switch await run(connectionCheck, config: config) {
         case .failure:
             step("Warning: Bridge has been configured, but \(provider.cloudName) connection check failed.")
         case .success(let attempt):
-            if attempt > 1 && provider.connectionCheck(context).restartBrokerAfterLateSuccess {
+            if attempt > 1 && connectionCheck.restartBrokerAfterLateSuccess {
                 step("Restarting mosquitto to resubscribe to bridged inbound cloud topics after device creation.")
                 try services.restart("mosquitto")
                 step("Awaiting mosquitto to start. This may take up to 5 seconds.")
-                _ = await PortProbe.waitUntilListening(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, timeout: brokerStartTimeout)
+                _ = await PortProbe.waitUntilListening(port: config.mqttPort, timeout: brokerStartTimeout)
             }
         }
 
@@ -91,7 +92,7 @@ public struct CloudConnector: Sendable {
     /// A warning, never a failure: the link works, but something about it deserves attention.
     private func postConnectCheck(config: TedgeConfig, context: BridgeContext) async {
         guard let check = provider.postConnectCheck(context) else { return }
-        let runner = ConnectionCheckRunner(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, console: console)
+        let runner = ConnectionCheckRunner(port: config.mqttPort, console: console)
         switch try? await runner.run(check, cloudName: provider.cloudName) {
         case .success: return
         case .rejected(let warning): step(warning)
@@ -108,13 +109,12 @@ public struct CloudConnector: Sendable {
             throw Message("Device is not connected to \(provider.cloudName) cloud")
         }
         let context = try bridgeContext(config)
-        if case .failure(let reason) = await check(config: config, context: context) { throw reason }
+        if case .failure(let reason) = await run(provider.connectionCheck(context), config: config) { throw reason }
     }
 
     /// The attempt that succeeded, or why none did.
-    private func check(config: TedgeConfig, context: BridgeContext) async -> Result<Int, Message> {
-        let check = provider.connectionCheck(context)
-        let runner = ConnectionCheckRunner(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, console: console)
+    private func run(_ check: ConnectionCheck, config: TedgeConfig) async -> Result<Int, Message> {
+        let runner = ConnectionCheckRunner(port: config.mqttPort, console: console)
         step("Sending packets to check connection. This may take up to \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.")
         do {
             switch try await runner.run(check, cloudName: provider.cloudName) {

@@ -2,12 +2,10 @@
 public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
     public let host: String
     public let port: Int
-    public let hasExplicitPort: Bool
 
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
-        hasExplicitPort = true
     }
 
     public init(parsing raw: String, defaultPort: Int) throws(Message) {
@@ -41,10 +39,8 @@ public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
                 throw Message("Provided URL: '\(raw)' has an invalid port: the port must be a number from 1 to 65535.")
             }
             self.port = port
-            hasExplicitPort = true
-        } else {
+            } else {
             port = defaultPort
-            hasExplicitPort = false
         }
     }
 

@@ -32,7 +32,7 @@ public final class MapperRuntime: Sendable {
         defer { withExtendedLifetime(lock) {} }
 
         let client = try MQTTClient(.init(
-            host: "localhost", port: config.integer(CoreConfigKeys.mqttPort) ?? 1883, clientID: name, cleanSession: false,
+            host: "localhost", port: config.mqttPort, clientID: name, cleanSession: false,
             will: MQTTMessage(topic: healthTopic, text: health("down"), qos: .atLeastOnce, retain: true),
             maxInflightMessages: 100, maxBufferedMessages: Self.receiveBuffer))
         for filter in description.subscriptions { try client.subscribe(filter, qos: .atLeastOnce) }

@@ -28,7 +28,7 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
 
     public init(config: TedgeConfig) {
         func value(_ key: ConfigKey) -> String? { config.value(of: key) }
-        self.init(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883,
+        self.init(port: config.mqttPort,
                   bindAddress: config.storedValue(of: CoreConfigKeys.mqttBindAddress)?.description,
                   externalPort: config.integer(CoreConfigKeys.externalPort),
                   externalBindAddress: value(CoreConfigKeys.externalBindAddress),

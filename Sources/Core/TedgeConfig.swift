@@ -41,6 +41,9 @@ public struct TedgeConfig: Sendable {
 
     public func integer(_ key: ConfigKey) -> Int? { value(of: key).flatMap { Int($0) } }
 
+    /// The local broker's port (`mqtt.port`), which every local client uses.
+    public var mqttPort: Int { integer(CoreConfigKeys.mqttPort) ?? 1883 }
+
     /// Validates and stores a value typed by the user.
     public mutating func set(_ key: ConfigKey, to raw: String) throws(Message) {
         guard case .toml(let table, let field) = key.storage else { throw Self.readOnly }

@@ -4,10 +4,10 @@ public enum ThinEdgeJSONSerializer {
     public static func serialize(_ measurement: ThinEdgeMeasurement, addTime: Timestamp? = nil) -> String {
         var writer = JSONWriter()
         writer.raw("{")
-        var fields = measurement.fieldsInInputOrder
-        if measurement.time == nil, let addTime { fields.append(.time(addTime)) }
-        for (index, field) in fields.enumerated() {
-            if index > 0 { writer.raw(",") }
+        var first = true
+        measurement.forEachField(appendingTime: addTime) { field in
+            if !first { writer.raw(",") }
+            first = false
             switch field {
             case .time(let stamp):
                 writer.raw("\"time\":")

@@ -25,11 +25,15 @@ public struct ThinEdgeMeasurement: Equatable, Sendable {
         case time(Timestamp)
     }
 
-    /// The record as it was written: entries with the timestamp at its place (serialisers walk this).
-    public var fieldsInInputOrder: [Field] {
-        var fields = entries.map(Field.entry)
-        if let time { fields.insert(.time(time), at: min(timePosition, fields.count)) }
-        return fields
+    /// Visits the record as it was written: entries with the timestamp at its place, then `appendedTime`
+    /// when the record has none of its own. Serialisers walk this; nothing is allocated per message.
+    public func forEachField(appendingTime appendedTime: Timestamp? = nil, _ body: (Field) -> Void) {
+        for (index, entry) in entries.enumerated() {
+            if index == timePosition, let time { body(.time(time)) }
+            body(.entry(entry))
+        }
+        if timePosition >= entries.count, let time { body(.time(time)) }
+        if time == nil, let appendedTime { body(.time(appendedTime)) }
     }
 
     public init(entries: [Entry], time: Timestamp? = nil, timePosition: Int = 0) {

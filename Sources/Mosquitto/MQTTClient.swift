@@ -122,8 +122,6 @@ public final class MQTTClient: @unchecked Sendable {
         try await wait(for: .connection, timeout: timeout, what: "the MQTT broker to accept the connection")
     }
 
-    public var isConnected: Bool { state.withLock { $0.connected } }
-
     /// Sends DISCONNECT (so no will is published), stops the network thread and ends `messages`.
     public func disconnect() {
         guard loopRunning else { return }
@@ -176,8 +174,6 @@ public final class MQTTClient: @unchecked Sendable {
         try await wait(for: .delivery(mid), timeout: timeout, what: "the broker to acknowledge the message")
     }
 
-    /// Messages queued in libmosquitto and not yet acknowledged.
-    public var inFlightCount: Int { state.withLock { $0.inFlight.count } }
 
     // MARK: waiting
 

@@ -44,11 +44,6 @@ public final class Certificate: @unchecked Sendable {
 
     public var version: Int { Int(X509_get_version(pointer)) + 1 }
 
-    public var serialNumber: Int {
-        guard let serial = X509_get0_serialNumber(pointer) else { return -1 }
-        return Int(ASN1_INTEGER_get(serial))
-    }
-
     /// Upper-case SHA-1 of the DER: the thumbprint Azure IoT Hub registers.
     public var sha1Thumbprint: String { SHA1.hexDigest(der) }
 
@@ -61,24 +56,6 @@ public final class Certificate: @unchecked Sendable {
     }
 
     public var hasSubjectKeyIdentifier: Bool { X509_get0_subject_key_id(pointer) != nil }
-
-    public var subjectAlternativeDNSNames: [String] {
-        guard let names = X509_get_ext_d2i(pointer, NID_subject_alt_name, nil, nil) else { return [] }
-        let stack = OpaquePointer(names)
-        defer { GENERAL_NAMES_free(stack) }
-        var result: [String] = []
-        for index in 0..<OPENSSL_sk_num(stack) {
-            guard let raw = OPENSSL_sk_value(stack, index) else { continue }
-            let name = raw.assumingMemoryBound(to: GENERAL_NAME.self)
-            if name.pointee.type == GEN_DNS, let ia5 = name.pointee.d.dNSName {
-                let length = Int(ASN1_STRING_length(ia5))
-                if let data = ASN1_STRING_get0_data(ia5) {
-                    result.append(String(decoding: UnsafeBufferPointer(start: data, count: length), as: UTF8.self))
-                }
-            }
-        }
-        return result
-    }
 
     public func publicKeyDER() -> [UInt8] {
         guard let key = X509_get0_pubkey(pointer) else { return [] }

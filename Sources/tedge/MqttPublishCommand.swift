@@ -29,7 +29,7 @@ struct MqttPublishCommand: AsyncParsableCommand {
                 throw Message("Invalid topic '\(topic)': publish to a topic name, without the wildcards + and #")
             }
             let config = try global.store.load()
-            let client = try MQTTClient(.init(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883,
+            let client = try MQTTClient(.init(port: config.mqttPort,
                                               clientID: "tedge-pub-\(getpid())", cleanSession: true))
             defer { client.disconnect() }
             do {

@@ -25,7 +25,7 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
         let client: MQTTClient
         do {
             let config = try global.store.load()
-            client = try MQTTClient(.init(port: config.integer(CoreConfigKeys.mqttPort) ?? 1883,
+            client = try MQTTClient(.init(port: config.mqttPort,
                                           clientID: "tedge-sub-\(getpid())", cleanSession: true))
             try client.subscribe(topic, qos: qos)
             do {
