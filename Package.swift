@@ -1,9 +1,20 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layout: C libraries sit behind one Swift wrapper module each (Mosquitto, OpenSSL, JSON over jansson);
-// Core is the framework and knows no concrete cloud; providers import Core only;
-// the `tedge` executable is the composition root that knows which providers exist.
+// The module graph (docs/architecture.md draws it). Every module of ours is named `Tedge…`, so a
+// package outside this tree can depend on our products whatever its own modules are called.
+//
+//   C libraries ── one owning Swift wrapper each: TedgeMosquitto, TedgeOpenSSL, TedgeJSON
+//   TedgeMessaging        the MQTT message vocabulary, shared by both MQTT clients and the providers
+//   TedgeTOML             tedge.toml / system.toml syntax
+//   TedgeThinEdgeJSON     Thin Edge JSON: parser, serialiser, timestamps
+//   TedgeProviderAPI      what a provider imports: the protocol and the values it returns; no I/O
+//   TedgeSystem           files, locks, the console, the config store
+//   TedgeRuntime          what acts: connect, checks, services, processes, HTTPS (the CLI's engine)
+//   TedgeMapper           the mapper daemon's engine
+//   providers             TedgeCloudAzure, TedgeCloudC8y, TedgeCloudAws (a plugin): import TedgeProviderAPI only
+//   TedgeComposition      the built-in registry: the one module that knows which providers exist
+//   TedgeCLI              the `tedge` command line as a library: `TedgeCLI.main(registry:)`
 let package = Package(
     name: "tedge-swift",
     platforms: [.macOS(.v13)],
@@ -11,68 +22,110 @@ let package = Package(
         .executable(name: "tedge", targets: ["tedge"]),
         .executable(name: "tedge-mapper", targets: ["tedge-mapper"]),
         .executable(name: "tedge-cloud-sim", targets: ["tedge-cloud-sim"]),
-        .library(name: "Core", targets: ["Core"]),
-        // The provider contract, for any provider's test target.
-        .library(name: "CloudProviderTesting", targets: ["CloudProviderTesting"]),
+        // What a package outside this tree builds on: the provider API, the contract kit, the
+        // built-in clouds, and the two entry points to build its own `tedge` and `tedge-mapper`.
+        .library(name: "TedgeProviderAPI", targets: ["TedgeProviderAPI"]),
+        .library(name: "TedgeCloudProviderTesting", targets: ["TedgeCloudProviderTesting"]),
+        .library(name: "TedgeComposition", targets: ["TedgeComposition"]),
+        .library(name: "TedgeCLI", targets: ["TedgeCLI"]),
+        .library(name: "TedgeMapper", targets: ["TedgeMapper"]),
+        // For the fuzz targets (Fuzz/).
+        .library(name: "TedgeTOML", targets: ["TedgeTOML"]),
+        .library(name: "TedgeRuntime", targets: ["TedgeRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // C libraries (system libraries found through pkg-config, installed by scripts/install-deps).
-        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto",
+        .systemLibrary(name: "CTedgeMosquitto", path: "Sources/Libraries/CMosquitto", pkgConfig: "libmosquitto",
                        providers: [.apt(["libmosquitto-dev"])]),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
+        .systemLibrary(name: "CTedgeOpenSSL", path: "Sources/Libraries/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CJansson", pkgConfig: "jansson",
+        .systemLibrary(name: "CTedgeJansson", path: "Sources/Libraries/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
 
         // One owning Swift wrapper per C library.
-        .target(name: "Mosquitto", dependencies: ["CMosquitto"]),
-        .target(name: "OpenSSL", dependencies: ["COpenSSL"]),
-        .target(name: "JSON", dependencies: ["CJansson"]),
+        .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
+                path: "Sources/Libraries/Mosquitto"),
+        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL"),
+        .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON"),
 
-        // The framework.
-        .target(name: "Core", dependencies: ["Mosquitto", "OpenSSL", "JSON"]),
+        // The framework, split by concern (Sources/Core/<concern>).
+        .target(name: "TedgeMessaging", path: "Sources/Core/Messaging"),
+        .target(name: "TedgeTOML", path: "Sources/Core/TOML"),
+        .target(name: "TedgeThinEdgeJSON", dependencies: ["TedgeMessaging", "TedgeJSON"],
+                path: "Sources/Core/ThinEdgeJSON"),
+        .target(name: "TedgeProviderAPI", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON", "TedgeTOML"],
+                path: "Sources/Core/ProviderAPI"),
+        .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML"], path: "Sources/Core/System"),
+        .target(name: "TedgeRuntime", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
+        ], path: "Sources/Core/Runtime"),
+        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMosquitto"],
+                path: "Sources/Core/Mapper"),
 
         // Built-in providers: describe, never act.
-        .target(name: "CloudAzure", dependencies: ["Core"]),
-        .target(name: "CloudC8y", dependencies: ["Core"]),
-
-        // Third-party-style providers: plain modules that import Core's public API only.
-        .target(name: "CloudAws", dependencies: ["Core"], path: "Plugins/CloudAws", exclude: ["README.md"]),
+        .target(name: "TedgeCloudAzure", dependencies: ["TedgeProviderAPI"], path: "Sources/CloudAzure"),
+        .target(name: "TedgeCloudC8y", dependencies: ["TedgeProviderAPI"], path: "Sources/CloudC8y"),
+        // Third-party-style providers: plain modules that import the provider API only.
+        .target(name: "TedgeCloudAws", dependencies: ["TedgeProviderAPI"], path: "Plugins/CloudAws",
+                exclude: ["README.md"]),
 
         // The contract kit every provider's tests run.
-        .target(name: "CloudProviderTesting", dependencies: ["Core"]),
+        .target(name: "TedgeCloudProviderTesting", dependencies: ["TedgeProviderAPI"],
+                path: "Sources/CloudProviderTesting"),
 
-        // The composition root: the one module that knows which providers exist.
-        .target(name: "Composition", dependencies: ["Core", "CloudAzure", "CloudC8y", "CloudAws"]),
+        // The composition root: the one module that knows which providers are built in.
+        .target(name: "TedgeComposition", dependencies: [
+            "TedgeProviderAPI", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws",
+        ], path: "Sources/Composition"),
 
-        // Executables.
-        .executableTarget(name: "tedge", dependencies: [
-            "Core", "Composition",
+        // The command line as a library, and the executables: a few lines each.
+        .target(name: "TedgeCLI", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], path: "Sources/CLI"),
+        .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),
         // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
-        .executableTarget(name: "tedge-mapper", dependencies: ["Core", "Composition"]),
-        .target(name: "CloudSimulator", dependencies: ["Core", "OpenSSL"]),
+        .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"]),
+        .target(name: "TedgeCloudSimulator", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto",
+        ], path: "Sources/CloudSimulator"),
         .executableTarget(name: "tedge-cloud-sim", dependencies: [
-            "Core", "CloudSimulator", "OpenSSL",
+            "TedgeCloudSimulator", "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Helpers for this package's tests only (temporary directories, brokers on free ports).
+        .target(name: "TedgeTestSupport", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
+        ], path: "Tests/Support"),
 
         // Benchmarks (not tests): figures in the README.
         .executableTarget(name: "c-relay", path: "Benchmarks/CRelay", linkerSettings: [.linkedLibrary("mosquitto")]),
-        .executableTarget(name: "tedge-benchmark", dependencies: ["Core"], path: "Benchmarks/MapperBenchmark"),
-        .executableTarget(name: "tedge-converter-benchmark", dependencies: ["Core", "CloudAzure"], path: "Benchmarks/ConverterBenchmark"),
+        .executableTarget(name: "tedge-benchmark", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
+        ], path: "Benchmarks/MapperBenchmark"),
+        .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
+                          path: "Benchmarks/ConverterBenchmark"),
 
         // Tests.
-        .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CloudAzureTests", dependencies: ["CloudAzure", "Core"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CloudAwsTests", dependencies: ["CloudAws", "Core"]),
-        .testTarget(name: "ProviderContractTests", dependencies: ["CloudProviderTesting", "CloudAzure", "CloudC8y", "CloudAws", "Composition", "Core"]),
-        .testTarget(name: "CloudC8yTests", dependencies: ["CloudC8y", "Core"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CoreTests", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeOpenSSL", "TedgeTestSupport",
+        ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CloudAzureTests", dependencies: ["TedgeCloudAzure", "TedgeProviderAPI"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CloudAwsTests", dependencies: ["TedgeCloudAws", "TedgeProviderAPI"]),
+        .testTarget(name: "ProviderContractTests", dependencies: [
+            "TedgeCloudProviderTesting", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws", "TedgeComposition",
+            "TedgeProviderAPI",
+        ]),
+        .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI"],
+                    resources: [.copy("Fixtures")]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
-        .testTarget(name: "EndToEndTests", dependencies: ["Core"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeTestSupport",
+        ]),
     ]
 )

@@ -1,7 +1,7 @@
 // In-process cost of the Azure conversion (parse, validate, serialize), without any broker.
 // Run: swift build -c release && .build/release/tedge-converter-benchmark [count]
-import CloudAzure
-import Core
+import TedgeCloudAzure
+import TedgeProviderAPI
 
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 200_000 : 200_000
 var converter = AzureConverter(addTimestamp: true)

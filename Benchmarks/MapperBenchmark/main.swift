@@ -1,7 +1,10 @@
 // Mapper throughput, latency and memory against a zero-work C relay on the same broker.
 // Run: swift build -c release && .build/release/tedge-benchmark --messages 100000
-import Core
 import Foundation
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: String) -> String {

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// Thin Edge JSON to AWS: `tedge/measurements[/<child>]` to `aws/td[/<child>]/measurements`.
 public struct AwsConverter: MessageConverter {

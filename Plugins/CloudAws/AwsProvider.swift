@@ -1,33 +1,27 @@
-import Core
+import TedgeProviderAPI
 
-/// AWS IoT Core, written as a third-party plugin would be: this module imports Core's public API only.
+/// AWS IoT Core, written as a third-party plugin would be: this module imports the provider API only.
 public struct AwsProvider: CloudProvider {
     public init() {}
 
     public let id = "aws"
-    public let displayName = "AWS IoT Core"
-    public let cloudName = "AWS"
-    public let bridgeName = "AWS"
-    public let localPrefix = "aws/"
-    public let mapperServiceName = "tedge-mapper-aws"
+    public let names = CloudNames(display: "AWS IoT Core", cloud: "AWS")
 
     public static let url = ConfigKey("aws.url", table: "aws", field: "url", kind: .connectURL,
         doc: "Endpoint URL of AWS IoT Core. Example: your-endpoint.amazonaws.com")
     public static let rootCertPath = ConfigKey("aws.root.cert.path", table: "aws", field: "root_cert_path", kind: .path,
-        default: .value("/etc/ssl/certs"),
+        default: .value(ConfigKey.systemCertificates),
         doc: "Path where AWS IoT root certificate(s) are located. Example: /home/user/.tedge/aws-trusted-root-certificates.pem")
     public static let mapperTimestamp = ConfigKey("aws.mapper.timestamp", table: "aws", field: "mapper_timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether AWS mapper should add timestamp or not. Example: true")
 
-    public var urlKey: ConfigKey { Self.url }
-    public var rootCertificateKey: ConfigKey { Self.rootCertPath }
     public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp] }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
         registrationHint: "Register the device certificate as a thing's certificate in AWS IoT Core and attach a policy that allows thinedge/<device id>/#.")
 
-    public func bridge(_ context: BridgeContext) -> BridgeDescription {
+    public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         let id = context.deviceID
         return BridgeDescription(
             connection: "edge_to_aws",
@@ -49,7 +43,7 @@ public struct AwsProvider: CloudProvider {
     }
 
     /// The test-connection topic is bridged out and back in: an echo proves the round trip.
-    public func connectionCheck(_ context: BridgeContext) -> ConnectionCheck {
+    public func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck {
         ConnectionCheck(
             clientID: "check_connection_aws",
             subscriptions: ["aws/connection-success"],

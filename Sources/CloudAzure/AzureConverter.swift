@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// Thin Edge JSON on `tedge/measurements` to Azure IoT Hub device-to-cloud messages.
 public struct AzureConverter: MessageConverter {

@@ -1,26 +1,20 @@
-import Core
+import TedgeProviderAPI
 
 /// Azure IoT Hub: device certificate registered by thumbprint, MQTT bridge on 8883.
 public struct AzureProvider: CloudProvider {
     public init() {}
 
     public let id = "az"
-    public let displayName = "Azure IoT Hub"
-    public let cloudName = "Azure"
-    public let bridgeName = "Azure"
-    public let localPrefix = "az/"
-    public let mapperServiceName = "tedge-mapper-az"
+    public let names = CloudNames(display: "Azure IoT Hub", cloud: "Azure")
 
     public static let url = ConfigKey("az.url", table: "az", field: "url", kind: .connectURL,
         doc: "Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net")
     public static let rootCertPath = ConfigKey("az.root.cert.path", table: "az", field: "root_cert_path", kind: .path,
-        default: .value("/etc/ssl/certs"),
+        default: .value(ConfigKey.systemCertificates),
         doc: "Path where Azure IoT root certificate(s) are located. Example: /home/user/.tedge/azure-trusted-root-certificates.pem")
     public static let mapperTimestamp = ConfigKey("az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether Azure mapper should add timestamp or not. Example: true")
 
-    public var urlKey: ConfigKey { Self.url }
-    public var rootCertificateKey: ConfigKey { Self.rootCertPath }
     public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp] }
 
     public let certificateRequirements = CertificateRequirements(
@@ -28,7 +22,7 @@ public struct AzureProvider: CloudProvider {
         registrationHint: "Register the device in the IoT Hub as \"X.509 Self-Signed\" with the thumbprint that `tedge cert show` prints.")
 
     /// Azure's device-facing MQTT API (1.x topic set: devicebound is bridged in, twin and direct methods both ways).
-    public func bridge(_ context: BridgeContext) -> BridgeDescription {
+    public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         let device = "devices/\(context.deviceID)/"
         return BridgeDescription(
             connection: "edge_to_az",
@@ -52,7 +46,7 @@ public struct AzureProvider: CloudProvider {
     }
 
     /// Twin GET request; IoT Hub answers on `$iothub/twin/res/<status>/?$rid=1`, bridged to `az/twin/res/#`.
-    public func connectionCheck(_ context: BridgeContext) -> ConnectionCheck {
+    public func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck {
         ConnectionCheck(
             clientID: "check_connection_az",
             subscriptions: ["az/twin/res/#"],

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// `tedge/alarms/<severity>/<name>` to SmartREST 301-304 (raise) or 306 (clear, empty payload).
 enum CumulocityAlarm {

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// Thin Edge JSON measurements, alarms and events to Cumulocity's JSON and SmartREST.
 ///

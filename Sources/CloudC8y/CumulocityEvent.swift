@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// `tedge/events/<type>`: SmartREST 400 when only text and time are given, Cumulocity JSON with extra fields.
 enum CumulocityEvent {

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// The token Cumulocity returns on `s/dat` as `71,<JWT>`: its payload's `iss` is the tenant's host.
 public enum CumulocityJWT {

@@ -1,24 +1,18 @@
-import Core
+import TedgeProviderAPI
 
 /// Cumulocity IoT: SmartREST and JSON over MQTT, device certificate trusted by the tenant.
 public struct CumulocityProvider: CloudProvider {
     public init() {}
 
     public let id = "c8y"
-    public let displayName = "Cumulocity IoT"
-    public let cloudName = "Cumulocity"
-    public let bridgeName = "C8y"
-    public let localPrefix = "c8y/"
-    public let mapperServiceName = "tedge-mapper-c8y"
+    public let names = CloudNames(display: "Cumulocity IoT", cloud: "Cumulocity", bridge: "C8y")
 
     public static let url = ConfigKey("c8y.url", table: "c8y", field: "url", kind: .connectURL,
         doc: "Tenant endpoint URL of Cumulocity tenant. Example: your-tenant.cumulocity.com")
     public static let rootCertPath = ConfigKey("c8y.root.cert.path", table: "c8y", field: "root_cert_path", kind: .path,
-        default: .value("/etc/ssl/certs"),
+        default: .value(ConfigKey.systemCertificates),
         doc: "Path where Cumulocity root certificate(s) are located. Example: /home/user/.tedge/c8y-trusted-root-certificates.pem")
 
-    public var urlKey: ConfigKey { Self.url }
-    public var rootCertificateKey: ConfigKey { Self.rootCertPath }
     public static let http = ConfigKey("c8y.http", table: "c8y", field: "http", kind: .connectURL,
         doc: "HTTPS endpoint of the Cumulocity tenant, when not c8y.url's host on port 443. Example: your-tenant.cumulocity.com:443")
 
@@ -39,7 +33,7 @@ public struct CumulocityProvider: CloudProvider {
         ("alarm/alarms/create", .outbound, 2),
     ]
 
-    public func bridge(_ context: BridgeContext) -> BridgeDescription {
+    public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         BridgeDescription(
             connection: "edge_to_c8y",
             address: context.cloud,
@@ -54,7 +48,7 @@ public struct CumulocityProvider: CloudProvider {
     }
 
     /// SmartREST 100 (create device): an existing device is answered on `s/e` with `41,100,Device already existing`.
-    public func connectionCheck(_ context: BridgeContext) -> ConnectionCheck {
+    public func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck {
         var check = ConnectionCheck(
             clientID: "check_connection_c8y",
             subscriptions: ["c8y/s/e"],
@@ -73,42 +67,53 @@ public struct CumulocityProvider: CloudProvider {
         return check
     }
 
-    /// Adds the device certificate to the tenant's trusted certificates over HTTPS (thin-edge's texts).
-    public func uploadCertificate(_ request: CertificateUploadRequest, console: Console) throws {
+    /// Adds the device certificate to the tenant's trusted certificates over HTTPS (thin-edge's texts):
+    /// the tenant id from `/tenant/currentTenant`, then a POST to its trusted certificates.
+    public func certificateUpload(_ request: CertificateUploadRequest) throws(TedgeError) -> HTTPSExchange? {
         guard let url = request.config.value(of: Self.url) else {
-            throw Message("A value for `c8y.url` is missing.\n    A value can be set with `tedge config set c8y.url <value>`")
+            throw TedgeError("A value for `c8y.url` is missing.\n    A value can be set with `tedge config set c8y.url <value>`")
         }
-        let endpoint = try request.config.value(of: Self.http).map { try HostAndPort(parsing: $0, defaultPort: 443) }
-            ?? HostAndPort(host: try HostAndPort(parsing: url, defaultPort: 8883).host, port: 443)
-        let rootCertificates = request.config.value(of: Self.rootCertPath) ?? "/etc/ssl/certs"
-        let authorization = [("Authorization", "Basic " + Base64Text.encode(Array("\(request.user):\(request.password)".utf8)))]
-
-        let tenantResponse = try HTTPSClient.send(method: "GET", host: endpoint.host, port: endpoint.port, path: "/tenant/currentTenant",
-                                                  headers: authorization + [("Accept", "application/json")], rootCertificatePath: rootCertificates)
-        guard (200..<300).contains(tenantResponse.status) else { throw Message("Request returned with code: \(tenantResponse.status)") }
-        guard case .success(.object(let tenant)) = JSONText.parse(tenantResponse.body),
-              case .string(let tenantID)? = tenant.first(where: { $0.key == "name" })?.value else {
-            throw Message("The tenant's answer to /tenant/currentTenant has no \"name\": \(tenantResponse.text)")
+        let endpoint: HostAndPort
+        if let http = request.config.value(of: Self.http) {
+            endpoint = try HostAndPort(parsing: http, defaultPort: 443)
+        } else {
+            endpoint = HostAndPort(host: try HostAndPort(parsing: url, defaultPort: 8883).host, port: 443)
         }
-        let body = JSONText.serialize(.object([
-            ("name", .string(request.deviceID)), ("certInPemFormat", .string(request.certificatePEM)),
-            ("autoRegistrationEnabled", .boolean(true)), ("status", .string("ENABLED")),
-        ]))
-        let upload = try HTTPSClient.send(method: "POST", host: endpoint.host, port: endpoint.port,
-                                          path: "/tenant/tenants/\(tenantID)/trusted-certificates",
-                                          headers: authorization + [("Content-Type", "application/json"), ("Accept", "application/json")],
-                                          body: Array(body.utf8), rootCertificatePath: rootCertificates)
-        switch upload.status {
-        case 200, 201: console.line("Certificate uploaded successfully.")
-        case 409: console.line("Certificate already exists in the cloud.")
-        default:
-            console.line("Something went wrong: \(upload.status)")
-            throw Message("Request returned with code: \(upload.status)")
-        }
+        let authorization = HTTPRequest.Header("Authorization", "Basic " + Base64Text.encode(Array("\(request.user):\(request.password)".utf8)))
+        let accept = HTTPRequest.Header("Accept", "application/json")
+        let tenantRequest = HTTPRequest(method: "GET", path: "/tenant/currentTenant", headers: [authorization, accept])
+        return HTTPSExchange(
+            endpoint: endpoint,
+            rootCertificatePath: request.config.value(of: Self.rootCertPath) ?? ConfigKey.systemCertificates,
+            first: .request(tenantRequest) { tenantResponse in
+                guard (200..<300).contains(tenantResponse.status) else {
+                    return .failed(report: nil, error: TedgeError("Request returned with code: \(tenantResponse.status)"))
+                }
+                guard case .success(.object(let tenant)) = JSONText.parse(tenantResponse.body),
+                      case .string(let tenantID)? = tenant.first(where: { $0.key == "name" })?.value else {
+                    return .failed(report: nil, error: TedgeError("The tenant's answer to /tenant/currentTenant has no \"name\": \(tenantResponse.text)"))
+                }
+                let body = JSONText.serialize(.object([
+                    ("name", .string(request.deviceID)), ("certInPemFormat", .string(request.certificatePEM)),
+                    ("autoRegistrationEnabled", .boolean(true)), ("status", .string("ENABLED")),
+                ]))
+                let upload = HTTPRequest(method: "POST", path: "/tenant/tenants/\(tenantID)/trusted-certificates",
+                                         headers: [authorization, HTTPRequest.Header("Content-Type", "application/json"), accept],
+                                         body: Array(body.utf8))
+                return .request(upload) { response in
+                    switch response.status {
+                    case 200, 201: return .finished(report: "Certificate uploaded successfully.")
+                    case 409: return .finished(report: "Certificate already exists in the cloud.")
+                    default:
+                        return .failed(report: "Something went wrong: \(response.status)",
+                                       error: TedgeError("Request returned with code: \(response.status)"))
+                    }
+                }
+            })
     }
 
     /// The JWT round trip (`s/uat` → `s/dat` `71,<token>`): the token's issuer must be the configured tenant.
-    public func postConnectCheck(_ context: BridgeContext) -> ConnectionCheck? {
+    public func postConnectCheck(_ context: ConnectionContext) -> ConnectionCheck? {
         let configured = context.cloud.host
         return ConnectionCheck(
             clientID: "get_jwt_token_c8y",
@@ -126,10 +131,10 @@ public struct CumulocityProvider: CloudProvider {
             })
     }
 
-    /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read once at start.
+    /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read by the runtime at start.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
-        let operations = FilePath.regularFileNames(in: FilePath.join(config.directory, "operations/c8y"))
-        return MapperDescription(subscriptions: ["tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+"]) {
+        MapperDescription(subscriptions: ["tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+"],
+                          listedDirectory: "operations/c8y") { operations in
             CumulocityConverter(supportedOperations: operations)
         }
     }

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// The `{"text"?: string, "time"?: RFC 3339, …}` payload of alarms and events.
 enum TextAndTime {

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 import Testing
 
 /// The contract every cloud provider passes, runnable from any provider's tests with one call:
@@ -24,9 +24,6 @@ public enum ProviderContract {
         let id = provider.id
         check(!id.isEmpty && id.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) },
               "the id is lower-case letters and digits", "id is '\(id)'")
-        check(provider.localPrefix == id + "/", "the local prefix is '<id>/'", "localPrefix is '\(provider.localPrefix)'")
-        check(provider.mapperServiceName == "tedge-mapper-\(id)", "the mapper service is 'tedge-mapper-<id>'",
-              "mapperServiceName is '\(provider.mapperServiceName)'")
         check(!provider.displayName.isEmpty && !provider.cloudName.isEmpty && !provider.bridgeName.isEmpty,
               "the names for texts are not empty", "displayName '\(provider.displayName)', cloudName '\(provider.cloudName)', bridgeName '\(provider.bridgeName)'")
 
@@ -35,8 +32,8 @@ public enum ProviderContract {
         check(!keys.isEmpty, "the provider contributes config keys", "configKeys is empty")
         let names = keys.map(\.name)
         check(Set(names).count == names.count, "config keys are unique", "duplicates in \(names)")
-        check(names.contains(provider.urlKey.name), "urlKey is one of configKeys", "\(provider.urlKey.name) is missing from \(names)")
-        check(names.contains(provider.rootCertificateKey.name), "rootCertificateKey is one of configKeys",
+        check(names.contains(provider.urlKey.name), "the endpoint key '<id>.url' is declared", "\(provider.urlKey.name) is missing from \(names)")
+        check(names.contains(provider.rootCertificateKey.name), "the root CA key '<id>.root.cert.path' is declared",
               "\(provider.rootCertificateKey.name) is missing from \(names)")
         check(provider.urlKey.kind == .connectURL, "the URL key validates host names", "\(provider.urlKey.name) has kind \(provider.urlKey.kind)")
         let coreNames = Set(ConfigSchema(providerKeys: []).keys.map(\.name))
@@ -57,7 +54,7 @@ public enum ProviderContract {
 
         // The bridge.
         let config = TedgeConfig(schema: ConfigSchema(providerKeys: keys), directory: "/etc/tedge")
-        let context = BridgeContext(deviceID: "contract-device", cloud: HostAndPort(host: "cloud.example.com", port: 8883),
+        let context = ConnectionContext(deviceID: "contract-device", cloud: HostAndPort(host: "cloud.example.com", port: 8883),
                                     rootCertificatePath: "/etc/ssl/certs", certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
                                     keyPath: "/etc/tedge/device-certs/tedge-private-key.pem", config: config)
         let bridge = provider.bridge(context)
@@ -93,7 +90,7 @@ public enum ProviderContract {
         // The converter.
         if let mapper = provider.mapper(config) {
             check(!mapper.subscriptions.isEmpty, "the mapper subscribes to something", "no subscriptions")
-            var converter = mapper.makeConverter()
+            var converter = mapper.makeConverter(["c8y_Restart", "c8y_SoftwareUpdate"])
             for message in converter.startupMessages() {
                 check(message.topic.hasPrefix(provider.localPrefix), "startup messages go to the cloud's topics", message.topic)
             }

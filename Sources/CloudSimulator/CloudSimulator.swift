@@ -1,6 +1,9 @@
-import Core
 import Glibc
-import OpenSSL
+import TedgeMosquitto
+import TedgeOpenSSL
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
 
 /// A local stand-in for the cloud: a real mosquitto as the cloud's broker (the backend, plain MQTT on
 /// loopback), a TLS front end that authenticates devices, and the clouds' behaviour: Azure IoT Hub's
@@ -34,7 +37,7 @@ public final class CloudSimulator: @unchecked Sendable {
         backendPort = requestedBackendPort == 0 ? PortProbe.freePort() : requestedBackendPort
         try startBroker()
         guard await PortProbe.waitUntilListening(port: backendPort, timeout: .seconds(10)) else {
-            throw Message("The simulator's broker did not start; see \(directory.brokerLogPath)")
+            throw TedgeError("The simulator's broker did not start; see \(directory.brokerLogPath)")
         }
         let (certificate, key) = try directory.serverIdentity()
         let context = try TLSServerContext(certificate: certificate, key: key, maximumVersion: maximumTLSVersion)
@@ -56,7 +59,7 @@ public final class CloudSimulator: @unchecked Sendable {
         behaviour?.cancel()
         cloudClient?.disconnect()
         broker?.stop()
-        try? FilePath.remove(directory.endpointPath)
+        try? FileSystem.remove(directory.endpointPath)
     }
 
     private func startBroker() throws {

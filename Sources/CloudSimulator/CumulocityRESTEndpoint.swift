@@ -1,7 +1,8 @@
-import Core
 import Foundation
-import OpenSSL
 import Synchronization
+import TedgeOpenSSL
+import TedgeProviderAPI
+import TedgeSystem
 
 /// Cumulocity's REST API as far as `tedge cert upload c8y` uses it, over HTTPS with the simulator's
 /// server certificate: the current tenant, and the tenant's trusted certificates (201, 409 when the

@@ -1,5 +1,5 @@
 import Glibc
-import OpenSSL
+import TedgeOpenSSL
 
 /// Decides whether a device may connect, the way the clouds do: a registered certificate
 /// (by SHA-1 thumbprint), within its validity, client id = certificate CN, and a username that is

@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import TedgeProviderAPI
+import TedgeSystem
 
 /// A TCP listener on 127.0.0.1 that hands every accepted socket to a handler on a thread of its own.
 final class LoopbackListener: @unchecked Sendable {
@@ -17,7 +18,7 @@ final class LoopbackListener: @unchecked Sendable {
         }
         guard bound == 0, listen(fd, 64) == 0 else {
             close(fd)
-            throw Message("Cannot listen on 127.0.0.1:\(requested): \(SystemError.text(errno))")
+            throw TedgeError("Cannot listen on 127.0.0.1:\(requested): \(SystemError.text(errno))")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {

@@ -1,6 +1,7 @@
-import Core
 import Glibc
-import OpenSSL
+import TedgeOpenSSL
+import TedgeProviderAPI
+import TedgeSystem
 
 /// The simulator's state on disk: its CA and server certificate, registered devices, broker files.
 ///
@@ -11,22 +12,22 @@ import OpenSSL
 public struct SimulatorDirectory: Sendable {
     public let path: String
 
-    public init(path: String) { self.path = FilePath.absolute(path) }
+    public init(path: String) { self.path = FileSystem.absolute(path) }
 
-    public var caPath: String { FilePath.join(path, "ca.pem") }
-    var caKeyPath: String { FilePath.join(path, "ca-key.pem") }
-    var serverCertificatePath: String { FilePath.join(path, "server.pem") }
-    var serverKeyPath: String { FilePath.join(path, "server-key.pem") }
-    var devicesPath: String { FilePath.join(path, "devices") }
-    public var endpointPath: String { FilePath.join(path, "endpoint") }
-    var brokerConfigPath: String { FilePath.join(path, "broker.conf") }
-    public var brokerLogPath: String { FilePath.join(path, "broker.log") }
+    public var caPath: String { FileSystem.join(path, "ca.pem") }
+    var caKeyPath: String { FileSystem.join(path, "ca-key.pem") }
+    var serverCertificatePath: String { FileSystem.join(path, "server.pem") }
+    var serverKeyPath: String { FileSystem.join(path, "server-key.pem") }
+    var devicesPath: String { FileSystem.join(path, "devices") }
+    public var endpointPath: String { FileSystem.join(path, "endpoint") }
+    var brokerConfigPath: String { FileSystem.join(path, "broker.conf") }
+    public var brokerLogPath: String { FileSystem.join(path, "broker.log") }
 
     /// Creates the CA and server certificate unless they exist. Returns the CA path.
     @discardableResult
     public func prepare(commonName: String = "tedge-cloud-sim CA") throws -> String {
-        try FilePath.createDirectories(devicesPath)
-        if FilePath.exists(caPath) && FilePath.exists(serverCertificatePath) { return caPath }
+        try FileSystem.createDirectories(devicesPath)
+        if FileSystem.exists(caPath) && FileSystem.exists(serverCertificatePath) { return caPath }
         let now = Int(time(nil))
         let caKey = try PrivateKey.generateP256()
         let caName = DistinguishedName([.init("CN", commonName), .init("O", "tedge-swift test cloud")])
@@ -48,26 +49,26 @@ public struct SimulatorDirectory: Sendable {
 
     /// Registers a device by its certificate's SHA-1 thumbprint, as the Azure portal does.
     public func register(deviceID: String, thumbprint: String) throws {
-        try FilePath.createDirectories(devicesPath)
+        try FileSystem.createDirectories(devicesPath)
         let normalized = thumbprint.uppercased().filter { $0 != ":" }
         guard normalized.count == 40, normalized.allSatisfy({ $0.isHexDigit }) else {
-            throw Message("'\(thumbprint)' is not a SHA-1 thumbprint (40 hexadecimal digits)")
+            throw TedgeError("'\(thumbprint)' is not a SHA-1 thumbprint (40 hexadecimal digits)")
         }
-        try AtomicFile.write(deviceID + "\n", to: FilePath.join(devicesPath, normalized), mode: 0o644, placement: .replace)
+        try AtomicFile.write(deviceID + "\n", to: FileSystem.join(devicesPath, normalized), mode: 0o644, placement: .replace)
     }
 
     /// The registered device id for a thumbprint, read fresh so registrations apply at once.
     public func registeredDevice(thumbprint: String) -> String? {
-        guard let text = try? FilePath.readText(FilePath.join(devicesPath, thumbprint)) else { return nil }
+        guard let text = try? FileSystem.readText(FileSystem.join(devicesPath, thumbprint)) else { return nil }
         return text.split(separator: "\n").first.map(String.init)
     }
 
     func serverIdentity() throws -> (Certificate, PrivateKey) {
-        (try Certificate(pem: FilePath.readText(serverCertificatePath)), try PrivateKey(pem: FilePath.readText(serverKeyPath)))
+        (try Certificate(pem: FileSystem.readText(serverCertificatePath)), try PrivateKey(pem: FileSystem.readText(serverKeyPath)))
     }
 
     public func endpoint() -> (tlsPort: Int, backendPort: Int)? {
-        guard let text = try? FilePath.readText(endpointPath) else { return nil }
+        guard let text = try? FileSystem.readText(endpointPath) else { return nil }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
         return parts.count == 2 ? (parts[0], parts[1]) : nil
     }

@@ -1,6 +1,6 @@
-import Core
 import Foundation
-import OpenSSL
+import TedgeOpenSSL
+import TedgeSystem
 
 /// The simulator's device-facing endpoint: TLS with client certificates on loopback, the CONNECT
 /// checked by `DeviceAuthenticator`, then the session relayed byte for byte to the backend broker.

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CloudSimulator
-import Core
+import TedgeCloudSimulator
+import TedgeSystem
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

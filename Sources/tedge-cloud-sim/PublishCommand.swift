@@ -1,6 +1,8 @@
 import ArgumentParser
-import CloudSimulator
-import Core
+import TedgeCloudSimulator
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeSystem
 
 struct PublishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +16,7 @@ struct PublishCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             guard let endpoint = SimulatorDirectory(path: directory.path).endpoint() else {
-                throw Message("The simulator in \(directory.path) is not running")
+                throw TedgeError("The simulator in \(directory.path) is not running")
             }
             let client = try MQTTClient(.init(host: "127.0.0.1", port: endpoint.backendPort, clientID: "tedge-cloud-sim-publish", cleanSession: true))
             try client.connect()

@@ -1,7 +1,9 @@
 import ArgumentParser
-import CloudSimulator
-import Core
-import OpenSSL
+import TedgeCloudSimulator
+import TedgeOpenSSL
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
 
 struct RegisterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,15 +24,15 @@ struct RegisterCommand: ParsableCommand {
         do {
             let simulator = SimulatorDirectory(path: directory.path)
             if let certificate {
-                let summary = try CertificateSummary(path: certificate, pem: try FilePath.readText(certificate))
-                let id = try Certificate(pem: try FilePath.readText(certificate)).subject.commonName ?? ""
+                let summary = try CertificateSummary(path: certificate, pem: try FileSystem.readText(certificate))
+                let id = try Certificate(pem: try FileSystem.readText(certificate)).subject.commonName ?? ""
                 try simulator.register(deviceID: deviceID ?? id, thumbprint: summary.thumbprint)
                 Console.standardOutput.line("Registered device \(deviceID ?? id) with thumbprint \(summary.thumbprint)")
             } else if let deviceID, let thumbprint {
                 try simulator.register(deviceID: deviceID, thumbprint: thumbprint)
                 Console.standardOutput.line("Registered device \(deviceID) with thumbprint \(thumbprint)")
             } else {
-                throw Message("Give --certificate PATH, or --device-id ID and --thumbprint T")
+                throw TedgeError("Give --certificate PATH, or --device-id ID and --thumbprint T")
             }
         } catch {
             Console.standardError.write(CommandFailure("register the device", cause: error).description)

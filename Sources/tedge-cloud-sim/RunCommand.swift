@@ -1,9 +1,9 @@
 import ArgumentParser
-import CloudSimulator
-import Core
 import Dispatch
 import Glibc
-import OpenSSL
+import TedgeCloudSimulator
+import TedgeOpenSSL
+import TedgeSystem
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

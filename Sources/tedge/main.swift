@@ -1,2 +1,5 @@
-// The `tedge` command line. `tedge-mapper` is a separate, smaller executable (Sources/tedge-mapper).
-CommandRunner.run(TedgeCommand.self, arguments: Array(CommandLine.arguments.dropFirst()))
+// The `tedge` command line with the built-in clouds. `tedge-mapper` is a separate, smaller executable.
+import TedgeCLI
+import TedgeComposition
+
+TedgeCLI.main(registry: BuiltinClouds.registry())

@@ -1,12 +1,12 @@
-import CloudAws
-import Core
+import TedgeCloudAws
+import TedgeProviderAPI
 import Testing
 
 @Suite struct AwsProviderTests {
     let provider = AwsProvider()
 
-    func context() throws -> BridgeContext {
-        BridgeContext(deviceID: "my-device", cloud: try HostAndPort(parsing: "abc.iot.eu-west-1.amazonaws.com", defaultPort: 8883),
+    func context() throws -> ConnectionContext {
+        ConnectionContext(deviceID: "my-device", cloud: try HostAndPort(parsing: "abc.iot.eu-west-1.amazonaws.com", defaultPort: 8883),
                       rootCertificatePath: "/etc/ssl/certs/AmazonRootCA1.pem",
                       certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
                       keyPath: "/etc/tedge/device-certs/tedge-private-key.pem",

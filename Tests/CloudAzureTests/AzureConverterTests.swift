@@ -1,6 +1,6 @@
-import CloudAzure
-import Core
 import Foundation
+import TedgeCloudAzure
+import TedgeProviderAPI
 import Testing
 
 @Suite struct AzureConverterTests {

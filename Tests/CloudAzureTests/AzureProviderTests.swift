@@ -1,13 +1,13 @@
-import CloudAzure
-import Core
 import Foundation
+import TedgeCloudAzure
+import TedgeProviderAPI
 import Testing
 
 @Suite struct AzureProviderTests {
     let provider = AzureProvider()
 
-    func context(url: String = "myhub.azure-devices.net", device: String = "my-device") throws -> BridgeContext {
-        BridgeContext(deviceID: device, cloud: try HostAndPort(parsing: url, defaultPort: 8883),
+    func context(url: String = "myhub.azure-devices.net", device: String = "my-device") throws -> ConnectionContext {
+        ConnectionContext(deviceID: device, cloud: try HostAndPort(parsing: url, defaultPort: 8883),
                       rootCertificatePath: "/etc/ssl/certs",
                       certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
                       keyPath: "/etc/tedge/device-certs/tedge-private-key.pem",
@@ -29,7 +29,7 @@ import Testing
 
     /// `bridge_config.json`: the Azure bridge built from thin-edge's test parameters.
     @Test func conformanceFieldValues() throws {
-        let bridge = provider.bridge(BridgeContext(
+        let bridge = provider.bridge(ConnectionContext(
             deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
             rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem", keyPath: "./test-private-key.pem",
             config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
@@ -64,7 +64,7 @@ import Testing
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
         #expect(config.value("az.root.cert.path") == "/etc/ssl/certs")
         #expect(config.value("az.mapper.timestamp") == "true")
-        #expect(throws: Message.self) { try config.set(AzureProvider.url, to: "mqtts://hub") }
+        #expect(throws: TedgeError.self) { try config.set(AzureProvider.url, to: "mqtts://hub") }
         try config.set(AzureProvider.url, to: "hub.azure-devices.net")
         #expect(config.value("az.url") == "hub.azure-devices.net")
     }

@@ -1,6 +1,6 @@
-import CloudC8y
-import Core
 import Foundation
+import TedgeCloudC8y
+import TedgeProviderAPI
 import Testing
 
 @Suite struct CumulocityConverterTests {

@@ -1,6 +1,6 @@
-import CloudC8y
 import Foundation
-import Core
+import TedgeCloudC8y
+import TedgeProviderAPI
 import Testing
 
 @Suite struct CumulocityProviderTests {
@@ -8,7 +8,7 @@ import Testing
 
     /// `bridge_config.json`: the Cumulocity bridge built from thin-edge's test parameters.
     @Test func conformanceBridge() throws {
-        let bridge = provider.bridge(BridgeContext(
+        let bridge = provider.bridge(ConnectionContext(
             deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
             rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem", keyPath: "./test-private-key.pem",
             config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func connectionCheckCreatesTheDevice() throws {
-        let check = provider.connectionCheck(BridgeContext(
+        let check = provider.connectionCheck(ConnectionContext(
             deviceID: "alpha", cloud: try HostAndPort(parsing: "t.example.com", defaultPort: 8883), rootCertificatePath: "/r",
             certificatePath: "/c", keyPath: "/k", config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
         #expect(check.request.topic == "c8y/s/us")
@@ -64,7 +64,7 @@ import Testing
 
     @Test func tenantCheckWarnsOnAnotherTenant() throws {
         let provider = CumulocityProvider()
-        let context = BridgeContext(deviceID: "d", cloud: try HostAndPort(parsing: "mine.cumulocity.com", defaultPort: 8883),
+        let context = ConnectionContext(deviceID: "d", cloud: try HostAndPort(parsing: "mine.cumulocity.com", defaultPort: 8883),
                                     rootCertificatePath: "/r", certificatePath: "/c", keyPath: "/k",
                                     config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge"))
         let check = try #require(provider.postConnectCheck(context))

@@ -1,4 +1,5 @@
-import Core
+import TedgeProviderAPI
+import TedgeRuntime
 import Testing
 
 @Suite struct BridgeRenderingTests {
@@ -60,7 +61,7 @@ import Testing
         #expect(rendered.hasSuffix("persistence true\nautosave_interval 60\nmax_queued_messages 100000\nmax_queued_bytes 0\n"))
         try config.set(CoreConfigKeys.maxQueuedMessages, to: "5000")
         #expect(MosquittoLocalConfig(config: config).render().contains("\nmax_queued_messages 5000\n"))
-        #expect(throws: Message.self) { try config.set(CoreConfigKeys.maxQueuedMessages, to: "0") }
+        #expect(throws: TedgeError.self) { try config.set(CoreConfigKeys.maxQueuedMessages, to: "0") }
     }
 
     @Test func listenerIsLocalOnlyUnlessAnExternalOneIsConfigured() throws {

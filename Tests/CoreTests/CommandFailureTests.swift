@@ -1,4 +1,5 @@
-import Core
+import TedgeProviderAPI
+import TedgeSystem
 import Testing
 
 @Suite struct CommandFailureTests {
@@ -8,7 +9,7 @@ import Testing
     }
 
     @Test func numberedCauses() {
-        let failure = CommandFailure("set x", cause: CausedError("Conversion from String failed", underlying: Message("Invalid port number: 'a'.")))
+        let failure = CommandFailure("set x", cause: CausedError("Conversion from String failed", underlying: TedgeError("Invalid port number: 'a'.")))
         #expect(failure.description == "Error: failed to set x\n\nCaused by:\n    0: Conversion from String failed\n    1: Invalid port number: 'a'.\n")
     }
 

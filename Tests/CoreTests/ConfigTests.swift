@@ -1,5 +1,8 @@
-import Core
 import Foundation
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 /// A provider's keys as a registry would contribute them, without importing a provider module.
@@ -16,7 +19,7 @@ let azureLikeKeys = [
             guard let input = entry["input"] as? String else { continue }
             let kind: ConfigValueKind = name.hasPrefix("Flag") ? .flag : name.hasPrefix("Port") ? .port : .connectURL
             if entry["kind"] as? String == "error" {
-                let error = #expect(throws: Message.self) { try kind.parse(input) }
+                let error = #expect(throws: TedgeError.self) { try kind.parse(input) }
                 #expect(error?.description == entry["expected"] as? String, "\(name)")
             } else {
                 let value = try kind.parse(input)
@@ -33,29 +36,29 @@ let azureLikeKeys = [
         #expect(try HostAndPort(parsing: "127.0.0.1", defaultPort: 8883).description == "127.0.0.1:8883")
         #expect(try HostAndPort(parsing: "[::1]:1234", defaultPort: 8883).description == "[::1]:1234")
         for bad in ["http://hub.net", "mqtts://hub.net:8883", "hub.net/path", "hub net", "hub.net:0", "hub.net:70000", "hub.net:x", "-hub.net", "a:b:c", ""] {
-            #expect(throws: Message.self, "\(bad)") { try HostAndPort(parsing: bad, defaultPort: 8883) }
+            #expect(throws: TedgeError.self, "\(bad)") { try HostAndPort(parsing: bad, defaultPort: 8883) }
         }
     }
 
     @Test func schemeMessageIsThinEdges() {
-        #expect(throws: Message("Provided URL: 'https://x.com' contains scheme or port.\n         Provided URL should contain only domain, eg: 'subdomain.cumulocity.com'.")) {
+        #expect(throws: TedgeError("Provided URL: 'https://x.com' contains scheme or port.\n         Provided URL should contain only domain, eg: 'subdomain.cumulocity.com'.")) {
             try ConfigValueKind.connectURL.parse("https://x.com")
         }
     }
 
     @Test func otherKinds() throws {
         #expect(try ConfigValueKind.ipAddress.parse("0.0.0.0") == .string("0.0.0.0"))
-        #expect(throws: Message("Invalid ip address: 'localhost'.")) { try ConfigValueKind.ipAddress.parse("localhost") }
-        #expect(throws: Message("Invalid port number: '-1'.")) { try ConfigValueKind.port.parse("-1") }
+        #expect(throws: TedgeError("Invalid ip address: 'localhost'.")) { try ConfigValueKind.ipAddress.parse("localhost") }
+        #expect(throws: TedgeError("Invalid port number: '-1'.")) { try ConfigValueKind.port.parse("-1") }
         #expect(try ConfigValueKind.port.parse("65535") == .integer(65535))
-        #expect(throws: Message.self) { try ConfigValueKind.path.parse("") }
-        #expect(throws: Message.self) { try ConfigValueKind.positiveInteger.parse("0") }
+        #expect(throws: TedgeError.self) { try ConfigValueKind.path.parse("") }
+        #expect(throws: TedgeError.self) { try ConfigValueKind.positiveInteger.parse("0") }
     }
 }
 
 @Suite struct ConfigStoreTests {
     let directory = TemporaryDirectory()
-    var store: ConfigStore { ConfigStore(directory: directory.path, schema: ConfigSchema(providerKeys: azureLikeKeys)) }
+    var store: ConfigStore { .readingDeviceCertificate(directory: directory.path, schema: ConfigSchema(providerKeys: azureLikeKeys)) }
 
     @Test func missingFileMeansDefaults() throws {
         let config = try store.load()
@@ -109,9 +112,9 @@ let azureLikeKeys = [
     @Test func readOnlyDeviceID() throws {
         var config = try store.load()
         let key = try #require(config.schema.key(named: "device.id"))
-        let error = #expect(throws: Message.self) { try config.set(key, to: "x") }
+        let error = #expect(throws: TedgeError.self) { try config.set(key, to: "x") }
         #expect(error?.description.hasPrefix("Readonly setting: The device id is read from the device certificate") == true)
-        #expect(throws: Message.self) { try config.unset(key) }
+        #expect(throws: TedgeError.self) { try config.unset(key) }
     }
 
     @Test func deviceIDComesFromTheCertificate() throws {
@@ -121,7 +124,7 @@ let azureLikeKeys = [
     }
 
     @Test func unknownKeyIsReported() {
-        #expect(throws: Message("Invalid key `no.such.key'. See `tedge config list --doc` for a list of valid keys.")) {
+        #expect(throws: TedgeError("Invalid key `no.such.key'. See `tedge config list --doc` for a list of valid keys.")) {
             try store.schema.requireKey("no.such.key")
         }
     }
@@ -129,16 +132,16 @@ let azureLikeKeys = [
     @Test func malformedFileIsReportedWithPathAndLine() throws {
         let text = "[az]\nurl = \"hub\"\nport = = 3\n"
         try text.write(toFile: store.path, atomically: true, encoding: .utf8)
-        let error = #expect(throws: Message.self) { try store.load() }
+        let error = #expect(throws: TedgeError.self) { try store.load() }
         #expect(error?.description == "TOML parse error in \(store.path) at line 3 column 8: expected a value, found `=`")
         #expect(try String(contentsOfFile: store.path, encoding: .utf8) == text)
     }
 
     @Test func unknownFieldsAndWrongTypesAreRejected() throws {
         try "[az]\nnope = 1\n".write(toFile: store.path, atomically: true, encoding: .utf8)
-        #expect(throws: Message("TOML parse error in \(store.path): unknown field `nope` in table [az]")) { try store.load() }
+        #expect(throws: TedgeError("TOML parse error in \(store.path): unknown field `nope` in table [az]")) { try store.load() }
         try "[mqtt]\nport = \"1883\"\n".write(toFile: store.path, atomically: true, encoding: .utf8)
-        #expect(throws: Message.self) { try store.load() }
+        #expect(throws: TedgeError.self) { try store.load() }
     }
 
     @Test func legacyAzureTableAndDeviceIDAreAccepted() throws {

@@ -1,6 +1,9 @@
-import Core
 import Foundation
-import OpenSSL
+import TedgeOpenSSL
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 @Suite struct DeviceCertificateTests {
@@ -62,8 +65,8 @@ import Testing
         let keyPEM = try String(contentsOfFile: files.keyPath, encoding: .utf8)
         #expect(keyPEM.hasPrefix("-----BEGIN PRIVATE KEY-----"))
         #expect(try PrivateKey(pem: keyPEM).publicKeyDER() == certificate.publicKeyDER())
-        #expect(FilePath.mode(files.certificatePath) == 0o444)
-        #expect(FilePath.mode(files.keyPath) == 0o400)
+        #expect(FileSystem.mode(files.certificatePath) == 0o444)
+        #expect(FileSystem.mode(files.keyPath) == 0o400)
         #expect(try files.deviceID() == "my-device")
     }
 
@@ -86,23 +89,23 @@ import Testing
         let files = files()
         try files.create(deviceID: "first")
         let before = try Data(contentsOf: URL(fileURLWithPath: files.certificatePath))
-        let error = #expect(throws: Message.self) { try files.create(deviceID: "second") }
+        let error = #expect(throws: TedgeError.self) { try files.create(deviceID: "second") }
         #expect(error?.description.hasPrefix("A certificate already exists and would be overwritten.") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: files.certificatePath)) == before)
 
         // Only the key left behind: still refused, key untouched.
         try FileManager.default.removeItem(atPath: files.certificatePath)
-        let keyError = #expect(throws: Message.self) { try files.create(deviceID: "second") }
+        let keyError = #expect(throws: TedgeError.self) { try files.create(deviceID: "second") }
         #expect(keyError?.description.hasPrefix("A private key already exists and would be overwritten.") == true)
-        #expect(!FilePath.exists(files.certificatePath))
+        #expect(!FileSystem.exists(files.certificatePath))
     }
 
     @Test func invalidDeviceIDWritesNothing() throws {
         let files = files()
         let error = #expect(throws: CausedError.self) { try files.create(deviceID: "bad/id") }
         #expect(error?.message == "DeviceID Error")
-        #expect(!FilePath.exists(files.certificatePath))
-        #expect(!FilePath.exists(files.keyPath))
+        #expect(!FileSystem.exists(files.certificatePath))
+        #expect(!FileSystem.exists(files.keyPath))
     }
 
     @Test func keyIsNeverReadableByOthers() throws {
@@ -110,18 +113,18 @@ import Testing
         // does a file with the key's content have group or other bits.
         let files = files()
         try files.create(deviceID: "private")
-        let mode = try #require(FilePath.mode(files.keyPath))
+        let mode = try #require(FileSystem.mode(files.keyPath))
         #expect(mode & 0o077 == 0)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FilePath.directory(of: files.keyPath))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileSystem.directory(of: files.keyPath))
         #expect(leftovers.sorted() == ["tedge-certificate.pem", "tedge-private-key.pem"])
     }
 
     @Test func showReportsMissingAndMalformedFiles() throws {
         let files = files()
-        let missing = #expect(throws: Message.self) { try files.summary() }
+        let missing = #expect(throws: TedgeError.self) { try files.summary() }
         #expect(missing?.description.contains("Missing file: \"\(files.certificatePath)\"") == true)
 
-        try FileManager.default.createDirectory(atPath: FilePath.directory(of: files.certificatePath), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: FileSystem.directory(of: files.certificatePath), withIntermediateDirectories: true)
         try "not a certificate".write(toFile: files.certificatePath, atomically: true, encoding: .utf8)
         #expect(throws: CertificateFormatError.pem) { try files.summary() }
 
@@ -134,8 +137,8 @@ import Testing
         let files = files()
         try files.create(deviceID: "gone")
         #expect(try files.remove())
-        #expect(!FilePath.exists(files.certificatePath))
-        #expect(!FilePath.exists(files.keyPath))
+        #expect(!FileSystem.exists(files.certificatePath))
+        #expect(!FileSystem.exists(files.keyPath))
         #expect(try files.remove() == false)
     }
 
@@ -152,16 +155,16 @@ import Testing
 
     @Test func signingRequestWithoutAnythingCreatesAKey() throws {
         let files = files()
-        let error = #expect(throws: Message.self) { try files.createSigningRequest(deviceID: nil, outputPath: nil) }
+        let error = #expect(throws: TedgeError.self) { try files.createSigningRequest(deviceID: nil, outputPath: nil) }
         #expect(error?.description.contains("--device-id") == true)
         _ = try files.createSigningRequest(deviceID: "new-device", outputPath: nil)
-        #expect(FilePath.mode(files.keyPath) == 0o400)
+        #expect(FileSystem.mode(files.keyPath) == 0o400)
     }
 
     @Test func relativePathsAreRefused() throws {
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: directory.path)
         try config.set(CoreConfigKeys.certPath, to: "relative/cert.pem")
-        let error = #expect(throws: Message.self) { try DeviceCertificateFiles(config: config).create(deviceID: "x") }
+        let error = #expect(throws: TedgeError.self) { try DeviceCertificateFiles(config: config).create(deviceID: "x") }
         #expect(error?.description == "Invalid device.cert.path path: Relative path: \"relative/cert.pem\" is not permitted. Provide an absolute path instead.")
     }
 }

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 import Testing
 
 @Suite struct DeviceIDTests {
@@ -13,22 +13,22 @@ import Testing
             if entry["kind"] as? String == "output" {
                 #expect(throws: Never.self) { try DeviceID.validate(input) }
             } else {
-                let error = #expect(throws: Message.self) { try DeviceID.validate(input) }
+                let error = #expect(throws: TedgeError.self) { try DeviceID.validate(input) }
                 #expect(error?.description == expected, "\(input)")
             }
         }
     }
 
     @Test func emptyAndTooLong() {
-        #expect(throws: Message("The empty string cannot be used as a name")) { try DeviceID.validate("") }
+        #expect(throws: TedgeError("The empty string cannot be used as a name")) { try DeviceID.validate("") }
         let long = String(repeating: "a", count: 65)
-        #expect(throws: Message("The string '\"\(long)\"' is more than 64 characters long and cannot be used as a name")) {
+        #expect(throws: TedgeError("The string '\"\(long)\"' is more than 64 characters long and cannot be used as a name")) {
             try DeviceID.validate(long)
         }
         #expect(throws: Never.self) { try DeviceID.validate(String(repeating: "a", count: 64)) }
     }
 
     @Test func nonASCIIIsRejected() {
-        #expect(throws: Message.self) { try DeviceID.validate("café") }
+        #expect(throws: TedgeError.self) { try DeviceID.validate("café") }
     }
 }

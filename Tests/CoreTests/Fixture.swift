@@ -1,5 +1,5 @@
-import Testing
 import Foundation
+import Testing
 
 /// Loads a conformance file (a JSON array of cases) from the test bundle.
 enum Fixture {

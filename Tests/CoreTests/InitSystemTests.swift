@@ -1,5 +1,7 @@
-import Core
 import Foundation
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 @Suite struct InitSystemTests {
@@ -39,17 +41,17 @@ import Testing
 
     @Test func errorsAreThinEdges() {
         let path = "/etc/tedge/system.toml"
-        #expect(throws: Message("Syntax error in the system config file for 'restart': A placeholder '{}' is missing.\nCheck '\(path)' file.")) {
+        #expect(throws: TedgeError("Syntax error in the system config file for 'restart': A placeholder '{}' is missing.\nCheck '\(path)' file.")) {
             try InitSystem.parse(Self.valid.replacingOccurrences(of: #"["/bin/systemctl", "restart", "{}"]"#, with: #"["/bin/systemctl", "restart"]"#), path: path)
         }
-        #expect(throws: Message("Syntax error in the system config file for 'stop': Requires 1 or more arguments.\nCheck '\(path)' file.")) {
+        #expect(throws: TedgeError("Syntax error in the system config file for 'stop': Requires 1 or more arguments.\nCheck '\(path)' file.")) {
             try InitSystem.parse(Self.valid.replacingOccurrences(of: #"["/bin/systemctl", "stop", "{}"]"#, with: "[]"), path: path)
         }
-        let syntax = #expect(throws: Message.self) { try InitSystem.parse("[init\nname = 1", path: path) }
+        let syntax = #expect(throws: TedgeError.self) { try InitSystem.parse("[init\nname = 1", path: path) }
         #expect(syntax?.description.hasPrefix("Toml syntax error in the system config file '\(path)': ") == true)
-        let unknown = #expect(throws: Message.self) { try InitSystem.parse(Self.valid + "\nstart_all = [\"x\"]\n", path: path) }
+        let unknown = #expect(throws: TedgeError.self) { try InitSystem.parse(Self.valid + "\nstart_all = [\"x\"]\n", path: path) }
         #expect(unknown?.description.contains("unknown field `start_all`") == true)
-        let missing = #expect(throws: Message.self) { try InitSystem.parse("[init]\nname = \"x\"\n", path: path) }
+        let missing = #expect(throws: TedgeError.self) { try InitSystem.parse("[init]\nname = \"x\"\n", path: path) }
         #expect(missing?.description.contains("missing field `is_available`") == true)
     }
 
@@ -67,13 +69,13 @@ import Testing
         try manager.enable("tedge-mapper-az")
         #expect(manager.isActive("mosquitto"))
         #expect(!manager.isActive("broken"))
-        #expect(throws: Message("Service command <\"\(script) restart broken\"> failed with code: 4.")) { try manager.restart("broken") }
+        #expect(throws: TedgeError("Service command <\"\(script) restart broken\"> failed with code: 4.")) { try manager.restart("broken") }
         let missing = ServiceManager(initSystem: InitSystem(name: "none", isAvailable: ["/no/such"], restart: ["/no/such", "{}"],
                                                             stop: ["/no/such", "{}"], enable: ["/no/such", "{}"],
                                                             disable: ["/no/such", "{}"], isActive: ["/no/such", "{}"]),
                                      configPath: "/x/system.toml")
         #expect(!missing.isAvailable())
-        #expect(throws: Message("Service command <\"/no/such mosquitto\"> not found.\nCheck '/x/system.toml' file.")) { try missing.restart("mosquitto") }
+        #expect(throws: TedgeError("Service command <\"/no/such mosquitto\"> not found.\nCheck '/x/system.toml' file.")) { try missing.restart("mosquitto") }
         let calls = try String(contentsOfFile: log, encoding: .utf8)
         #expect(calls.contains("restart mosquitto\n"))
         #expect(calls.contains("enable tedge-mapper-az\n"))

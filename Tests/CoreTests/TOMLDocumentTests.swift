@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import TedgeTOML
 import Testing
 
 @Suite struct TOMLDocumentTests {

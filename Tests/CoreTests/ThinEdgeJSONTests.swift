@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 import Testing
 
 @Suite struct ThinEdgeJSONTests {

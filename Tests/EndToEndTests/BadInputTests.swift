@@ -1,5 +1,8 @@
-import Core
 import Foundation
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 /// Hostile and mistaken input across the CLI and the mappers: every case gets a clear error (exit 1
@@ -99,7 +102,7 @@ import Testing
         while let path = enumerator?.nextObject() as? String {
             let full = directory + "/" + path
             let data = FileManager.default.contents(atPath: full).map { $0.base64EncodedString() } ?? "<dir>"
-            files[path] = "\(data) \(FilePath.mode(full) ?? 0)"
+            files[path] = "\(data) \(FileSystem.mode(full) ?? 0)"
         }
         return files
     }

@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// Where the package's built executables and scripts are.

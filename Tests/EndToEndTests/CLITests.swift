@@ -1,7 +1,9 @@
-import Core
-import Foundation
 import Dispatch
+import Foundation
 import Synchronization
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
 import Testing
 
 /// `tedge cert` and `tedge config` as a user types them.
@@ -118,7 +120,7 @@ import Testing
             while !watching.isSet {
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: certificates)) ?? [] {
                     let path = certificates + "/" + name
-                    guard let mode = FilePath.mode(path) else { continue }
+                    guard let mode = FileSystem.mode(path) else { continue }
                     observations += 1
                     if mode & 0o077 != 0, let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("PRIVATE KEY") {
                         exposed.append("\(name) \(String(mode, radix: 8))")
@@ -130,7 +132,7 @@ import Testing
         for round in 0..<15 {
             let create = try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "create", "--device-id", "d\(round)"])
             #expect(create.status == .exited(0), "\(create.standardError)")
-            #expect(FilePath.mode(certificates + "/tedge-private-key.pem") == 0o400)
+            #expect(FileSystem.mode(certificates + "/tedge-private-key.pem") == 0o400)
             #expect(try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "remove"]).status == .exited(0))
         }
         watching.set()

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import TedgeRuntime
 import Testing
 
 /// `tedge cert upload c8y --user NAME` against the simulator's Cumulocity REST endpoint over HTTPS.

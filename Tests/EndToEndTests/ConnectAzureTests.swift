@@ -1,5 +1,7 @@
-import Core
 import Foundation
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
 import Testing
 
 /// The seed flow with real processes: a local mosquitto and the simulator's, mutual TLS between
@@ -20,7 +22,7 @@ import Testing
         let bridge = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/az-bridge.conf", encoding: .utf8)
         #expect(bridge.contains("remote_username localhost/my-device/?api-version=2018-06-30"))
         #expect(bridge.contains("bridge_cafile \(device.caPath)"))
-        #expect(FilePath.mode(device.keyPath) == 0o400)
+        #expect(FileSystem.mode(device.keyPath) == 0o400)
 
         // Device to cloud.
         device.expectSuccess(try device.tedge("mqtt", "pub", "az/messages/events/", #"{"temperature": 20}"#))
@@ -122,9 +124,9 @@ import Testing
         let device = try DeviceEnvironment()
         try await device.startSimulator()
         try device.prepareAzure()
-        #expect(FilePath.mode(device.keyPath) == 0o400)
+        #expect(FileSystem.mode(device.keyPath) == 0o400)
         device.expectSuccess(try device.tedge("connect", "az"))
-        #expect(FilePath.mode(device.keyPath) == 0o400)
+        #expect(FileSystem.mode(device.keyPath) == 0o400)
         for file in try FileManager.default.contentsOfDirectory(atPath: device.configDirectory + "/mosquitto-conf") {
             let text = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/" + file, encoding: .utf8)
             #expect(!text.contains("PRIVATE KEY"), "\(file) holds key material")

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import TedgeProviderAPI
 import Testing
 
 /// `connect` / measurement / `disconnect` for Cumulocity and the AWS plugin, against the simulator.

@@ -1,5 +1,9 @@
-import Core
 import Foundation
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 @Suite(.serialized) struct ConnectionCheckRunnerTests {

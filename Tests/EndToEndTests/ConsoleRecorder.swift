@@ -1,5 +1,5 @@
-import Core
 import Synchronization
+import TedgeSystem
 
 /// A console that keeps what is written, for assertions.
 final class ConsoleRecorder: Sendable {

@@ -1,5 +1,7 @@
-import Core
 import Foundation
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeRuntime
 import Testing
 
 /// One simulated device for a test: its own config dir, init-system state, broker directory and
@@ -30,7 +32,7 @@ final class DeviceEnvironment: @unchecked Sendable {
         try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge", withDestinationPath: Binaries.tedge)
         let setup = try ChildProcess.run([Binaries.script("setup-local-device"), configDirectory, initState, brokerDirectory,
                                           String(mqttPort), Binaries.script("local-init")], environment: environment)
-        guard setup.status.succeeded else { throw Message("setup-local-device failed: \(setup.standardError)") }
+        guard setup.status.succeeded else { throw TedgeError("setup-local-device failed: \(setup.standardError)") }
     }
 
     var environment: [String: String] {
@@ -72,7 +74,7 @@ final class DeviceEnvironment: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw Message("The simulator did not start: \((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "")")
+        throw TedgeError("The simulator did not start: \((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "")")
     }
 
     /// Stops the simulator and starts it again on the same ports, with the same state.
@@ -93,7 +95,7 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     func register(certificate: String? = nil) throws {
         let result = try ChildProcess.run([Binaries.simulator, "register", "--dir", simulatorDirectory, "--certificate", certificate ?? certificatePath])
-        guard result.status.succeeded else { throw Message("register failed: \(result.standardError)") }
+        guard result.status.succeeded else { throw TedgeError("register failed: \(result.standardError)") }
     }
 
     /// A client on the simulator's cloud-side broker, to watch and inject cloud traffic.

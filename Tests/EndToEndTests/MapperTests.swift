@@ -1,5 +1,8 @@
-import Core
 import Foundation
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 /// `tedge-mapper az` and `tedge-mapper c8y` against a real mosquitto.
@@ -31,7 +34,7 @@ import Testing
                 if content.components(separatedBy: text).count - 1 >= count { return }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw Message("mapper log never showed '\(text)' \(count) times: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            throw TedgeError("mapper log never showed '\(text)' \(count) times: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
 
         func publish(_ client: MQTTClient, _ topic: String, _ payload: String) async throws {

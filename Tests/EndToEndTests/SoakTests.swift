@@ -1,6 +1,8 @@
-import Core
 import Foundation
 import Synchronization
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeRuntime
 import Testing
 
 /// Nothing lost: a numbered stream of QoS 1 measurements goes through mapper and bridge while the

@@ -1,9 +1,9 @@
-import CloudAws
-import CloudAzure
-import CloudC8y
-import CloudProviderTesting
-import Composition
-import Core
+import TedgeCloudAws
+import TedgeCloudAzure
+import TedgeCloudC8y
+import TedgeCloudProviderTesting
+import TedgeComposition
+import TedgeProviderAPI
 import Testing
 
 @Suite struct ProviderContractTests {
@@ -12,11 +12,11 @@ import Testing
     @Test func awsPluginPassesTheContract() { ProviderContract.verify(AwsProvider()) }
 
     @Test func theRegistryHasUniqueIDsAndDispatchesByID() throws {
-        let registry = Composition.registry()
+        let registry = BuiltinClouds.registry()
         #expect(registry.ids == ["c8y", "az", "aws"])
         #expect(registry.problems.isEmpty)
         #expect(try registry.provider("aws").displayName == "AWS IoT Core")
-        #expect(throws: Message("Unknown cloud 'gcp'. Known clouds: c8y, az, aws.")) { try registry.provider("gcp") }
+        #expect(throws: TedgeError("Unknown cloud 'gcp'. Known clouds: c8y, az, aws.")) { try registry.provider("gcp") }
         let names = registry.configSchema.keys.map(\.name)
         #expect(Set(names).count == names.count)
     }
@@ -31,11 +31,12 @@ import Testing
     @Test func aBrokenProviderFailsWithClearMessages() {
         let violations = ProviderContract.violations(of: BrokenProvider())
         let rules = Set(violations.map(\.rule))
-        for rule in ["the id is lower-case letters and digits", "the local prefix is '<id>/'", "config keys are named '<id>.…'",
+        for rule in ["the id is lower-case letters and digits", "config keys are named '<id>.…'",
                      "every key has a doc line with an example", "every bridge topic sits under the local prefix",
                      "the check talks over the provider's local topics", "converted messages go to the cloud's topics",
                      "valid Thin Edge JSON is converted", "the remote client id is the device id",
-                     "config keys live in the provider's [<id>] table", "the mapper service is 'tedge-mapper-<id>'"] {
+                     "config keys live in the provider's [<id>] table", "the endpoint key '<id>.url' is declared",
+                     "the root CA key '<id>.root.cert.path' is declared"] {
             #expect(rules.contains(rule), "missing violation: \(rule)")
         }
         let text = violations.map(\.description).joined(separator: "\n")
@@ -46,26 +47,20 @@ import Testing
 /// Deliberately wrong in many ways, for the contract kit's own test.
 struct BrokenProvider: CloudProvider {
     let id = "Bad Cloud"
-    let displayName = "Broken"
-    let cloudName = "Broken"
-    let bridgeName = "Broken"
-    let localPrefix = "bad/"
-    let mapperServiceName = "mapper"
+    let names = CloudNames(display: "Broken", cloud: "Broken")
     static let url = ConfigKey("url", table: "bad", field: "url", kind: .connectURL, doc: "no example")
     static let root = ConfigKey("bad.root", table: "elsewhere", field: "root", kind: .flag, doc: "Example: x")
-    var urlKey: ConfigKey { Self.url }
-    var rootCertificateKey: ConfigKey { Self.root }
     var configKeys: [ConfigKey] { [Self.url, Self.root] }
     let certificateRequirements = CertificateRequirements(clientCertificateRequired: true, registrationHint: "")
 
-    func bridge(_ context: BridgeContext) -> BridgeDescription {
+    func bridge(_ context: ConnectionContext) -> BridgeDescription {
         BridgeDescription(connection: "bad", address: context.cloud, remoteUsername: nil, rootCertificatePath: context.rootCertificatePath,
                           remoteClientID: "someone-else", localClientID: "Bad", certificatePath: context.certificatePath,
                           keyPath: context.keyPath, cleanSession: true,
                           topics: [BridgeTopic("#", .both, qos: 0, local: "other/", remote: "remote/")])
     }
 
-    func connectionCheck(_ context: BridgeContext) -> ConnectionCheck {
+    func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck {
         ConnectionCheck(clientID: "x", subscriptions: ["#"], request: MQTTMessage(topic: "ping", text: ""), troubleshooting: "",
                         judge: { _ in .success })
     }

@@ -1,4 +1,6 @@
-import Core
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeTOML
 
 /// tedge.toml and system.toml: parse any text; what parses must survive being written and read again.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,4 @@
-import Core
+import TedgeProviderAPI
 
 /// Thin Edge JSON: parse any bytes; what parses must serialise and parse back to the same measurement.
 @_cdecl("LLVMFuzzerTestOneInput")

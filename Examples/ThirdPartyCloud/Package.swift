@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// A cloud added from outside tedge-swift: this package depends on tedge-swift by path (as it would
+// by URL), adds a provider for a made-up MQTT cloud, "Nimbus", and builds its own `tedge` and
+// `tedge-mapper` with the built-in clouds plus its own. It has a module named `Core` on purpose:
+// tedge-swift's modules are all named `Tedge…`, so they cannot clash with a third party's.
+let package = Package(
+    name: "third-party-cloud",
+    platforms: [.macOS(.v13)],
+    dependencies: [.package(name: "tedge-swift", path: "../..")],
+    targets: [
+        .target(name: "Core"),
+        .target(name: "NimbusCloud", dependencies: [
+            "Core", .product(name: "TedgeProviderAPI", package: "tedge-swift"),
+        ]),
+        .executableTarget(name: "tedge", dependencies: [
+            "NimbusCloud",
+            .product(name: "TedgeCLI", package: "tedge-swift"),
+            .product(name: "TedgeComposition", package: "tedge-swift"),
+        ]),
+        .executableTarget(name: "tedge-mapper", dependencies: [
+            "NimbusCloud",
+            .product(name: "TedgeMapper", package: "tedge-swift"),
+            .product(name: "TedgeComposition", package: "tedge-swift"),
+        ]),
+        .testTarget(name: "NimbusCloudTests", dependencies: [
+            "NimbusCloud",
+            .product(name: "TedgeCloudProviderTesting", package: "tedge-swift"),
+            .product(name: "TedgeComposition", package: "tedge-swift"),
+        ]),
+    ]
+)

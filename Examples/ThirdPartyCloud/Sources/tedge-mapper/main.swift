@@ -1,0 +1,7 @@
+// This package's own `tedge-mapper`: `tedge-mapper nimbus` runs the Nimbus converter.
+import NimbusCloud
+import TedgeComposition
+import TedgeMapper
+import TedgeProviderAPI
+
+await MapperCommand.main(registry: CloudRegistry(BuiltinClouds.providers + [NimbusProvider()]))

@@ -1,0 +1,33 @@
+import ArgumentParser
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeSystem
+
+struct ConfigSetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "set", abstract: "Set or update the provided configuration key with the given value")
+
+    @Argument(help: "Configuration key. Run `tedge config list --doc` for available keys")
+    var key: String
+
+    @Argument(help: "Configuration value.")
+    var value: String
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let action = "set the configuration key: \(key) with value: \(value)."
+        do {
+            let store = global.store
+            var config = try store.load()
+            let configKey = try config.schema.requireKey(key)
+            do {
+                try config.set(configKey, to: value)
+            } catch {
+                throw configKey.isReadOnly ? error : CausedError("Conversion from String failed", underlying: error)
+            }
+            try store.save(config)
+        } catch {
+            throw CommandFailure(action, cause: error)
+        }
+    }
+}

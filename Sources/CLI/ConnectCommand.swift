@@ -1,0 +1,29 @@
+import ArgumentParser
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+
+struct ConnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "connect", abstract: "Connect to connector provider")
+
+    @Argument(help: "The cloud to connect to (see `tedge connect --help` for the known clouds)")
+    var cloud: String
+
+    @Flag(help: "Test the connection to the cloud, without changing anything")
+    var test = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let provider: any CloudProvider
+        do { provider = try global.registry.provider(cloud) } catch {
+            throw CommandFailure(test ? "test connection to \(cloud) cloud." : "connect \(cloud) cloud.", cause: error)
+        }
+        let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
+        do {
+            if test { try await connector.test() } else { try await connector.connect() }
+        } catch {
+            throw CommandFailure(test ? connector.testAction : connector.connectAction, cause: error)
+        }
+    }
+}

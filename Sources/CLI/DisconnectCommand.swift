@@ -1,0 +1,24 @@
+import ArgumentParser
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+
+struct DisconnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "disconnect", abstract: "Remove bridge connection for a provider")
+
+    @Argument(help: "The cloud to disconnect from")
+    var cloud: String
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let provider: any CloudProvider
+        do { provider = try global.registry.provider(cloud) } catch {
+            throw CommandFailure("remove the bridge to disconnect \(cloud) cloud", cause: error)
+        }
+        let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
+        do { try await connector.disconnect() } catch {
+            throw CommandFailure(connector.disconnectAction, cause: error)
+        }
+    }
+}

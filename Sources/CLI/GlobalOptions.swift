@@ -1,0 +1,51 @@
+import ArgumentParser
+import Glibc
+import TedgeProviderAPI
+import TedgeSystem
+
+/// Options every command takes. `--config-dir` may also come before the subcommand
+/// (`tedge --config-dir D cert show`); `hoistConfigDirectory` moves it where the parser expects it.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("config-dir"), help: ArgumentHelp("Directory of tedge.toml, certificates and mosquitto files (default: $TEDGE_CONFIG_DIR or /etc/tedge).", valueName: "DIR"))
+    var configDirectory: String?
+
+    var resolvedConfigDirectory: String {
+        if let configDirectory { return FileSystem.absolute(configDirectory) }
+        if let fromEnvironment = getenv("TEDGE_CONFIG_DIR").map({ String(cString: $0) }), !fromEnvironment.isEmpty {
+            return FileSystem.absolute(fromEnvironment)
+        }
+        return "/etc/tedge"
+    }
+
+    var registry: CloudRegistry { TedgeCLI.registry }
+
+    var store: ConfigStore { .readingDeviceCertificate(directory: resolvedConfigDirectory, schema: registry.configSchema) }
+
+    /// Moves `--config-dir X` / `--config-dir=X` found before the first subcommand word to the end.
+    static func hoistConfigDirectory(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var hoisted: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--config-dir", index + 1 < arguments.count {
+                hoisted += [argument, arguments[index + 1]]
+                index += 2
+                continue
+            }
+            if argument.hasPrefix("--config-dir=") {
+                hoisted.append(argument)
+                index += 1
+                continue
+            }
+            if !argument.hasPrefix("-") { break }
+            leading.append(argument)
+            index += 1
+        }
+        // Options go before a `--`, after which everything is a value.
+        var rest = Array(arguments[index...])
+        let separator = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: hoisted, at: separator)
+        return leading + rest
+    }
+}

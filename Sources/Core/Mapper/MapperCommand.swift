@@ -1,0 +1,51 @@
+import Glibc
+import TedgeProviderAPI
+import TedgeSystem
+
+/// `tedge-mapper [--config-dir DIR] <cloud>` as a library: an executable is
+/// `MapperCommand.main(registry:)`, so a package outside this tree runs mappers for its own clouds.
+/// Hand-parsed arguments, no ArgumentParser or Foundation: the mapper's memory is a product figure.
+public enum MapperCommand {
+    public static func main(registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        let usage = "usage: tedge-mapper [--config-dir DIR] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
+        var configDirectory = getenv("TEDGE_CONFIG_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/tedge"
+        var cloud: String?
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--config-dir":
+                guard let value = remaining.popFirst() else { fail("start tedge-mapper", TedgeError("--config-dir needs a directory\n\(usage)")) }
+                configDirectory = value
+            case _ where argument.hasPrefix("--config-dir="):
+                configDirectory = String(argument.dropFirst("--config-dir=".count))
+            case "-h", "--help":
+                Console.standardOutput.line(usage)
+                exit(0)
+            case "-V", "--version":
+                Console.standardOutput.line("tedge-mapper 0.1.0")
+                exit(0)
+            case _ where argument.hasPrefix("-"):
+                fail("start tedge-mapper", TedgeError("unknown option \(argument)\n\(usage)"))
+            default:
+                guard cloud == nil else { fail("start tedge-mapper", TedgeError("only one cloud can be given\n\(usage)")) }
+                cloud = argument
+            }
+        }
+        guard let cloud else { fail("start tedge-mapper", TedgeError("no cloud given\n\(usage)")) }
+
+        let shutdown = ShutdownSignal()
+        do {
+            let provider = try registry.provider(cloud)
+            let config = try ConfigStore(directory: FileSystem.absolute(configDirectory), schema: registry.configSchema).load()
+            try await MapperRuntime(provider: provider, config: config, log: .standardError).run(shutdown: shutdown)
+        } catch {
+            fail("start tedge-mapper \(cloud)", error)
+        }
+        exit(0)
+    }
+
+    private static func fail(_ action: String, _ error: any Error) -> Never {
+        Console.standardError.write(CommandFailure(action, cause: error).description)
+        exit(1)
+    }
+}

@@ -1,0 +1,67 @@
+/// A cloud that tedge can connect to. A provider *describes*; the runtime *acts*: everything returned
+/// here is a value that the runtime renders, runs or dispatches, and that a test can inspect. This
+/// module gives a provider no way to touch the network, processes or files.
+///
+/// The contract (checked for every provider by the contract kit):
+/// - `id` is lower-case letters and digits, unique in the registry.
+/// - every config key is named `<id>.…`, has a doc line with an example, and validates its values;
+///   `<id>.url` (the endpoint) and `<id>.root.cert.path` (the bridge's CA) are among them.
+/// - every bridge topic sits under `localPrefix` (`<id>/`) on the local side.
+/// - converters never trap: any input gives output messages or an error.
+public protocol CloudProvider: Sendable {
+    /// `az`: what users type in `tedge connect az`; it names the files, topics and services too.
+    var id: String { get }
+    /// The names in listings and in thin-edge's sentences.
+    var names: CloudNames { get }
+    /// All keys this provider contributes.
+    var configKeys: [ConfigKey] { get }
+    var certificateRequirements: CertificateRequirements { get }
+
+    /// The mosquitto bridge to the cloud.
+    func bridge(_ context: ConnectionContext) -> BridgeDescription
+    /// How to tell, over the local broker and the bridge, that the cloud answers.
+    func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck
+    /// A check run after connecting whose failure is a warning (Cumulocity: the tenant the device
+    /// reached is the configured one). nil when there is none.
+    func postConnectCheck(_ context: ConnectionContext) -> ConnectionCheck?
+    /// The mapper that turns Thin Edge JSON into this cloud's format; nil when the cloud has none.
+    func mapper(_ config: TedgeConfig) -> MapperDescription?
+    /// `tedge cert upload <id>`: the HTTPS exchange that registers the device certificate in the
+    /// cloud; nil when the cloud takes no upload from tedge.
+    func certificateUpload(_ request: CertificateUploadRequest) throws(TedgeError) -> HTTPSExchange?
+}
+
+extension CloudProvider {
+    public func postConnectCheck(_ context: ConnectionContext) -> ConnectionCheck? { nil }
+
+    public func certificateUpload(_ request: CertificateUploadRequest) throws(TedgeError) -> HTTPSExchange? { nil }
+
+    /// `az/`: where the cloud's topics appear on the local broker.
+    public var localPrefix: String { "\(id)/" }
+    /// `tedge-mapper-az`: the init-system service that runs this cloud's mapper.
+    public var mapperServiceName: String { "tedge-mapper-\(id)" }
+    /// `<id>-bridge.conf` under `<config-dir>/mosquitto-conf/`.
+    public var bridgeFileName: String { "\(id)-bridge.conf" }
+
+    /// `Azure IoT Hub`: for listings.
+    public var displayName: String { names.display }
+    /// `Azure`: in thin-edge's texts ("connect Azure cloud.", "Device is not connected to Azure cloud").
+    public var cloudName: String { names.cloud }
+    /// `Azure` / `C8y`: in the disconnect texts ("Removing Azure bridge.").
+    public var bridgeName: String { names.bridge }
+
+    /// `<id>.url`: the cloud endpoint.
+    public var urlKey: ConfigKey { standardKey("url", field: "url", kind: .connectURL) }
+    /// `<id>.root.cert.path`: the root CA file or directory for the bridge.
+    public var rootCertificateKey: ConfigKey {
+        standardKey("root.cert.path", field: "root_cert_path", kind: .path, default: .value(ConfigKey.systemCertificates))
+    }
+
+    /// The provider's own key of that name; one by convention (`[<id>] <field>`) when it declares none,
+    /// which the contract kit reports.
+    private func standardKey(_ suffix: String, field: String, kind: ConfigValueKind, default value: ConfigKey.Default = .none) -> ConfigKey {
+        let name = "\(id).\(suffix)"
+        return configKeys.first { $0.name == name }
+            ?? ConfigKey(name, table: id, field: field, kind: kind, default: value, doc: "\(names.cloud) \(suffix)")
+    }
+}

@@ -1,0 +1,53 @@
+import TedgeTOML
+
+/// What a config key holds, and how a string typed by the user becomes a stored value.
+public enum ConfigValueKind: Sendable, Equatable {
+    case string
+    case path
+    /// A bare host, optionally with `:port` (the cloud's MQTT port); a scheme is refused.
+    case connectURL
+    case port
+    case flag
+    case ipAddress
+    case positiveInteger
+
+    /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
+    public func parse(_ raw: String) throws(TedgeError) -> TOMLValue {
+        switch self {
+        case .string, .path:
+            guard !raw.isEmpty else { throw TedgeError("The value must not be empty.") }
+            return .string(raw)
+        case .connectURL:
+            _ = try HostAndPort(parsing: raw, defaultPort: 8883)
+            return .string(raw)
+        case .port:
+            guard let port = UInt16(raw), raw.allSatisfy(\.isASCII) else { throw TedgeError("Invalid port number: '\(raw)'.") }
+            return .integer(Int(port))
+        case .flag:
+            switch raw {
+            case "true": return .boolean(true)
+            case "false": return .boolean(false)
+            default: throw TedgeError("Failed to parse flag: \(raw). Supported values are: true, false")
+            }
+        case .ipAddress:
+            guard IPAddress.isValid(raw) else { throw TedgeError("Invalid ip address: '\(raw)'.") }
+            return .string(raw)
+        case .positiveInteger:
+            guard let number = Int(raw), number > 0, raw.allSatisfy(\.isASCII) else {
+                throw TedgeError("Invalid number: '\(raw)'. A positive integer is expected.")
+            }
+            return .integer(number)
+        }
+    }
+
+    /// Whether a value read from tedge.toml has the right TOML type for this kind.
+    func accepts(_ value: TOMLValue) -> Bool {
+        switch (self, value) {
+        case (.port, .integer(let n)): return (0...65535).contains(n)
+        case (.positiveInteger, .integer(let n)): return n > 0
+        case (.flag, .boolean): return true
+        case (.string, .string), (.path, .string), (.connectURL, .string), (.ipAddress, .string): return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// A cloud's mapper: what it subscribes to and the converter the mapper runtime drives.
+public struct MapperDescription: Sendable {
+    /// Local topic filters the mapper consumes (`tedge/measurements`).
+    public var subscriptions: [String]
+    /// A directory, relative to the config directory, whose file names the converter needs
+    /// (Cumulocity: `operations/c8y`, the supported operations); the runtime reads it at start.
+    public var listedDirectory: String?
+    /// Builds a fresh converter from the file names in `listedDirectory` (sorted; empty when there
+    /// is none). Converters may keep state, e.g. which child devices are registered.
+    public var makeConverter: @Sendable (_ listedFiles: [String]) -> any MessageConverter
+
+    public init(subscriptions: [String], listedDirectory: String,
+                makeConverter: @escaping @Sendable (_ listedFiles: [String]) -> any MessageConverter) {
+        self.subscriptions = subscriptions
+        self.listedDirectory = listedDirectory
+        self.makeConverter = makeConverter
+    }
+
+    public init(subscriptions: [String], makeConverter: @escaping @Sendable () -> any MessageConverter) {
+        self.subscriptions = subscriptions
+        self.listedDirectory = nil
+        self.makeConverter = { _ in makeConverter() }
+    }
+}

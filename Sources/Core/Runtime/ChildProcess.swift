@@ -1,0 +1,149 @@
+import Glibc
+import TedgeProviderAPI
+import TedgeSystem
+
+/// A child process started with `posix_spawn`, with signals reset to their defaults and an empty
+/// signal mask: threads that block signals (Swift's test runners do) must not pass that on, or the
+/// child would ignore SIGTERM.
+public final class ChildProcess: @unchecked Sendable {
+    public enum Status: Equatable, Sendable {
+        case exited(Int32)
+        case signalled(Int32)
+
+        public var succeeded: Bool { self == .exited(0) }
+    }
+
+    public struct Output: Sendable {
+        public let status: Status
+        public let standardOutput: String
+        public let standardError: String
+    }
+
+    public let pid: pid_t
+    public let arguments: [String]
+    private var finalStatus: Status?
+
+    private init(pid: pid_t, arguments: [String]) {
+        self.pid = pid
+        self.arguments = arguments
+    }
+
+    /// Starts `arguments[0]` (searched on PATH when it has no slash). Output goes to the given files
+    /// (appended), or to /dev/null; stdin is /dev/null or the given file.
+    public static func spawn(_ arguments: [String], environment: [String: String] = [:], standardInput: String? = nil,
+                             standardOutput: String? = nil, standardError: String? = nil,
+                             newProcessGroup: Bool = false) throws(TedgeError) -> ChildProcess {
+        guard let program = arguments.first else { throw TedgeError("No program to run") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput ?? "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        if newProcessGroup {
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        var merged: [String: String] = [:]
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") { merged[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+            index += 1
+        }
+        for (name, value) in environment { merged[name] = value }
+
+        var pid: pid_t = 0
+        let result = withCStrings(arguments) { argv in
+            withCStrings(merged.map { "\($0.key)=\($0.value)" }) { envp in
+                program.contains("/")
+                    ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+                    : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+            }
+        }
+        guard result == 0 else {
+            throw TedgeError(result == ENOENT ? "\(program): command not found" : "Cannot run \(program): \(SystemError.text(result))")
+        }
+        return ChildProcess(pid: pid, arguments: arguments)
+    }
+
+    /// Runs to completion and returns its status and output; kills it (SIGKILL) after `timeout`.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String? = nil,
+                           timeout: Duration = .seconds(120)) throws(TedgeError) -> Output {
+        var template = Array("/tmp/tedge-child-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw TedgeError("Cannot create a temporary directory: \(SystemError.text(errno))")
+        }
+        let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let outPath = directory + "/stdout", errPath = directory + "/stderr"
+        defer {
+            unlink(outPath)
+            unlink(errPath)
+            rmdir(directory)
+        }
+        let child = try spawn(arguments, environment: environment, standardInput: standardInput,
+                              standardOutput: outPath, standardError: errPath)
+        let status = child.wait(timeout: timeout) ?? {
+            child.signal(SIGKILL)
+            return child.wait(timeout: .seconds(10)) ?? .signalled(SIGKILL)
+        }()
+        let out = (try? FileSystem.readText(outPath)) ?? ""
+        let err = (try? FileSystem.readText(errPath)) ?? ""
+        return Output(status: status, standardOutput: out, standardError: err)
+    }
+
+    public func signal(_ signal: Int32) {
+        guard finalStatus == nil else { return }
+        kill(pid, signal)
+    }
+
+    /// Waits for the exit; nil when still running after `timeout`.
+    @discardableResult
+    public func wait(timeout: Duration) -> Status? {
+        if let finalStatus { return finalStatus }
+        let deadline = ContinuousClock.now + timeout
+        var pause: UInt32 = 1_000
+        while true {
+            var raw: Int32 = 0
+            let result = waitpid(pid, &raw, WNOHANG)
+            if result == pid {
+                let status: Status = (raw & 0x7F) == 0 ? .exited((raw >> 8) & 0xFF) : .signalled(raw & 0x7F)
+                finalStatus = status
+                return status
+            }
+            if result < 0 && errno != EINTR { return .exited(-1) }
+            if ContinuousClock.now >= deadline { return nil }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
+        }
+    }
+
+    /// SIGTERM, then SIGKILL if it has not exited after `grace`.
+    public func stop(grace: Duration = .seconds(5)) {
+        signal(SIGTERM)
+        if wait(timeout: grace) == nil {
+            signal(SIGKILL)
+            wait(timeout: .seconds(5))
+        }
+    }
+
+    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for pointer in pointers { free(pointer) } }
+        return body(pointers)
+    }
+}

@@ -1,0 +1,238 @@
+import TedgeProviderAPI
+import TedgeSystem
+
+/// `tedge connect <cloud>`, `tedge connect <cloud> --test` and `tedge disconnect <cloud>`: Core's
+/// part of connecting, the same for every provider. Texts and step order follow thin-edge 0.5.
+public struct CloudConnector: Sendable {
+    public let provider: any CloudProvider
+    public let store: ConfigStore
+    public let console: Console
+    /// How long the broker may take to listen again after a restart.
+    public var brokerStartTimeout: Duration = .seconds(5)
+
+    public init(provider: any CloudProvider, store: ConfigStore, console: Console) {
+        self.provider = provider
+        self.store = store
+        self.console = console
+    }
+
+    var mosquittoDirectory: String { FileSystem.join(store.directory, "mosquitto-conf") }
+    var bridgePath: String { FileSystem.join(mosquittoDirectory, provider.bridgeFileName) }
+
+    public var connectAction: String { "connect \(provider.cloudName) cloud." }
+    public var testAction: String { "test connection to \(provider.cloudName) cloud." }
+    public var disconnectAction: String { "remove the bridge to disconnect \(provider.bridgeName) cloud" }
+
+    // MARK: connect
+
+    public func connect() async throws {
+        var config = try store.load()
+        config.pinDefault(provider.rootCertificateKey)
+        let context = try bridgeContext(config)
+        try store.save(config)
+
+        let (services, notice) = try serviceManager()
+        if let notice { step(notice) }
+        step("Checking if \(services.name) is available.")
+        let servicesAvailable = services.isAvailable()
+        if !servicesAvailable { step("Warning: '\(services.name)' service manager is not available on the system.") }
+
+        step("Checking if configuration for requested bridge already exists.")
+        if FileSystem.exists(bridgePath) {
+            throw TedgeError("Connection is already established. To remove existing connection use 'tedge disconnect \(provider.id)' and try again.")
+        }
+
+        step("Validating the bridge certificates.")
+        try validateCertificates(context)
+
+        step("Saving configuration for requested bridge.")
+        try writeBrokerFiles(config: config, context: context)
+
+        guard servicesAvailable else {
+            step("""
+                'tedge connect' configured the necessary tedge components, but you will have to start the required services on your own.
+                Start/restart mosquitto and other thin edge components.
+                thin-edge.io works seamlessly with '\(services.name)'.
+                """)
+            throw TedgeError(services.unavailableMessage)
+        }
+
+        do {
+            step("Restarting mosquitto service.")
+            try services.restart("mosquitto")
+            step("Awaiting mosquitto to start. This may take up to 5 seconds.")
+            let port = config.mqttPort
+            guard await PortProbe.waitUntilListening(port: port, timeout: brokerStartTimeout) else {
+                throw TedgeError("mosquitto is not listening on port \(port) after the restart. Check the broker's log, and that its configuration includes '\(mosquittoDirectory)' (include_dir).")
+            }
+            step("Enabling mosquitto service on reboots.")
+            try services.enable("mosquitto")
+        } catch {
+            // No half-made connection: drop the bridge and give the broker its old configuration back.
+            _ = try? FileSystem.remove(bridgePath)
+            try? services.restart("mosquitto")
+            throw error
+        }
+        step("Successfully created bridge connection!")
+
+        let connectionCheck = provider.connectionCheck(context)
+        switch await run(connectionCheck, config: config) {
+        case .failure:
+            step("Warning: Bridge has been configured, but \(provider.cloudName) connection check failed.")
+        case .success(let attempt):
+            if attempt > 1 && connectionCheck.restartBrokerAfterLateSuccess {
+                step("Restarting mosquitto to resubscribe to bridged inbound cloud topics after device creation.")
+                try services.restart("mosquitto")
+                step("Awaiting mosquitto to start. This may take up to 5 seconds.")
+                _ = await PortProbe.waitUntilListening(port: config.mqttPort, timeout: brokerStartTimeout)
+            }
+        }
+
+        startMapper(services)
+        await postConnectCheck(config: config, context: context)
+    }
+
+    /// A warning, never a failure: the link works, but something about it deserves attention.
+    private func postConnectCheck(config: TedgeConfig, context: ConnectionContext) async {
+        guard let check = provider.postConnectCheck(context) else { return }
+        let runner = ConnectionCheckRunner(port: config.mqttPort, console: console)
+        switch try? await runner.run(check, cloudName: provider.cloudName) {
+        case .success: return
+        case .rejected(let warning): step(warning)
+        case .noAnswer, nil: step(check.troubleshooting)
+        }
+    }
+
+    // MARK: test
+
+    /// Runs the connection check only; fails when there is no bridge or the cloud does not answer.
+    public func test() async throws {
+        let config = try store.load()
+        guard FileSystem.exists(bridgePath) else {
+            throw TedgeError("Device is not connected to \(provider.cloudName) cloud")
+        }
+        let context = try bridgeContext(config)
+        if case .failure(let reason) = await run(provider.connectionCheck(context), config: config) { throw reason }
+    }
+
+    /// The attempt that succeeded, or why none did.
+    private func run(_ check: ConnectionCheck, config: TedgeConfig) async -> Result<Int, TedgeError> {
+        let runner = ConnectionCheckRunner(port: config.mqttPort, console: console)
+        step("Sending packets to check connection. This may take up to \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.")
+        do {
+            switch try await runner.run(check, cloudName: provider.cloudName) {
+            case .success(let attempt):
+                console.line("Received expected response message, connection check is successful.")
+                return .success(attempt)
+            case .rejected(let reason):
+                console.line("Connection check failed: \(reason)")
+                return .failure(TedgeError("The connection check failed: \(reason)"))
+            case .noAnswer:
+                console.line(check.troubleshooting)
+                return .failure(TedgeError("No response from \(provider.displayName) within \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.\n\(check.troubleshooting)"))
+            }
+        } catch {
+            return .failure(TedgeError(CommandFailure.chain(of: error).joined(separator: "\n")))
+        }
+    }
+
+    private func startMapper(_ services: ServiceManager) {
+        let service = provider.mapperServiceName
+        step("Checking if tedge-mapper is installed.")
+        guard ExecutableLookup.find("tedge-mapper") != nil else {
+            step("Warning: tedge-mapper is not installed.")
+            return
+        }
+        step("Starting \(service) service.")
+        do { try services.restart(service) } catch {
+            step("Failed to start \(service) service: \(error)")
+            return
+        }
+        step("Persisting \(service) on reboot.")
+        do { try services.enable(service) } catch {
+            step("Failed to enable \(service) service: \(error)")
+            return
+        }
+        step("\(service) service successfully started and enabled!")
+    }
+
+    // MARK: disconnect
+
+    public func disconnect() async throws {
+        step("Removing \(provider.bridgeName) bridge.")
+        guard try FileSystem.remove(bridgePath) else {
+            console.line("Bridge doesn't exist. Operation finished!")
+            return
+        }
+        let (services, _) = try serviceManager()
+        guard services.isAvailable() else {
+            console.line("Service manager '\(services.name)' is not available, skipping stopping/disabling of tedge components.")
+            return
+        }
+        step("Applying changes to mosquitto.")
+        if services.isActive("mosquitto") { try? services.restart("mosquitto") }
+        step("\(provider.bridgeName) Bridge successfully disconnected!")
+
+        if ExecutableLookup.find("tedge-mapper") != nil {
+            let service = provider.mapperServiceName
+            step("Stopping \(service) service.")
+            do { try services.stop(service) } catch { step("Failed to stop \(service) service: \(error)") }
+            step("Disabling \(service) service.")
+            do { try services.disable(service) } catch { step("Failed to disable \(service) service: \(error)") }
+            step("\(service) service successfully stopped and disabled!")
+        }
+    }
+
+    // MARK: pieces
+
+    /// Everything the provider needs, or thin-edge's message for what is missing.
+    public func bridgeContext(_ config: TedgeConfig) throws -> ConnectionContext {
+        guard let url = config.value(of: provider.urlKey) else {
+            throw TedgeError("A value for `\(provider.urlKey.name)` is missing.\n    A value can be set with `tedge config set \(provider.urlKey.name) <value>`")
+        }
+        let cloud = try HostAndPort(parsing: url, defaultPort: 8883)
+        let files = DeviceCertificateFiles(config: config)
+        let deviceID: String
+        do { deviceID = try files.deviceID() } catch {
+            throw TedgeError("Config value device.id, cannot be configured: The device id is read from the device certificate.\nTo set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`. ")
+        }
+        return ConnectionContext(deviceID: deviceID, cloud: cloud,
+                             rootCertificatePath: config.value(of: provider.rootCertificateKey) ?? ConfigKey.systemCertificates,
+                             certificatePath: files.certificatePath, keyPath: files.keyPath, config: config)
+    }
+
+    private func validateCertificates(_ context: ConnectionContext) throws {
+        let unavailable = TedgeError("Couldn't load certificate, provide valid certificate path in configuration. Use 'tedge config --set'")
+        for path in [context.rootCertificatePath, context.certificatePath, context.keyPath] where !FileSystem.exists(path) {
+            throw unavailable
+        }
+    }
+
+    /// Writes tedge-mosquitto.conf and the bridge file atomically; on failure no bridge file remains.
+    private func writeBrokerFiles(config: TedgeConfig, context: ConnectionContext) throws {
+        var description = provider.bridge(context)
+        // Reconnect soon after an outage (2 s, backing off to 30 s) rather than mosquitto's default.
+        description.extraSettings.append(("restart_timeout", "2 30"))
+        let bridge = description.render(rootCertificateIsDirectory: FileSystem.isDirectory(context.rootCertificatePath))
+        do {
+            try FileSystem.createDirectories(mosquittoDirectory)
+            try AtomicFile.write(MosquittoLocalConfig(config: config).render(),
+                                 to: FileSystem.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
+            try AtomicFile.write(bridge, to: bridgePath, mode: 0o644, placement: .createNew)
+        } catch {
+            _ = try? FileSystem.remove(bridgePath)
+            throw error
+        }
+    }
+
+    private func serviceManager() throws(TedgeError) -> (ServiceManager, String?) {
+        let (initSystem, notice) = try InitSystem.load(configDirectory: store.directory)
+        return (ServiceManager(initSystem: initSystem, configPath: FileSystem.join(store.directory, InitSystem.fileName)), notice)
+    }
+
+    /// A step line; thin-edge follows each with an empty line.
+    private func step(_ text: String) {
+        console.line(text)
+        console.line()
+    }
+}

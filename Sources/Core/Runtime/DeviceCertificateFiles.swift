@@ -1,0 +1,161 @@
+import Glibc
+import TedgeOpenSSL
+import TedgeProviderAPI
+import TedgeSystem
+
+/// The device's key and certificate files (`device.key.path`, `device.cert.path`) and what can be done with them.
+public struct DeviceCertificateFiles: Sendable {
+    public let certificatePath: String
+    public let keyPath: String
+    public let csrPath: String
+    /// Parent directories inside this one are created on demand; elsewhere they must exist.
+    let configDirectory: String
+
+    public init(config: TedgeConfig) {
+        certificatePath = config.value(of: CoreConfigKeys.certPath) ?? ""
+        keyPath = config.value(of: CoreConfigKeys.keyPath) ?? ""
+        csrPath = config.value(of: CoreConfigKeys.csrPath) ?? ""
+        configDirectory = config.directory
+    }
+
+    public static func subject(deviceID: String) -> DistinguishedName {
+        DistinguishedName([.init("CN", deviceID), .init("O", "Thin Edge"), .init("OU", "Test Device")])
+    }
+
+    public static let validityDays = 365
+
+    // MARK: create
+
+    /// Creates a P-256 key and a self-signed certificate valid from one day ago for 365 days.
+    /// Refuses to overwrite either file; on any failure nothing new is left on disk.
+    public func create(deviceID: String, now: Int = Int(time(nil))) throws {
+        try checkPath(certificatePath, key: "device.cert.path")
+        try checkPath(keyPath, key: "device.key.path")
+        do { try DeviceID.validate(deviceID) } catch { throw CausedError("DeviceID Error", underlying: error) }
+        try refuseOverwrite()
+
+        let key = try PrivateKey.generateP256()
+        let notBefore = now - 86_400
+        let profile = CertificateIssuer.Profile(notBefore: notBefore, notAfter: notBefore + Self.validityDays * 86_400,
+                                                serial: SecureRandom.certificateSerial(), isCA: true)
+        let subject = Self.subject(deviceID: deviceID)
+        let certificate = try CertificateIssuer(name: subject, key: key).issue(subject: subject, subjectKey: key, profile: profile)
+
+        try createParentDirectory(of: certificatePath)
+        try createParentDirectory(of: keyPath)
+        try AtomicFile.write(certificate.pem, to: certificatePath, mode: 0o444, placement: .createNew)
+        do {
+            try AtomicFile.write(try key.pkcs8PEM(), to: keyPath, mode: 0o400, placement: .createNew)
+        } catch {
+            unlink(certificatePath)
+            throw error
+        }
+    }
+
+    private func refuseOverwrite() throws(TedgeError) {
+        if FileSystem.exists(certificatePath) {
+            throw TedgeError("""
+                A certificate already exists and would be overwritten.
+                        Existing file: "\(certificatePath)"
+                        Run `tedge cert remove` first to generate a new certificate.
+                """)
+        }
+        if FileSystem.exists(keyPath) {
+            throw TedgeError("""
+                A private key already exists and would be overwritten.
+                        Existing file: "\(keyPath)"
+                        Run `tedge cert remove` first to generate a new certificate and private key.
+                """)
+        }
+    }
+
+    private func checkPath(_ path: String, key: String) throws(TedgeError) {
+        guard path.hasPrefix("/") else {
+            throw TedgeError("Invalid \(key) path: Relative path: \"\(path)\" is not permitted. Provide an absolute path instead.")
+        }
+        let parent = FileSystem.directory(of: path)
+        if !FileSystem.isDirectory(parent) && !isInsideConfigDirectory(parent) {
+            throw TedgeError("Invalid \(key) path: Directory: \"\(parent)\" not found")
+        }
+    }
+
+    private func isInsideConfigDirectory(_ path: String) -> Bool {
+        let root = configDirectory.hasSuffix("/") ? configDirectory : configDirectory + "/"
+        return path == configDirectory || path.hasPrefix(root)
+    }
+
+    private func createParentDirectory(of path: String) throws(TedgeError) {
+        try FileSystem.createDirectories(FileSystem.directory(of: path))
+    }
+
+    // MARK: read
+
+    public func readCertificatePEM() throws(TedgeError) -> String {
+        guard FileSystem.exists(certificatePath) else {
+            throw TedgeError("""
+                No certificate has been attached to that device.
+                        Missing file: "\(certificatePath)"
+                        Run `tedge cert create` to generate a new certificate.
+                """)
+        }
+        return try FileSystem.readText(certificatePath)
+    }
+
+    public func summary() throws -> CertificateSummary {
+        try CertificateSummary(path: certificatePath, pem: readCertificatePEM())
+    }
+
+    /// The first CN of the certificate's subject ("" when it has none).
+    public func deviceID() throws -> String {
+        try Certificate(pem: readCertificatePEM()).subject.commonName ?? ""
+    }
+
+    // MARK: remove
+
+    /// Deletes certificate then key; false when there was no certificate.
+    @discardableResult
+    public func remove() throws(TedgeError) -> Bool {
+        let hadCertificate = try FileSystem.remove(certificatePath)
+        try FileSystem.remove(keyPath)
+        return hadCertificate
+    }
+
+    // MARK: certificate signing request
+
+    /// Writes a CSR for the device key (created, 0400, when there is none) to `outputPath`.
+    /// The device id comes from `deviceID`, else from the current certificate.
+    public func createSigningRequest(deviceID requested: String?, outputPath: String?) throws -> String {
+        let deviceID: String
+        if let requested {
+            deviceID = requested
+        } else if FileSystem.exists(certificatePath) {
+            deviceID = try self.deviceID()
+        } else {
+            throw TedgeError("No device id is known: pass `--device-id <id>` or create a certificate first with `tedge cert create --device-id <id>`.")
+        }
+        do { try DeviceID.validate(deviceID) } catch { throw CausedError("DeviceID Error", underlying: error) }
+        let path = outputPath ?? csrPath
+        try checkPath(path, key: "device.csr.path")
+
+        let key: PrivateKey
+        if FileSystem.exists(keyPath) {
+            key = try PrivateKey(pem: try FileSystem.readText(keyPath))
+        } else {
+            try checkPath(keyPath, key: "device.key.path")
+            key = try PrivateKey.generateP256()
+            try createParentDirectory(of: keyPath)
+            try AtomicFile.write(try key.pkcs8PEM(), to: keyPath, mode: 0o400, placement: .createNew)
+        }
+        let request = try CertificateSigningRequest(subject: Self.subject(deviceID: deviceID), key: key)
+        try createParentDirectory(of: path)
+        try AtomicFile.write(try request.pem(), to: path, mode: 0o644, placement: .replace)
+        return path
+    }
+}
+
+extension ConfigStore {
+    /// The CLI's store: `device.id` is the CN of the certificate at `device.cert.path`.
+    public static func readingDeviceCertificate(directory: String, schema: ConfigSchema) -> ConfigStore {
+        ConfigStore(directory: directory, schema: schema) { config in try? DeviceCertificateFiles(config: config).deviceID() }
+    }
+}

@@ -1,0 +1,85 @@
+import TedgeOpenSSL
+import TedgeSystem
+
+/// A minimal HTTP/1.1 client over TLS (one request per connection), enough for a cloud's REST calls.
+public enum HTTPSClient {
+    public struct Response: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// Failures before any HTTP status came back, worded like thin-edge's `HTTP Connection Problem`.
+    public struct ConnectionProblem: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// Sends one request to `https://host:port/path`, trusting the CA file or directory at `rootCertificatePath`.
+    public static func send(method: String, host: String, port: Int, path: String, headers: [(String, String)] = [],
+                            body: [UInt8] = [], rootCertificatePath: String) throws(ConnectionProblem) -> Response {
+        let connection: TLSClientConnection
+        do {
+            let isDirectory = FileSystem.isDirectory(rootCertificatePath)
+            connection = try TLSClientConnection(host: host, port: port, caFile: isDirectory ? nil : rootCertificatePath,
+                                                 caDirectory: isDirectory ? rootCertificatePath : nil)
+        } catch {
+            throw ConnectionProblem(description: "HTTP Connection Problem: \(error)\nHint: Server certificate validation error.")
+        }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        guard connection.write(Array(head.utf8) + body) else {
+            throw ConnectionProblem(description: "HTTP Connection Problem: the request could not be sent to \(host):\(port)")
+        }
+        var raw: [UInt8] = []
+        while true {
+            let chunk = connection.read()
+            if chunk.isEmpty { break }
+            raw += chunk
+        }
+        return try parse(raw)
+    }
+
+    static func parse(_ raw: [UInt8]) throws(ConnectionProblem) -> Response {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard let split = (0..<max(0, raw.count - 3)).first(where: { Array(raw[$0..<$0 + 4]) == separator }) else {
+            throw ConnectionProblem(description: "HTTP Connection Problem: the server's answer is not HTTP")
+        }
+        let head = String(decoding: raw[..<split], as: UTF8.self).split(separator: "\r\n").map(String.init)
+        let statusWords = head.first?.split(separator: " ") ?? []
+        guard statusWords.count >= 2, let status = Int(statusWords[1]) else {
+            throw ConnectionProblem(description: "HTTP Connection Problem: the server's answer is not HTTP")
+        }
+        var body = Array(raw[(split + 4)...])
+        let fields = head.dropFirst().map { line -> (String, String) in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            return (parts[0].lowercased(), parts.count > 1 ? parts[1].trimmingSpaces() : "")
+        }
+        if fields.contains(where: { $0.0 == "transfer-encoding" && $0.1.lowercased().contains("chunked") }) {
+            body = dechunk(body)
+        } else if let length = fields.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }), length < body.count {
+            body = Array(body.prefix(length))
+        }
+        return Response(status: status, body: body)
+    }
+
+    private static func dechunk(_ data: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var index = 0
+        while index < data.count {
+            guard let lineEnd = (index..<max(index, data.count - 1)).first(where: { data[$0] == 13 && data[$0 + 1] == 10 }),
+                  let size = Int(String(decoding: data[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16),
+                  size > 0 else { break }
+            let start = lineEnd + 2
+            output += data[start..<min(data.count, start + size)]
+            index = start + size + 2
+        }
+        return output
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
