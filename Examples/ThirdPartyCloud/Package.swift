@@ -8,18 +8,24 @@ import PackageDescription
 let package = Package(
     name: "third-party-cloud",
     platforms: [.macOS(.v13)],
+    products: [
+        // Binary names are global in a build like module names: the package installs these as
+        // /usr/bin/tedge and /usr/bin/tedge-mapper.
+        .executable(name: "nimbus-tedge", targets: ["NimbusTedge"]),
+        .executable(name: "nimbus-tedge-mapper", targets: ["NimbusTedgeMapper"]),
+    ],
     dependencies: [.package(name: "tedge-swift", path: "../..")],
     targets: [
         .target(name: "Core"),
         .target(name: "NimbusCloud", dependencies: [
             "Core", .product(name: "TedgeProviderAPI", package: "tedge-swift"),
         ]),
-        .executableTarget(name: "tedge", dependencies: [
+        .executableTarget(name: "NimbusTedge", dependencies: [
             "NimbusCloud",
             .product(name: "TedgeCLI", package: "tedge-swift"),
             .product(name: "TedgeComposition", package: "tedge-swift"),
         ]),
-        .executableTarget(name: "tedge-mapper", dependencies: [
+        .executableTarget(name: "NimbusTedgeMapper", dependencies: [
             "NimbusCloud",
             .product(name: "TedgeMapper", package: "tedge-swift"),
             .product(name: "TedgeComposition", package: "tedge-swift"),
