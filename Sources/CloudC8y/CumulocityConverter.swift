@@ -11,6 +11,9 @@ public struct CumulocityConverter: MessageConverter {
     public let sizeThreshold: Int
     public let clock: @Sendable () -> Timestamp
     public private(set) var registeredChildren: Set<String> = []
+    /// Software-update requests from the cloud get ids `<start time>-<n>`, unique across restarts.
+    private var requestCount = 0
+    private lazy var requestIDPrefix = String(clock().description.filter(\.isNumber).prefix(14))
 
     public init(supportedOperations: [String], sizeThreshold: Int = CumulocityConverter.sizeThreshold,
                 clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
@@ -29,6 +32,7 @@ public struct CumulocityConverter: MessageConverter {
         guard message.payload.count <= sizeThreshold else {
             return .failure(ConversionError("The input size \(message.payload.count) is too big. The threshold is \(sizeThreshold)."))
         }
+        if message.topic == "c8y/s/ds" { return operations(message) }
         if message.topic.hasPrefix("tedge/alarms/") { return CumulocityAlarm.convert(message, now: clock) }
         if message.topic.hasPrefix("tedge/events/") { return CumulocityEvent.convert(message, now: clock) }
         let child: String?
@@ -48,6 +52,21 @@ public struct CumulocityConverter: MessageConverter {
         }
         output.append(MQTTMessage(topic: "c8y/measurement/measurements/create",
                                   text: Self.measurementJSON(measurement, child: child, now: clock), qos: .atLeastOnce))
+        return .success(output)
+    }
+
+    /// Operations from the cloud (`s/ds`, one SmartREST line each): 528 becomes a local software-update
+    /// request; other templates are not the mapper's to handle.
+    private mutating func operations(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
+        guard let text = message.text else { return .failure(ConversionError("The operation on c8y/s/ds is not UTF-8")) }
+        var output: [MQTTMessage] = []
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where line.hasPrefix("528,") {
+            requestCount += 1
+            switch SoftwareUpdateRequest.parse(String(line), requestID: "\(requestIDPrefix)-\(requestCount)") {
+            case .success(let json): output.append(MQTTMessage(topic: SoftwareUpdateRequest.localTopic, text: json, qos: .atLeastOnce))
+            case .failure(let error): return .failure(error)
+            }
+        }
         return .success(output)
     }
 

@@ -133,7 +133,8 @@ public struct CumulocityProvider: CloudProvider {
 
     /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read by the runtime at start.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
-        MapperDescription(subscriptions: ["tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+"],
+        MapperDescription(subscriptions: ["tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+",
+                                          "c8y/s/ds"],
                           listedDirectory: "operations/c8y") { operations in
             CumulocityConverter(supportedOperations: operations)
         }

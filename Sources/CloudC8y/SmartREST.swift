@@ -17,3 +17,35 @@ public enum SmartREST {
         "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }
+
+extension SmartREST {
+    /// The fields of one CSV line as Cumulocity writes them: commas separate, double quotes quote,
+    /// a doubled quote inside quotes is one quote.
+    static func fields(of line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var characters = line.makeIterator()
+        var pending: Character? = nil
+        while let character = pending ?? characters.next() {
+            pending = nil
+            if quoted {
+                if character == "\"" {
+                    let next = characters.next()
+                    if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+}

@@ -16,6 +16,7 @@ import Testing
     }
 
     @Test func translatorFixtures() throws {
+        var processed = 0
         for entry in try Self.cases("c8y_converter") {
             let name = try #require(entry["name"] as? String)
             guard name.hasPrefix("translator/"), let input = entry["input"] as? [String: Any] else { continue }
@@ -24,13 +25,17 @@ import Testing
             let measurement = try ThinEdgeJSON.parse(Array(payload.utf8)).get()
             let json = CumulocityConverter.measurementJSON(measurement, child: child, now: { Self.fixedNow })
             #expect(json == entry["expected"] as? String, "\(name)")
+            processed += 1
         }
+        #expect(processed == 4)
     }
 
     @Test func mapperSequenceFixtures() throws {
+        var processed = 0
         for entry in try Self.cases("c8y_converter") {
             let name = try #require(entry["name"] as? String)
             guard name.hasPrefix("mapper/"), let inputs = entry["input"] as? [[String: Any]] else { continue }
+            processed += 1
             var converter = converter()
             var last: Result<[MQTTMessage], ConversionError>?
             for input in inputs {
@@ -46,6 +51,7 @@ import Testing
                 #expect(error.description.hasPrefix("Invalid JSON: "), "\(name)")
             }
         }
+        #expect(processed == 4)
     }
 
     @Test func sizeThresholdAndChildIDs() throws {
@@ -65,8 +71,11 @@ import Testing
         #expect(converter.startupMessages() == [MQTTMessage(topic: "c8y/s/us", text: "114,c8y_Restart,c8y_SoftwareUpdate\n", qos: .atLeastOnce)])
     }
 
+    /// Every fixture runs through one of the shapes below; the count proves none is skipped.
     @Test func smartRESTAndAlarmsAndEvents() throws {
-        for entry in try Self.cases("c8y_smartrest_alarms_events") {
+        let entries = try Self.cases("c8y_smartrest_alarms_events")
+        var processed = 0
+        for entry in entries {
             let name = try #require(entry["name"] as? String)
             if let input = entry["input"] as? [String: Any], let template = input["template"] as? String {
                 let text: String
@@ -74,29 +83,68 @@ import Testing
                 case "SetSupportedOperations": text = SmartREST.supportedOperations(input["operations"] as! [String])
                 case "SetOperationToSuccessful": text = SmartREST.operationSuccessful(input["operation"] as! String)
                 case "SetOperationToFailed": text = SmartREST.operationFailed(input["operation"] as! String, reason: input["reason"] as! String)
-                default: continue
+                default:
+                    Issue.record("\(name): unknown template \(template)")
+                    continue
                 }
                 #expect(text == entry["expected"] as? String, "\(name)")
-                continue
-            }
-            guard let input = entry["input"] as? [String: Any], let topic = input["topic"] as? String,
-                  let payload = input["payload"] as? String else { continue }
-            var converter = converter()
-            let result = converter.convert(MQTTMessage(topic: topic, text: payload))
-            if entry["kind"] as? String == "error" {
-                #expect(throws: ConversionError(entry["expected"] as! String), "\(name)") { try result.get() }
-                continue
-            }
-            let expected = try #require(entry["expected"] as? [String: Any])
-            let output = try #require(try result.get().first)
-            #expect(output.topic == expected["topic"] as? String, "\(name)")
-            if let exact = expected["payload"] as? String {
-                #expect(output.text == exact, "\(name)")
-            } else if let includes = expected["payload_includes"] as? [String: String] {
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(output.payload)) as? [String: Any])
-                for (key, value) in includes { #expect(object[key] as? String == value, "\(name): \(key)") }
+                processed += 1
+            } else if let line = entry["input"] as? String, line.hasPrefix("528,") {
+                let requestID = ((entry["config"] as? [String: Any])?["request_id"] as? String) ?? "1"
+                let result = SoftwareUpdateRequest.parse(line, requestID: requestID)
+                if entry["kind"] as? String == "error" {
+                    #expect(throws: ConversionError.self, "\(name)") { try result.get() }
+                } else {
+                    let produced = try JSONSerialization.jsonObject(with: Data(try result.get().utf8)) as? NSDictionary
+                    let expected = try #require(entry["expected"] as? [String: Any]) as NSDictionary
+                    #expect(produced == expected, "\(name)")
+                }
+                processed += 1
+            } else if let input = entry["input"] as? [String: Any], let type = input["type"] as? String,
+                      let data = input["data"] as? [String: Any] {
+                // The event translation: what tedge/events/<type> with this payload becomes.
+                var converter = converter()
+                let payload = String(decoding: try JSONSerialization.data(withJSONObject: data), as: UTF8.self)
+                let output = try #require(try converter.convert(MQTTMessage(topic: "tedge/events/\(type)", text: payload)).get().first)
+                let expected = try #require(entry["expected"] as? [String: String])
+                #expect(output.text == "400,\(expected["type"]!),\"\(expected["text"]!)\",\(expected["time"]!)", "\(name)")
+                processed += 1
+            } else if let input = entry["input"] as? [String: Any], let topic = input["topic"] as? String,
+                      let payload = input["payload"] as? String {
+                var converter = converter()
+                let result = converter.convert(MQTTMessage(topic: topic, text: payload))
+                if entry["kind"] as? String == "error" {
+                    #expect(throws: ConversionError(entry["expected"] as! String), "\(name)") { try result.get() }
+                } else {
+                    let expected = try #require(entry["expected"] as? [String: Any])
+                    let output = try #require(try result.get().first)
+                    #expect(output.topic == expected["topic"] as? String, "\(name)")
+                    if let exact = expected["payload"] as? String {
+                        #expect(output.text == exact, "\(name)")
+                    } else if let includes = expected["payload_includes"] as? [String: String] {
+                        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.payload)) as? [String: Any])
+                        for (key, value) in includes { #expect(object[key] as? String == value, "\(name): \(key)") }
+                    } else {
+                        Issue.record("\(name): no expected payload")
+                    }
+                }
+                processed += 1
+            } else {
+                Issue.record("\(name): fixture shape not handled")
             }
         }
+        #expect(processed == entries.count)
+        #expect(entries.count == 17)
+    }
+
+    @Test func softwareUpdateFromTheCloudBecomesALocalRequest() throws {
+        var converter = converter()
+        let outputs = try converter.convert(MQTTMessage(topic: "c8y/s/ds", text: "510,my-device\n528,my-device,nodered,1.0.0::debian,,install")).get()
+        #expect(outputs.count == 1)
+        #expect(outputs.first?.topic == "tedge/commands/req/software/update")
+        #expect(outputs.first?.text?.contains(#""modules":[{"name":"nodered","version":"1.0.0","action":"install"}]"#) == true)
+        #expect(try converter.convert(MQTTMessage(topic: "c8y/s/ds", text: "510,my-device")).get().isEmpty)
+        #expect(throws: ConversionError.self) { try converter.convert(MQTTMessage(topic: "c8y/s/ds", text: "528,d,n,1,,upgrade")).get() }
     }
 
     @Test func eventWithoutTextUsesItsType() throws {

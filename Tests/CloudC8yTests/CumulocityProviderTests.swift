@@ -48,9 +48,14 @@ import Testing
         let url = try #require(Bundle.module.url(forResource: "c8y_jwt", withExtension: "json", subdirectory: "Fixtures"))
         let cases = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
         #expect(cases.count >= 4)
+        var processed = 0
         for entry in cases {
             let name = try #require(entry["name"] as? String)
-            guard let token = entry["input"] as? String else { continue }
+            guard let token = entry["input"] as? String else {
+                Issue.record("\(name): input is not a token")
+                continue
+            }
+            processed += 1
             switch CumulocityJWT.issuer(of: token) {
             case .success(let issuer):
                 #expect(entry["kind"] as? String == "output", "\(name)")
@@ -60,6 +65,7 @@ import Testing
                 #expect(error.description == entry["expected"] as? String, "\(name)")
             }
         }
+        #expect(processed == cases.count)
     }
 
     @Test func tenantCheckWarnsOnAnotherTenant() throws {
