@@ -1,5 +1,6 @@
-// Mapper throughput, latency and memory against a zero-work C relay on the same broker.
-// Run: swift build -c release && .build/release/tedge-benchmark --messages 100000
+// Mapper throughput, latency and memory against the broker's own round trip (producer to consumer,
+// nothing in between) and a zero-work C relay, alternated on one mosquitto in one run.
+// Run: swift build -c release --static-swift-stdlib && .build/release/tedge-benchmark --messages 100000 --rounds 3
 import Foundation
 import TedgeMosquitto
 import TedgeProviderAPI
@@ -16,6 +17,8 @@ let binDirectory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent(
 let window = Int(option("--window", "100")) ?? 100
 /// Messages per second to offer; 0 floods (as fast as the broker accepts them).
 let rate = Double(option("--rate", "0")) ?? 0
+/// Each path is measured this many times, alternating, so a busy moment on the machine hits all of them.
+let rounds = Int(option("--rounds", "3")) ?? 3
 
 /// Peak and current resident memory of a process, in KiB.
 /// Unbuffered, so progress shows even when the output is a pipe.
@@ -45,17 +48,18 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
-func run(name: String, relay: [String], port: Int, directory: String) async throws -> Figures {
+/// `relay` nil: the producer publishes straight to the consumer's topic (the broker's own round trip).
+func run(name: String, relay: [String]?, port: Int, directory: String) async throws -> Figures {
     let log = directory + "/\(name.prefix { $0 != " " }).log"
-    let process = try ChildProcess.spawn(relay, standardOutput: log, standardError: log)
-    defer { process.stop() }
+    let process = try relay.map { try ChildProcess.spawn($0, standardOutput: log, standardError: log) }
+    defer { process?.stop() }
     let start = ContinuousClock.now
     func micros() -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
     }
     let consumer = try MQTTClient(.init(host: "127.0.0.1", port: port, clientID: "bench-consumer", cleanSession: true))
-    try consumer.subscribe("az/messages/events/", qos: .atLeastOnce)
+    try consumer.subscribe("az/messages/events/#", qos: .atLeastOnce)
     try consumer.connect()
     try await consumer.waitUntilSubscribed(timeout: .seconds(10))
     try await Task.sleep(for: .milliseconds(500))  // the relay subscribes
@@ -93,8 +97,9 @@ func run(name: String, relay: [String], port: Int, directory: String) async thro
             if ahead > 0 { try await Task.sleep(for: .microseconds(Int(ahead))) }
         }
         let payload = "{\"seq\": \(sequence), \"sent\": \(micros())}"
-        pending.append(try producer.publish(MQTTMessage(topic: "tedge/measurements", text: payload, qos: .atLeastOnce)))
-        if sequence % max(1, count / 10) == 0 { rss.append(memory(of: process.pid).rss) }
+        let topic = relay == nil ? "az/messages/events/" : "tedge/measurements"
+        pending.append(try producer.publish(MQTTMessage(topic: topic, text: payload, qos: .atLeastOnce)))
+        if let process, sequence % max(1, count / 10) == 0 { rss.append(memory(of: process.pid).rss) }
     }
     let timeout = Task {
         try await Task.sleep(for: .seconds(30))
@@ -106,7 +111,7 @@ func run(name: String, relay: [String], port: Int, directory: String) async thro
         say("\(name): \(count - received) messages missing; its log:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
     }
     let sorted = latencies.sorted()
-    let peak = memory(of: process.pid).peak
+    let peak = process.map { memory(of: $0.pid).peak } ?? 0
     consumer.disconnect()
     producer.disconnect()
     return Figures(name: name, received: received, seconds: (last - firstSend) / 1e6,
@@ -120,21 +125,57 @@ let port = PortProbe.freePort()
 try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n\(getuid() == 0 ? "user root\n" : "")"
     .write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
 try "[mqtt]\nport = \(port)\n[az]\nmapper_timestamp = false\n".write(toFile: directory + "/etc/tedge.toml", atomically: true, encoding: .utf8)
-let broker = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.conf"])
-defer { broker.stop() }
+let brokerProcess = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.conf"])
+defer { brokerProcess.stop() }
 guard await PortProbe.waitUntilListening(port: port, timeout: .seconds(10)) else { fatalError("mosquitto did not start") }
 
-say("Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")) through each relay on one mosquitto.")
-let ceiling = try await run(name: "C relay (libmosquitto, zero work)", relay: [binDirectory + "/c-relay", String(port), "tedge/measurements", "az/messages/events/"], port: port, directory: directory)
-let mapper = try await run(name: "tedge-mapper az", relay: [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], port: port, directory: directory)
-
-for figures in [ceiling, mapper] {
-    say("")
-    say(figures.name)
-    say(String(format: "  received     %d of %d (%d lost)", figures.received, count, count - figures.received))
-    say(String(format: "  throughput   %.0f msg/s", figures.rate))
-    say(String(format: "  latency      p50 %.2f ms, p99 %.2f ms", figures.p50, figures.p99))
-    say("  RSS (KiB)    samples \(figures.rssKiB.map(String.init).joined(separator: " ")), peak \(figures.peakKiB)")
+/// What the figures were measured on, for the results file.
+func describeRun() -> [String] {
+    func first(_ command: [String]) -> String {
+        ((try? ChildProcess.run(command))?.standardOutput ?? "").split(separator: "\n").first.map(String.init) ?? "unknown"
+    }
+    let cpu = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").split(separator: "\n")
+        .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown"
+    return [
+        "command:   " + CommandLine.arguments.map { $0.contains("/") ? String($0.split(separator: "/").last!) : $0 }.joined(separator: " "),
+        "commit:    " + first(["git", "-C", binDirectory, "rev-parse", "HEAD"]) + (first(["git", "-C", binDirectory, "status", "--porcelain"]) == "unknown" ? "" : " (with uncommitted changes)"),
+        "toolchain: " + first(["swift", "--version"]),
+        "machine:   " + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), " + first(["uname", "-sr"]),
+        "broker:    " + first(["mosquitto", "-h"]),
+    ]
 }
+
+for line in describeRun() { say(line) }
+say("Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper on one mosquitto.")
+var results: [String: [Figures]] = [:]
+let paths: [(String, [String]?)] = [
+    ("broker round trip (no relay)", nil),
+    ("C relay (libmosquitto, zero work)", [binDirectory + "/c-relay", String(port), "tedge/measurements", "az/messages/events/"]),
+    ("tedge-mapper az", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"]),
+]
+for round in 1...rounds {
+    for (name, relay) in paths {
+        let figures = try await run(name: name, relay: relay, port: port, directory: directory)
+        let padded = name + String(repeating: " ", count: max(0, 36 - name.count))
+        say("round \(round)  \(padded) " + String(format: "%7.0f msg/s  received %d of %d  peak %d KiB", figures.rate, figures.received, count, figures.peakKiB))
+        results[name, default: []].append(figures)
+    }
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+for (name, _) in paths {
+    let runs = results[name] ?? []
+    say("")
+    say(name)
+    say("  received     \(runs.map { String($0.received) }.joined(separator: ", ")) of \(count) each")
+    say(String(format: "  throughput   median %.0f msg/s", median(runs.map(\.rate))) + " (\(runs.map { String(format: "%.0f", $0.rate) }.joined(separator: ", ")))")
+    say(String(format: "  latency      median p50 %.2f ms, p99 %.2f ms", median(runs.map(\.p50)), median(runs.map(\.p99))))
+    if runs.contains(where: { $0.peakKiB > 0 }) {
+        say("  RSS (KiB)    samples \(runs.last!.rssKiB.map(String.init).joined(separator: " ")); peak (VmHWM) \(runs.map { String($0.peakKiB) }.joined(separator: ", "))")
+    }
+}
+let brokerRate = median((results[paths[0].0] ?? []).map(\.rate))
+let relayRate = median((results[paths[1].0] ?? []).map(\.rate))
+let mapperRate = median((results[paths[2].0] ?? []).map(\.rate))
 say("")
-say(String(format: "tedge-mapper throughput = %.1f%% of the C relay", mapper.rate / ceiling.rate * 100))
+say(String(format: "tedge-mapper: %.2f of the broker's own round trip (0.5 is the ceiling: every message crosses the broker twice), %.2f of the C relay", mapperRate / brokerRate, mapperRate / relayRate))

@@ -14,15 +14,12 @@ public struct AwsConverter: MessageConverter {
     }
 
     public mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
-        guard message.payload.count <= Self.sizeThreshold else {
-            return .failure(ConversionError("The input size \(message.payload.count) is too big. The threshold is \(Self.sizeThreshold)."))
-        }
-        var topic = "aws/td/measurements"
-        let prefix = "tedge/measurements/"
-        if message.topic.hasPrefix(prefix) {
-            let child = message.topic.dropFirst(prefix.count)
-            guard !child.isEmpty, !child.contains(where: { $0 == "/" || $0 == "+" || $0 == "#" }) else { return .failure(ConversionError("The given Child ID '\(child)' is invalid.")) }
-            topic = "aws/td/\(child)/measurements"
+        if case .failure(let error) = MessageSizeLimit(bytes: Self.sizeThreshold).check(message) { return .failure(error) }
+        let topic: String
+        switch MeasurementTopic.childID(of: message.topic) {
+        case .failure(let error): return .failure(error)
+        case .success(let child?): topic = "aws/td/\(child)/measurements"
+        case .success(nil): topic = "aws/td/measurements"
         }
         switch ThinEdgeJSON.parse(message.payload) {
         case .failure(let error): return .failure(ConversionError(error.description))

@@ -8,7 +8,8 @@ public struct AwsProvider: CloudProvider {
     public let names = CloudNames(display: "AWS IoT Core", cloud: "AWS")
 
     public static let url = ConfigKey("aws.url", table: "aws", field: "url", kind: .connectURL,
-        doc: "Endpoint URL of AWS IoT Core. Example: your-endpoint.amazonaws.com")
+        doc: "Endpoint URL of AWS IoT Core. Example: your-endpoint.amazonaws.com",
+        example: "your-endpoint.amazonaws.com")
     public static let rootCertPath = ConfigKey("aws.root.cert.path", table: "aws", field: "root_cert_path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
         doc: "Path where AWS IoT root certificate(s) are located. Example: /home/user/.tedge/aws-trusted-root-certificates.pem")

@@ -18,9 +18,7 @@ public struct AzureConverter: MessageConverter {
     }
 
     public mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
-        guard message.payload.count <= sizeThreshold else {
-            return .failure(ConversionError("The input size \(message.payload.count) is too big. The threshold is \(sizeThreshold)."))
-        }
+        if case .failure(let error) = MessageSizeLimit(bytes: sizeThreshold).check(message) { return .failure(error) }
         switch ThinEdgeJSON.parse(message.payload) {
         case .failure(let error):
             return .failure(ConversionError(error.description))

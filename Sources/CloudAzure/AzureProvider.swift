@@ -8,10 +8,12 @@ public struct AzureProvider: CloudProvider {
     public let names = CloudNames(display: "Azure IoT Hub", cloud: "Azure")
 
     public static let url = ConfigKey("az.url", table: "az", field: "url", kind: .connectURL,
-        doc: "Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net")
+        doc: "Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net",
+        example: "MyAzure.azure-devices.net", legacyTable: "azure")
     public static let rootCertPath = ConfigKey("az.root.cert.path", table: "az", field: "root_cert_path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
-        doc: "Path where Azure IoT root certificate(s) are located. Example: /home/user/.tedge/azure-trusted-root-certificates.pem")
+        doc: "Path where Azure IoT root certificate(s) are located. Example: /home/user/.tedge/azure-trusted-root-certificates.pem",
+        legacyTable: "azure")
     public static let mapperTimestamp = ConfigKey("az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether Azure mapper should add timestamp or not. Example: true")
 

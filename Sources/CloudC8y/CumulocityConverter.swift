@@ -29,14 +29,12 @@ public struct CumulocityConverter: MessageConverter {
     }
 
     public mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
-        guard message.payload.count <= sizeThreshold else {
-            return .failure(ConversionError("The input size \(message.payload.count) is too big. The threshold is \(sizeThreshold)."))
-        }
+        if case .failure(let error) = MessageSizeLimit(bytes: sizeThreshold).check(message) { return .failure(error) }
         if message.topic == "c8y/s/ds" { return operations(message) }
         if message.topic.hasPrefix("tedge/alarms/") { return CumulocityAlarm.convert(message, now: clock) }
         if message.topic.hasPrefix("tedge/events/") { return CumulocityEvent.convert(message, now: clock) }
         let child: String?
-        switch Self.childID(topic: message.topic) {
+        switch MeasurementTopic.childID(of: message.topic) {
         case .success(let id): child = id
         case .failure(let error): return .failure(error)
         }
@@ -68,15 +66,6 @@ public struct CumulocityConverter: MessageConverter {
             }
         }
         return .success(output)
-    }
-
-    /// nil for the main device (`tedge/measurements`); the child id for `tedge/measurements/<child>`.
-    public static func childID(topic: String) -> Result<String?, ConversionError> {
-        let prefix = "tedge/measurements/"
-        guard topic.hasPrefix(prefix) else { return .success(nil) }
-        let id = String(topic.dropFirst(prefix.count))
-        guard !id.isEmpty, !id.contains(where: { $0 == "/" || $0 == "+" || $0 == "#" }) else { return .failure(ConversionError("The given Child ID '\(id)' is invalid.")) }
-        return .success(id)
     }
 
     /// `{"type":"ThinEdgeMeasurement",["externalSource":…,]"<name>":{"<name>":{"value":v}},…,"time":…}`.

@@ -46,7 +46,7 @@ public enum ProviderContract {
             }
             check(key.doc.contains("Example"), "every key has a doc line with an example", "\(key.name): '\(key.doc)'")
             for (sample, shouldPass) in samples(for: key.kind) {
-                let passed = (try? key.kind.parse(sample)) != nil
+                let passed = (try? key.parse(sample)) != nil
                 check(passed == shouldPass, "config values are validated",
                       "\(key.name) \(shouldPass ? "refuses" : "accepts") '\(sample)'")
             }

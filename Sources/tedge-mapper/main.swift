@@ -3,4 +3,4 @@
 import TedgeComposition
 import TedgeMapper
 
-await MapperCommand.main(registry: BuiltinClouds.registry())
+MapperCommand.main(registry: BuiltinClouds.registry())

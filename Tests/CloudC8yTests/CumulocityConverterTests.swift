@@ -60,10 +60,10 @@ import Testing
         #expect(throws: ConversionError("The input size 20480 is too big. The threshold is 16384.")) {
             try converter.convert(MQTTMessage(topic: "tedge/measurements", text: big)).get()
         }
-        #expect(throws: ConversionError("The given Child ID '' is invalid.")) { try CumulocityConverter.childID(topic: "tedge/measurements/").get() }
-        #expect(try CumulocityConverter.childID(topic: "tedge/measurements").get() == nil)
-        #expect(try CumulocityConverter.childID(topic: "foo/bar").get() == nil)
-        #expect(try CumulocityConverter.childID(topic: "tedge/measurements/child1").get() == "child1")
+        #expect(throws: ConversionError("The given Child ID '' is invalid.")) { try MeasurementTopic.childID(of: "tedge/measurements/").get() }
+        #expect(try MeasurementTopic.childID(of: "tedge/measurements").get() == nil)
+        #expect(try MeasurementTopic.childID(of: "foo/bar").get() == nil)
+        #expect(try MeasurementTopic.childID(of: "tedge/measurements/child1").get() == "child1")
     }
 
     @Test func supportedOperationsAtStartup() {

@@ -7,7 +7,7 @@ import Testing
 
 /// A provider's keys as a registry would contribute them, without importing a provider module.
 let azureLikeKeys = [
-    ConfigKey("az.url", table: "az", field: "url", kind: .connectURL, doc: "Example: x"),
+    ConfigKey("az.url", table: "az", field: "url", kind: .connectURL, doc: "Example: x", legacyTable: "azure"),
     ConfigKey("az.root.cert.path", table: "az", field: "root_cert_path", kind: .path, default: .value("/etc/ssl/certs"), doc: "Example: x"),
     ConfigKey("az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag, default: .value("true"), doc: "Example: x"),
 ]
@@ -46,7 +46,7 @@ let azureLikeKeys = [
 
     @Test func schemeMessageIsThinEdges() {
         #expect(throws: TedgeError("Provided URL: 'https://x.com' contains scheme or port.\n         Provided URL should contain only domain, eg: 'subdomain.cumulocity.com'.")) {
-            try ConfigValueKind.connectURL.parse("https://x.com")
+            try ConfigValueKind.connectURL.parse("https://x.com", example: "subdomain.cumulocity.com")
         }
     }
 

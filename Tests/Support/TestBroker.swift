@@ -14,7 +14,10 @@ public final class TestBroker: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-broker-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var lines = ["listener \(port) 127.0.0.1", "allow_anonymous true", "log_dest file \(directory)/mosquitto.log"]
-        if persistent { lines += ["persistence true", "persistence_location \(directory)/", "autosave_interval 1"] }
+        // As tedge configures a device's broker: persistent queues that hold more than mosquitto's silent 1,000.
+        if persistent {
+            lines += ["persistence true", "persistence_location \(directory)/", "autosave_interval 1", "max_queued_messages 100000"]
+        }
         if getuid() == 0 { lines.append("user root") }
         try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
         try await start()
@@ -24,6 +27,9 @@ public final class TestBroker: @unchecked Sendable {
         process = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.conf"])
         guard await PortProbe.waitUntilListening(port: port, timeout: .seconds(10)) else { throw TedgeError("mosquitto did not start") }
     }
+
+    /// The broker's process id, to pause it (SIGSTOP) as a hung broker.
+    public var pid: pid_t? { process?.pid }
 
     public func stop() {
         process?.stop()

@@ -1,13 +1,16 @@
 import Glibc
+import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
 
-/// `tedge-mapper [--config-dir DIR] <cloud>` as a library: an executable is
+/// `tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] <cloud>` as a library: an executable is
 /// `MapperCommand.main(registry:)`, so a package outside this tree runs mappers for its own clouds.
-/// Hand-parsed arguments, no ArgumentParser or Foundation: the mapper's memory is a product figure.
+/// Hand-parsed arguments, no ArgumentParser, Foundation, Dispatch or Swift concurrency: the mapper's
+/// memory is a product figure.
 public enum MapperCommand {
-    public static func main(registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
-        let usage = "usage: tedge-mapper [--config-dir DIR] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
+    public static func main(registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        let usage = "usage: tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
+        var keepAlive: UInt16 = 60
         var configDirectory = getenv("TEDGE_CONFIG_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/tedge"
         var cloud: String?
         var remaining = arguments[...]
@@ -16,6 +19,11 @@ public enum MapperCommand {
             case "--config-dir":
                 guard let value = remaining.popFirst() else { fail("start tedge-mapper", TedgeError("--config-dir needs a directory\n\(usage)")) }
                 configDirectory = value
+            case "--keep-alive":
+                guard let value = remaining.popFirst().flatMap({ UInt16($0) }), value > 0 else {
+                    fail("start tedge-mapper", TedgeError("--keep-alive needs a number of seconds (1-65535)\n\(usage)"))
+                }
+                keepAlive = value
             case _ where argument.hasPrefix("--config-dir="):
                 configDirectory = String(argument.dropFirst("--config-dir=".count))
             case "-h", "--help":
@@ -33,11 +41,13 @@ public enum MapperCommand {
         }
         guard let cloud else { fail("start tedge-mapper", TedgeError("no cloud given\n\(usage)")) }
 
-        let shutdown = ShutdownSignal()
         do {
+            // Blocked and read through a descriptor before anything else, so an early SIGTERM is not lost.
+            let stopSignals = try SignalDescriptor()
             let provider = try registry.provider(cloud)
             let config = try ConfigStore(directory: FileSystem.absolute(configDirectory), schema: registry.configSchema).load()
-            try await MapperRuntime(provider: provider, config: config, log: .standardError).run(shutdown: shutdown)
+            _ = try MapperRuntime(provider: provider, config: config, log: .standardError, keepAliveSeconds: keepAlive)
+                .run(stopSignals: stopSignals)
         } catch {
             fail("start tedge-mapper \(cloud)", error)
         }

@@ -1,3 +1,5 @@
+import TedgeTOML
+
 /// One `tedge config` key: where it lives in tedge.toml, what it holds, its default and its doc line.
 public struct ConfigKey: Sendable {
     public enum Default: Sendable, Equatable {
@@ -21,13 +23,20 @@ public struct ConfigKey: Sendable {
     public let kind: ConfigValueKind
     public let defaultValue: Default
     public let doc: String
+    /// For URL keys: the host name that errors show as the right form (`subdomain.cumulocity.com`).
+    public let example: String?
+    /// A table name older tedge versions wrote this key under, still accepted on read (0.1 wrote `[azure]`).
+    public let legacyTable: String?
 
-    public init(_ name: String, table: String, field: String, kind: ConfigValueKind, default defaultValue: Default = .none, doc: String) {
+    public init(_ name: String, table: String, field: String, kind: ConfigValueKind, default defaultValue: Default = .none,
+                doc: String, example: String? = nil, legacyTable: String? = nil) {
         self.name = name
         self.storage = .toml(table: table, field: field)
         self.kind = kind
         self.defaultValue = defaultValue
         self.doc = doc
+        self.example = example
+        self.legacyTable = legacyTable
     }
 
     public init(derived name: String, doc: String) {
@@ -36,7 +45,12 @@ public struct ConfigKey: Sendable {
         self.kind = .string
         self.defaultValue = .none
         self.doc = doc
+        self.example = nil
+        self.legacyTable = nil
     }
+
+    /// Validates a value typed by the user, with this key's example in the error.
+    public func parse(_ raw: String) throws(TedgeError) -> TOMLValue { try kind.parse(raw, example: example) }
 
     public var isReadOnly: Bool { storage == .derivedFromCertificate }
 

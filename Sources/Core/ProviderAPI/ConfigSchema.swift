@@ -5,14 +5,19 @@ import TedgeTOML
 public struct ConfigSchema: Sendable {
     public let keys: [ConfigKey]
     private let byName: [String: Int]
+    /// Table names accepted on read as another name for a table, from the keys' `legacyTable`.
+    private let tableAliases: [String: String]
 
-    /// Table names accepted on read as another name for a table (thin-edge 0.1 wrote `[azure]`).
-    static let tableAliases = ["azure": "az"]
     /// Fields accepted on read and ignored (0.1 stored the device id).
     static let ignoredFields: Set<String> = ["device.id"]
 
     public init(providerKeys: [ConfigKey]) {
         keys = CoreConfigKeys.deviceKeys + providerKeys + CoreConfigKeys.localKeys
+        var aliases: [String: String] = [:]
+        for key in keys {
+            if let legacy = key.legacyTable, case .toml(let table, _) = key.storage { aliases[legacy] = table }
+        }
+        tableAliases = aliases
         var index: [String: Int] = [:]
         for (position, key) in keys.enumerated() where index[key.name] == nil { index[key.name] = position }
         byName = index
@@ -36,7 +41,7 @@ public struct ConfigSchema: Sendable {
     package func validate(_ document: TOMLDocument) throws(TedgeError) -> TOMLDocument {
         var normalized = TOMLDocument()
         for table in document.tables {
-            let name = Self.tableAliases[table.name] ?? table.name
+            let name = tableAliases[table.name] ?? table.name
             for (field, value) in table.entries {
                 if Self.ignoredFields.contains("\(name).\(field)") { continue }
                 guard let key = key(table: name, field: field) else {

@@ -12,13 +12,14 @@ public enum ConfigValueKind: Sendable, Equatable {
     case positiveInteger
 
     /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
-    public func parse(_ raw: String) throws(TedgeError) -> TOMLValue {
+    /// `example` is the host name a URL error shows as the right form.
+    public func parse(_ raw: String, example: String? = nil) throws(TedgeError) -> TOMLValue {
         switch self {
         case .string, .path:
             guard !raw.isEmpty else { throw TedgeError("The value must not be empty.") }
             return .string(raw)
         case .connectURL:
-            _ = try HostAndPort(parsing: raw, defaultPort: 8883)
+            _ = try HostAndPort(parsing: raw, defaultPort: 8883, example: example ?? HostAndPort.genericExample)
             return .string(raw)
         case .port:
             guard let port = UInt16(raw), raw.allSatisfy(\.isASCII) else { throw TedgeError("Invalid port number: '\(raw)'.") }

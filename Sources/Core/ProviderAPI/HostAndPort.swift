@@ -8,8 +8,12 @@ public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    public init(parsing raw: String, defaultPort: Int) throws(TedgeError) {
-        let example = "\n         Provided URL should contain only domain, eg: 'subdomain.cumulocity.com'."
+    /// The right form shown when a URL key names none of its own.
+    public static let genericExample = "example.com"
+
+    /// `example` is shown as the right form in errors (thin-edge's text, with the key's own example host).
+    public init(parsing raw: String, defaultPort: Int, example exampleHost: String = HostAndPort.genericExample) throws(TedgeError) {
+        let example = "\n         Provided URL should contain only domain, eg: '\(exampleHost)'."
         if raw.contains("://") || raw.contains("/") {
             throw TedgeError("Provided URL: '\(raw)' contains scheme or port." + example)
         }

@@ -54,7 +54,7 @@ public struct TedgeConfig: Sendable {
     /// Validates and stores a value typed by the user.
     public mutating func set(_ key: ConfigKey, to raw: String) throws(TedgeError) {
         guard case .toml(let table, let field) = key.storage else { throw Self.readOnly }
-        document.set(table: table, key: field, value: try key.kind.parse(raw))
+        document.set(table: table, key: field, value: try key.parse(raw))
     }
 
     public mutating func unset(_ key: ConfigKey) throws(TedgeError) {
@@ -65,7 +65,7 @@ public struct TedgeConfig: Sendable {
     /// Stores a default explicitly (connect pins the root certificate path this way, as thin-edge does).
     public mutating func pinDefault(_ key: ConfigKey) {
         guard storedValue(of: key) == nil, case .toml(let table, let field) = key.storage,
-              let fallback = defaultValue(of: key), let value = try? key.kind.parse(fallback) else { return }
+              let fallback = defaultValue(of: key), let value = try? key.parse(fallback) else { return }
         document.set(table: table, key: field, value: value)
     }
 

@@ -8,6 +8,8 @@ public final class MessageInbox: Sendable {
     private struct State {
         var buffered: [MQTTMessage] = []
         var waiter: (id: Int, continuation: CheckedContinuation<MQTTMessage?, Never>)?
+        /// The waiter's timeout, cancelled as soon as a message answers it.
+        var timer: Task<Void, Never>?
         var nextID = 0
     }
 
@@ -30,6 +32,8 @@ public final class MessageInbox: Sendable {
         let waiter: CheckedContinuation<MQTTMessage?, Never>? = state.withLock { state in
             if let waiter = state.waiter {
                 state.waiter = nil
+                state.timer?.cancel()
+                state.timer = nil
                 return waiter.continuation
             }
             state.buffered.append(message)
@@ -54,14 +58,18 @@ public final class MessageInbox: Sendable {
                 continuation.resume(returning: ready)
                 return
             }
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
+            let timer = Task { [weak self] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 let expired = self?.state.withLock { state -> CheckedContinuation<MQTTMessage?, Never>? in
                     guard let waiter = state.waiter, waiter.id == id else { return nil }
                     state.waiter = nil
+                    state.timer = nil
                     return waiter.continuation
                 }
                 expired?.resume(returning: nil)
+            }
+            state.withLock { state in
+                if state.waiter?.id == id { state.timer = timer } else { timer.cancel() }
             }
         }
     }

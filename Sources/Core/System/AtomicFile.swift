@@ -21,16 +21,9 @@ public enum AtomicFile {
         defer {
             if !placed { unlink(temporary) }
         }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                throw .io(path, code)
-            }
-            offset += written
+        if let code = FileDescriptorWriter.writeAll(bytes, to: fd) {
+            close(fd)
+            throw .io(path, code)
         }
         guard fsync(fd) == 0, fchmod(fd, mode) == 0 else {
             let code = errno

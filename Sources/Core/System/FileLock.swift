@@ -16,7 +16,7 @@ public final class FileLock: Sendable {
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
-        _ = pid.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        FileDescriptorWriter.writeAll(pid, to: fd)
         self.path = path
         descriptor = fd
     }

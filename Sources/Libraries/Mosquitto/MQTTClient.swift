@@ -188,6 +188,8 @@ public final class MQTTClient: @unchecked Sendable {
         let id: Int
         let condition: Condition
         let continuation: CheckedContinuation<Void, Error>
+        /// The waiter's timeout, cancelled as soon as the condition holds.
+        var timer: Task<Void, Never>? = nil
     }
 
     private struct State {
@@ -234,13 +236,16 @@ public final class MQTTClient: @unchecked Sendable {
                 continuation.resume(with: outcome)
                 return
             }
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
+            let timer = Task { [weak self] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 let expired = self?.state.withLock { state -> Waiter? in
                     guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
                     return state.waiters.remove(at: index)
                 }
                 expired?.continuation.resume(throwing: MQTTError.timeout(what))
+            }
+            state.withLock { state in
+                if let index = state.waiters.firstIndex(where: { $0.id == id }) { state.waiters[index].timer = timer } else { timer.cancel() }
             }
         }
     }
@@ -297,9 +302,9 @@ public final class MQTTClient: @unchecked Sendable {
                 return waiting
             }
             ready = []
-            for waiter in refused { waiter.continuation.resume(throwing: error) }
+            for waiter in refused { waiter.timer?.cancel(); waiter.continuation.resume(throwing: error) }
         }
-        for waiter in ready { waiter.continuation.resume() }
+        for waiter in ready { waiter.timer?.cancel(); waiter.continuation.resume() }
     }
 
     private func didDisconnect() {
@@ -312,7 +317,7 @@ public final class MQTTClient: @unchecked Sendable {
             state.inFlight.remove(mid)
             return state.takeSatisfiedWaiters()
         }
-        for waiter in ready { waiter.continuation.resume() }
+        for waiter in ready { waiter.timer?.cancel(); waiter.continuation.resume() }
     }
 
     private func didSubscribe(mid: Int32) {
@@ -320,7 +325,7 @@ public final class MQTTClient: @unchecked Sendable {
             state.pendingSubscriptions.remove(mid)
             return state.takeSatisfiedWaiters()
         }
-        for waiter in ready { waiter.continuation.resume() }
+        for waiter in ready { waiter.timer?.cancel(); waiter.continuation.resume() }
     }
 
     /// From now on incoming messages are dropped, and a network thread waiting for the consumer goes on.

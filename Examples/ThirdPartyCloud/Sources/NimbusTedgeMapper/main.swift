@@ -4,4 +4,4 @@ import TedgeComposition
 import TedgeMapper
 import TedgeProviderAPI
 
-await MapperCommand.main(registry: CloudRegistry(BuiltinClouds.providers + [NimbusProvider()]))
+MapperCommand.main(registry: CloudRegistry(BuiltinClouds.providers + [NimbusProvider()]))
