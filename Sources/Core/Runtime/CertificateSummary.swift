@@ -9,6 +9,8 @@ public struct CertificateSummary: Sendable, Equatable {
     public let notBefore: Int
     public let notAfter: Int
     public let thumbprint: String
+    /// Self-signed (registered by thumbprint) rather than signed by a CA.
+    public let isSelfSigned: Bool
 
     public init(path: String, pem: String) throws(CertificateFormatError) {
         let certificate = try Certificate(pem: pem)
@@ -18,10 +20,12 @@ public struct CertificateSummary: Sendable, Equatable {
         notBefore = certificate.notBefore
         notAfter = certificate.notAfter
         thumbprint = certificate.sha1Thumbprint
+        isSelfSigned = DeviceCertificateFiles.isSelfSigned(certificate)
     }
 
     /// The six lines of thin-edge 0.5, plus a `Status:` line when the certificate is expired,
-    /// not yet valid, or expires within 30 days (`now` in seconds since the epoch).
+    /// not yet valid, or expires within 30 days (`now` in seconds since the epoch), and last a
+    /// `Type:` line: self-signed or CA-signed, which decides how it is registered and renewed.
     public func lines(now: Int) -> [String] {
         var lines = [
             "Device certificate: \(path)",
@@ -32,6 +36,7 @@ public struct CertificateSummary: Sendable, Equatable {
         ]
         if let status = status(now: now) { lines.append("Status: \(status)") }
         lines.append("Thumbprint: \(thumbprint)")
+        lines.append(isSelfSigned ? "Type: self-signed" : "Type: CA-signed (renewed through the CA: `tedge cert create-csr`)")
         return lines
     }
 

@@ -110,6 +110,83 @@ public struct DeviceCertificateFiles: Sendable {
         try Certificate(pem: readCertificatePEM()).subject.commonName ?? ""
     }
 
+    // MARK: renew, install, expiry
+
+    /// The current certificate and whether the device key is its key.
+    public func certificateMatchingKey() throws -> (certificate: Certificate, key: PrivateKey) {
+        let certificate = try Certificate(pem: readCertificatePEM())
+        let key: PrivateKey
+        do { key = try PrivateKey(pem: try FileSystem.readText(keyPath)) } catch {
+            throw TedgeError("Cannot read the device key at \(keyPath): \(error)")
+        }
+        guard try key.publicKeyDER() == certificate.publicKeyDER() else {
+            throw TedgeError("""
+                The device certificate does not match the private key.
+                        Certificate: "\(certificatePath)"
+                        Private key: "\(keyPath)"
+                        Install the certificate issued for this key, or create both anew (`tedge cert remove`, `tedge cert create`).
+                """)
+        }
+        return (certificate, key)
+    }
+
+    /// Self-signed: the issuer is the subject and the certificate's own key verifies its signature.
+    public static func isSelfSigned(_ certificate: Certificate) -> Bool {
+        certificate.issuer == certificate.subject && certificate.isSigned(by: certificate)
+    }
+
+    /// A new self-signed certificate for the same key and subject, valid from one day ago for 365
+    /// days, replacing the current one atomically. A CA-signed certificate is renewed through its CA.
+    @discardableResult
+    public func renew(now: Int = Int(time(nil))) throws -> CertificateSummary {
+        let (current, key) = try certificateMatchingKey()
+        guard Self.isSelfSigned(current) else {
+            throw TedgeError("""
+                The device certificate is signed by a CA (issuer: \(current.issuer)), which tedge cannot sign for.
+                Renew a CA-signed certificate through your CA: `tedge cert create-csr`, then `tedge cert install <certificate from the CA>`.
+                """)
+        }
+        let notBefore = now - 86_400
+        let profile = CertificateIssuer.Profile(notBefore: notBefore, notAfter: notBefore + Self.validityDays * 86_400 + 86_400,
+                                                serial: SecureRandom.certificateSerial(), isCA: true)
+        let renewed = try CertificateIssuer(name: current.subject, key: key).issue(subject: current.subject, subjectKey: key, profile: profile)
+        try AtomicFile.write(renewed.pem, to: certificatePath, mode: 0o444, placement: .replace)
+        return try CertificateSummary(path: certificatePath, pem: renewed.pem)
+    }
+
+    /// Replaces the device certificate with `pem` (a CA's answer to `tedge cert create-csr`) once it is
+    /// checked: one certificate, for the device key, valid now. Nothing is written otherwise.
+    @discardableResult
+    public func install(pem: String, now: Int = Int(time(nil))) throws -> CertificateSummary {
+        let certificate: Certificate
+        do { certificate = try Certificate(pem: pem) } catch {
+            throw TedgeError("The file holds no PEM certificate: \(error)")
+        }
+        let key: PrivateKey
+        do { key = try PrivateKey(pem: try FileSystem.readText(keyPath)) } catch {
+            throw TedgeError("""
+                No device key to install a certificate for.
+                        Missing file: "\(keyPath)"
+                        Run `tedge cert create-csr --device-id <id>` to create the key and a CSR for your CA.
+                """)
+        }
+        guard try key.publicKeyDER() == certificate.publicKeyDER() else {
+            throw TedgeError("The certificate does not match the private key at \(keyPath): it was issued for another key.")
+        }
+        guard now >= certificate.notBefore, now < certificate.notAfter else {
+            throw TedgeError("The certificate is not valid now (valid from \(RFC2822.format(epochSeconds: certificate.notBefore)) to \(RFC2822.format(epochSeconds: certificate.notAfter))).")
+        }
+        try createParentDirectory(of: certificatePath)
+        try AtomicFile.write(certificate.pem, to: certificatePath, mode: 0o444, placement: .replace)
+        return try CertificateSummary(path: certificatePath, pem: certificate.pem)
+    }
+
+    /// True when the certificate expires within the renewal window (30 days) or has expired.
+    public func needsRenewal(now: Int = Int(time(nil))) throws -> Bool {
+        let certificate = try Certificate(pem: readCertificatePEM())
+        return certificate.notAfter - now <= CertificateSummary.renewalWindowSeconds
+    }
+
     // MARK: remove
 
     /// Deletes certificate then key; false when there was no certificate.

@@ -1,4 +1,3 @@
-
 /// Where a command's text goes. Tests capture it; the CLI writes straight to file descriptors 1 and 2
 /// (unbuffered, so lines interleave correctly with child processes and survive `exit`).
 public struct Console: Sendable {
