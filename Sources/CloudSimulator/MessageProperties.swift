@@ -1,7 +1,7 @@
 /// IoT Hub's message properties as they travel in a topic: `$.ct=application%2Fjson&$.ce=utf-8&k=v`,
 /// each key and value URL-encoded. Also reads the query of an Azure username or `?$rid=…`.
-enum MessageProperties {
-    static func parse(_ text: String) -> [String: String] {
+public enum MessageProperties {
+    public static func parse(_ text: String) -> [String: String] {
         var properties: [String: String] = [:]
         for pair in text.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -13,7 +13,7 @@ enum MessageProperties {
     }
 
     /// The properties of an events or devicebound topic: what follows `messages/events/`.
-    static func ofTopic(_ topic: String) -> [String: String] {
+    public static func ofTopic(_ topic: String) -> [String: String] {
         for marker in ["/messages/events/", "/messages/devicebound/"] {
             if let range = topic.range(of: marker) { return parse(String(topic[range.upperBound...])) }
         }
@@ -21,7 +21,7 @@ enum MessageProperties {
     }
 
     /// Percent-decoding; a malformed escape stays as it is, and bytes that are not UTF-8 are replaced.
-    static func decode(_ text: String) -> String {
+    public static func decode(_ text: String) -> String {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -40,7 +40,7 @@ enum MessageProperties {
     }
 
     /// Percent-encoding of everything but unreserved characters, as IoT Hub writes properties.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             let scalar = Unicode.Scalar(byte)

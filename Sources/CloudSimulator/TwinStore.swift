@@ -72,7 +72,7 @@ public struct TwinStore: Sendable {
         return nil
     }
 
-    static func setting(_ key: String, to newValue: JSONValue, in value: JSONValue) -> JSONValue {
+    public static func setting(_ key: String, to newValue: JSONValue, in value: JSONValue) -> JSONValue {
         guard case .object(var members) = value else { return .object([(key, newValue)]) }
         if let index = members.firstIndex(where: { $0.key == key }) {
             members[index].value = newValue
