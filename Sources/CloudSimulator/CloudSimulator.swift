@@ -116,7 +116,7 @@ public final class CloudSimulator: @unchecked Sendable {
                 } else if let request = TwinRequest(topic: message.topic) {
                     let answer = request.answer(payload: message.payload, twins: twins)
                     _ = try? client.publish(MQTTMessage(topic: answer.topic, text: answer.payload, qos: .atLeastOnce))
-                    log.line("twin: \(request.deviceID): answered \(request.operation) with \(answer.topic)")
+                    log.line("twin: \(request.deviceID): answered \(request.operation.rawValue) with \(answer.topic)")
                 } else {
                     log.line("[cloud] \(message.topic) \(message.text ?? "<\(message.payload.count) bytes>")")
                 }
