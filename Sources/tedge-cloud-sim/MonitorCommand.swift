@@ -31,7 +31,7 @@ struct MonitorCommand: AsyncParsableCommand {
             while count.map({ shown < $0 }) ?? true {
                 let wait = deadline.map { $0 - ContinuousClock.now } ?? .seconds(3600)
                 guard wait > .zero, let message = await cloud.inbox.next(timeout: wait) else {
-                    if deadline != nil && ContinuousClock.now >= deadline! { break }
+                    if let deadline, ContinuousClock.now >= deadline { break }
                     continue
                 }
                 guard let event = CloudEvent(topic: message.topic, payload: message.payload) else { continue }
