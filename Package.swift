@@ -123,9 +123,10 @@ let package = Package(
         ]),
         .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeTestSupport",
-        ]),
+        ], exclude: ["SDK"]),
     ]
 )

@@ -6,8 +6,8 @@ import TedgeRuntime
 import TedgeSystem
 
 /// A local stand-in for the cloud: a real mosquitto as the cloud's broker (the backend, plain MQTT on
-/// loopback), a TLS front end that authenticates devices, and the clouds' behaviour: Azure IoT Hub's
-/// twin answers, Cumulocity's device creation (SmartREST 100, answered `41,…` once the device
+/// loopback), a TLS front end that authenticates devices and keeps Azure devices apart, and the
+/// clouds' behaviour: Azure IoT Hub's twins (stored in `TwinStore`), Cumulocity's device creation (SmartREST 100, answered `41,…` once the device
 /// exists), and a log of the telemetry that arrives. AWS IoT Core's test-connection round trip
 /// needs no behaviour: the broker echoes it back to the bridge.
 public final class CloudSimulator: @unchecked Sendable {
@@ -87,7 +87,9 @@ public final class CloudSimulator: @unchecked Sendable {
     /// The cloud side: answers twin requests and reports device-to-cloud messages.
     private func startBehaviour() async throws {
         let client = try MQTTClient(.init(host: "127.0.0.1", port: backendPort, clientID: "tedge-cloud-sim", cleanSession: true))
-        try client.subscribe("$iothub/twin/GET/#", qos: .atLeastOnce)
+        // Each Azure device's `$iothub/…` is under `devices/<id>/` on the backend (see AzureTopicPolicy).
+        try client.subscribe("devices/+/$iothub/twin/GET/#", qos: .atLeastOnce)
+        try client.subscribe("devices/+/$iothub/twin/PATCH/properties/reported/#", qos: .atLeastOnce)
         try client.subscribe("devices/+/messages/events/#", qos: .atLeastOnce)
         for filter in ["s/us", "s/us/#", "s/uat", "measurement/measurements/create", "event/events/create", "thinedge/+/td/#"] {
             try client.subscribe(filter, qos: .atLeastOnce)
@@ -96,6 +98,7 @@ public final class CloudSimulator: @unchecked Sendable {
         try await client.waitUntilSubscribed(timeout: .seconds(10))
         cloudClient = client
         let log = self.log
+        let twins = TwinStore(simulator: directory)
         behaviour = Task {
             var cumulocityDevices: Set<String> = []
             for await message in client.messages {
@@ -110,12 +113,10 @@ public final class CloudSimulator: @unchecked Sendable {
                         _ = try? client.publish(MQTTMessage(topic: "s/e", text: "41,100,Device already existing", qos: .atLeastOnce))
                         log.line("c8y: device \(id) already exists")
                     }
-                } else if message.topic.hasPrefix("$iothub/twin/GET/") {
-                    let requestID = message.topic.split(separator: "$rid=").last.map(String.init) ?? "0"
-                    _ = try? client.publish(MQTTMessage(topic: "$iothub/twin/res/200/?$rid=\(requestID)",
-                                                        text: #"{"desired":{"$version":1},"reported":{"$version":1}}"#,
-                                                        qos: .atLeastOnce))
-                    log.line("twin: answered GET \(message.topic)")
+                } else if let request = TwinRequest(topic: message.topic) {
+                    let answer = request.answer(payload: message.payload, twins: twins)
+                    _ = try? client.publish(MQTTMessage(topic: answer.topic, text: answer.payload, qos: .atLeastOnce))
+                    log.line("twin: \(request.deviceID): answered \(request.operation.rawValue) with \(answer.topic)")
                 } else {
                     log.line("[cloud] \(message.topic) \(message.text ?? "<\(message.payload.count) bytes>")")
                 }

@@ -2,8 +2,8 @@ import Glibc
 import TedgeOpenSSL
 
 /// Decides whether a device may connect, the way the clouds do: a registered certificate
-/// (by SHA-1 thumbprint), within its validity, client id = certificate CN, and a username that is
-/// absent (Cumulocity), the device id (AWS) or Azure's `<hub>/<device id>/?api-version=2018-06-30`.
+/// (by SHA-1 thumbprint), within its validity, client id = certificate CN, and a username as
+/// `DeviceUsername` says the clouds accept it.
 struct DeviceAuthenticator: Sendable {
     let directory: SimulatorDirectory
 
@@ -29,8 +29,8 @@ struct DeviceAuthenticator: Sendable {
         guard connect.clientID == deviceID else {
             return .failure(Rejection(code: 2, reason: "client id '\(connect.clientID)' is not the device id \(deviceID)"))
         }
-        if let username = connect.username, username != deviceID, !username.hasSuffix("/\(deviceID)/?api-version=2018-06-30") {
-            return .failure(Rejection(code: 4, reason: "username '\(username)' is neither \(deviceID) nor <hub>/\(deviceID)/?api-version=2018-06-30"))
+        if let problem = DeviceUsername.problem(with: connect.username, deviceID: deviceID) {
+            return .failure(Rejection(code: 4, reason: problem))
         }
         return .success(deviceID)
     }

@@ -3,7 +3,8 @@ import TedgeOpenSSL
 import TedgeSystem
 
 /// The simulator's device-facing endpoint: TLS with client certificates on loopback, the CONNECT
-/// checked by `DeviceAuthenticator`, then the session relayed byte for byte to the backend broker.
+/// checked by `DeviceAuthenticator`, then the session relayed to the backend broker packet by packet
+/// (`MQTTSessionRelay`), so Azure's per-device topic rules hold.
 final class TLSFrontEnd: @unchecked Sendable {
     private let listener: LoopbackListener
     private let context: TLSServerContext
@@ -33,28 +34,39 @@ final class TLSFrontEnd: @unchecked Sendable {
             return
         }
         var buffered: [UInt8] = []
-        var connect: MQTTConnectPacket?
-        while connect == nil {
+        var connectPacket: MQTTPacket?
+        while connectPacket == nil {
             let bytes = session.read()
             if bytes.isEmpty { return }
             buffered += bytes
-            switch MQTTConnectPacket.parse(buffered) {
-            case .complete(let packet): connect = packet
+            switch MQTTPacket.parse(buffered) {
+            case .complete(let packet, let end):
+                connectPacket = packet
+                buffered.removeFirst(end)
             case .needMoreBytes: continue
             case .invalid(let reason):
                 log.line("mqtt: rejected connection: \(reason)")
                 return
             }
         }
-        guard let connect else { return }
+        guard let connectPacket else { return }
+        let connect: MQTTConnectPacket
+        switch connectPacket.connect() {
+        case .success(let packet): connect = packet
+        case .failure(let invalid):
+            log.line("mqtt: rejected connection: \(invalid.reason)")
+            return
+        }
+        let deviceID: String
         switch authenticator.authenticate(certificate: session.peerCertificate, connect: connect) {
         case .failure(let rejection):
             log.line("auth: rejected \(connect.clientID): \(rejection.reason)")
             _ = session.write([0x20, 0x02, 0x00, rejection.code])
             session.shutdown()
             return
-        case .success(let deviceID):
-            log.line("auth: accepted \(deviceID)")
+        case .success(let id):
+            deviceID = id
+            log.line("auth: accepted \(id)")
         }
         let backend = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(backend) }
@@ -62,15 +74,24 @@ final class TLSFrontEnd: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(backend, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0, Self.writeAll(backend, buffered) else { return }
-        relay(session, backend)
+        guard connected == 0, Self.writeAll(backend, connectPacket.encoded) else { return }
+        let policy: AzureTopicPolicy? = if case .azure = DeviceUsername.classify(connect.username) {
+            AzureTopicPolicy(deviceID: deviceID)
+        } else {
+            nil
+        }
+        var relay = MQTTSessionRelay(deviceID: deviceID, policy: policy, log: log)
+        relay.pendingFromDevice = buffered
+        self.relay(session, backend, through: &relay)
+        session.shutdown()
     }
 
-    /// Copies both ways until either side closes.
-    private func relay(_ session: TLSConnection, _ backend: Int32) {
+    /// Copies both ways, packet by packet, until either side closes or the device breaks a rule.
+    private func relay(_ session: TLSConnection, _ backend: Int32, through relay: inout MQTTSessionRelay) {
         var descriptors = [pollfd(fd: session.socket, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: backend, events: Int16(POLLIN), revents: 0)]
         var buffer = [UInt8](repeating: 0, count: 16_384)
+        guard let first = relay.fromDevice([]), Self.writeAll(backend, first) else { return }
         while true {
             if session.pendingBytes == 0 {
                 descriptors[0].revents = 0
@@ -84,11 +105,13 @@ final class TLSFrontEnd: @unchecked Sendable {
             }
             if descriptors[0].revents != 0 {
                 let bytes = session.read()
-                if bytes.isEmpty || !Self.writeAll(backend, bytes) { return }
+                if bytes.isEmpty { return }
+                guard let forward = relay.fromDevice(bytes), Self.writeAll(backend, forward) else { return }
             }
             if descriptors[1].revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { read(backend, $0.baseAddress, $0.count) }
-                if count <= 0 || !session.write(Array(buffer.prefix(count))) { return }
+                if count <= 0 { return }
+                guard let forward = relay.fromBackend(Array(buffer.prefix(count))), session.write(forward) else { return }
             }
         }
     }

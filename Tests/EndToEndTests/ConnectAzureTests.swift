@@ -33,19 +33,20 @@ import Testing
         // Cloud to device, and a direct method round trip.
         let (local, localInbox) = try await device.localClient(subscribing: ["az/messages/devicebound/#", "az/methods/POST/#"])
         defer { local.disconnect() }
-        let (methods, methodInbox) = try await device.cloudClient(subscribing: ["$iothub/methods/res/#"])
+        // Each device's `$iothub/…` is under `devices/<id>/` on the simulator's backend.
+        let (methods, methodInbox) = try await device.cloudClient(subscribing: ["devices/my-device/$iothub/methods/res/#"])
         defer { methods.disconnect() }
         let c2d = try cloud.publish(MQTTMessage(topic: "devices/my-device/messages/devicebound/%24.to=x", text: "hello device", qos: .atLeastOnce))
         try await cloud.waitForDelivery(of: c2d, timeout: .seconds(10))
         let downlink = await localInbox.next(timeout: .seconds(15))
         #expect(downlink?.topic == "az/messages/devicebound/%24.to=x")
         #expect(downlink?.text == "hello device")
-        _ = try cloud.publish(MQTTMessage(topic: "$iothub/methods/POST/reboot/?$rid=7", text: "{}", qos: .atLeastOnce))
+        _ = try cloud.publish(MQTTMessage(topic: "devices/my-device/$iothub/methods/POST/reboot/?$rid=7", text: "{}", qos: .atLeastOnce))
         let method = await localInbox.next(timeout: .seconds(15))
         #expect(method?.topic == "az/methods/POST/reboot/?$rid=7")
         _ = try local.publish(MQTTMessage(topic: "az/methods/res/200/?$rid=7", text: #"{"ok":true}"#, qos: .atLeastOnce))
         let reply = await methodInbox.next(timeout: .seconds(15))
-        #expect(reply?.topic == "$iothub/methods/res/200/?$rid=7")
+        #expect(reply?.topic == "devices/my-device/$iothub/methods/res/200/?$rid=7")
 
         // --test, a second connect, disconnect.
         let test = try device.tedge("connect", "az", "--test")
