@@ -1,9 +1,9 @@
 import Glibc
 import TedgeOpenSSL
 
-/// Decides whether a device may connect, the way the clouds do: a registered certificate
-/// (by SHA-1 thumbprint), within its validity, client id = certificate CN, and a username as
-/// `DeviceUsername` says the clouds accept it.
+/// Decides whether a device may connect, the way the clouds do: a registered certificate (by
+/// SHA-1 thumbprint, primary or secondary) or one signed by a registered CA, within its validity,
+/// client id = certificate CN, and a username as `DeviceUsername` says the clouds accept it.
 struct DeviceAuthenticator: Sendable {
     let directory: SimulatorDirectory
 
@@ -16,8 +16,17 @@ struct DeviceAuthenticator: Sendable {
     func authenticate(certificate: Certificate?, connect: MQTTConnectPacket) -> Result<String, Rejection> {
         guard let certificate else { return .failure(Rejection(code: 5, reason: "no client certificate")) }
         let thumbprint = certificate.sha1Thumbprint
-        guard let deviceID = directory.registeredDevice(thumbprint: thumbprint) else {
-            return .failure(Rejection(code: 5, reason: "certificate thumbprint \(thumbprint) is not registered"))
+        let deviceID: String
+        if let registered = directory.registeredDevice(thumbprint: thumbprint) {
+            deviceID = registered
+        } else if let ca = directory.signingAuthority(of: certificate), let commonName = certificate.subject.commonName {
+            let now = Int(time(nil))
+            guard ca.notBefore <= now, now < ca.notAfter else {
+                return .failure(Rejection(code: 5, reason: "the CA \(ca.subject) that signed \(commonName) is not valid now"))
+            }
+            deviceID = commonName
+        } else {
+            return .failure(Rejection(code: 5, reason: "certificate thumbprint \(thumbprint) is not registered, nor signed by a registered CA"))
         }
         let now = Int(time(nil))
         guard certificate.notBefore <= now, now < certificate.notAfter else {

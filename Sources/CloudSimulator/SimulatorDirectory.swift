@@ -7,7 +7,8 @@ import TedgeSystem
 ///
 ///     ca.pem, ca-key.pem            the CA a device trusts (`az.root.cert.path`)
 ///     server.pem, server-key.pem    the TLS certificate for `localhost`, signed by the CA
-///     devices/<THUMBPRINT>          one file per registered device, holding its id
+///     devices/<THUMBPRINT>          one file per registered thumbprint: `<device id>\n<primary|secondary>\n`
+///     cas/<THUMBPRINT>.pem          verified CAs: any certificate they signed authenticates its CN
 ///     endpoint                      `<tls port> <backend port>` of the running simulator
 public struct SimulatorDirectory: Sendable {
     public let path: String
@@ -19,6 +20,7 @@ public struct SimulatorDirectory: Sendable {
     var serverCertificatePath: String { FileSystem.join(path, "server.pem") }
     var serverKeyPath: String { FileSystem.join(path, "server-key.pem") }
     var devicesPath: String { FileSystem.join(path, "devices") }
+    var certificateAuthoritiesPath: String { FileSystem.join(path, "cas") }
     public var endpointPath: String { FileSystem.join(path, "endpoint") }
     var brokerConfigPath: String { FileSystem.join(path, "broker.conf") }
     public var brokerLogPath: String { FileSystem.join(path, "broker.log") }
@@ -47,20 +49,61 @@ public struct SimulatorDirectory: Sendable {
         return caPath
     }
 
-    /// Registers a device by its certificate's SHA-1 thumbprint, as the Azure portal does.
-    public func register(deviceID: String, thumbprint: String) throws {
+    /// Which of a device's two thumbprints (IoT Hub keeps a primary and a secondary, for rollover).
+    public enum ThumbprintSlot: String, Sendable {
+        case primary
+        case secondary
+    }
+
+    /// Registers a device by its certificate's SHA-1 thumbprint, as the Azure portal does: the
+    /// thumbprint takes the slot, replacing what the device had there; a device connects with either.
+    public func register(deviceID: String, thumbprint: String, slot: ThumbprintSlot = .primary) throws {
         try FileSystem.createDirectories(devicesPath)
         let normalized = thumbprint.uppercased().filter { $0 != ":" }
         guard normalized.count == 40, normalized.allSatisfy({ $0.isHexDigit }) else {
             throw TedgeError("'\(thumbprint)' is not a SHA-1 thumbprint (40 hexadecimal digits)")
         }
-        try AtomicFile.write(deviceID + "\n", to: FileSystem.join(devicesPath, normalized), mode: 0o644, placement: .replace)
+        for name in FileSystem.regularFileNames(in: devicesPath) where name != normalized {
+            if let entry = registration(thumbprint: name), entry.deviceID == deviceID, entry.slot == slot {
+                try FileSystem.remove(FileSystem.join(devicesPath, name))
+            }
+        }
+        try AtomicFile.write(deviceID + "\n" + slot.rawValue + "\n", to: FileSystem.join(devicesPath, normalized),
+                             mode: 0o644, placement: .replace)
     }
 
     /// The registered device id for a thumbprint, read fresh so registrations apply at once.
-    public func registeredDevice(thumbprint: String) -> String? {
+    public func registeredDevice(thumbprint: String) -> String? { registration(thumbprint: thumbprint)?.deviceID }
+
+    func registration(thumbprint: String) -> (deviceID: String, slot: ThumbprintSlot)? {
         guard let text = try? FileSystem.readText(FileSystem.join(devicesPath, thumbprint)) else { return nil }
-        return text.split(separator: "\n").first.map(String.init)
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let id = lines.first else { return nil }
+        return (id, lines.count > 1 ? ThumbprintSlot(rawValue: lines[1]) ?? .primary : .primary)
+    }
+
+    /// Registers a verified CA (IoT Hub's "X.509 CA signed" authentication): every device
+    /// certificate it signed is accepted, the device id being the certificate's CN.
+    @discardableResult
+    public func registerCertificateAuthority(pem: String) throws -> Certificate {
+        let ca = try Certificate(pem: pem)
+        guard ca.basicConstraints?.isCA == true else {
+            throw TedgeError("The certificate \(ca.subject) is not a CA certificate (no basicConstraints CA:TRUE)")
+        }
+        try FileSystem.createDirectories(certificateAuthoritiesPath)
+        try AtomicFile.write(ca.pem, to: FileSystem.join(certificateAuthoritiesPath, ca.sha1Thumbprint + ".pem"),
+                             mode: 0o644, placement: .replace)
+        return ca
+    }
+
+    /// The registered CA that signed `certificate`, if any (read fresh, as registrations are).
+    func signingAuthority(of certificate: Certificate) -> Certificate? {
+        for name in FileSystem.regularFileNames(in: certificateAuthoritiesPath) {
+            guard let text = try? FileSystem.readText(FileSystem.join(certificateAuthoritiesPath, name)),
+                  let ca = try? Certificate(pem: text) else { continue }
+            if certificate.issuer == ca.subject, certificate.isSigned(by: ca) { return ca }
+        }
+        return nil
     }
 
     func serverIdentity() throws -> (Certificate, PrivateKey) {
