@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "Core", targets: ["Core"]),
         // The provider contract, for any provider's test target.
         .library(name: "CloudProviderTesting", targets: ["CloudProviderTesting"]),
+        // The mapper's own MQTT 3.1.1 data plane (for the fuzz package as well).
+        .library(name: "TedgeMQTTSession", targets: ["TedgeMQTTSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,8 +34,15 @@ let package = Package(
         .target(name: "OpenSSL", dependencies: ["COpenSSL"]),
         .target(name: "JSON", dependencies: ["CJansson"]),
 
+        // The MQTT vocabulary shared by the libmosquitto wrapper and the mapper's own session.
+        .target(name: "TedgeMessaging", path: "Sources/Core/Messaging"),
+        // The mapper's data plane: MQTT 3.1.1 over a poll(2) loop, stdlib and Glibc only (no Foundation,
+        // Dispatch, concurrency or threads), acknowledging an input only after its outputs are acknowledged.
+        .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTSession"),
+
         // The framework.
-        .target(name: "Core", dependencies: ["Mosquitto", "OpenSSL", "JSON"]),
+        .target(name: "Core", dependencies: ["Mosquitto", "OpenSSL", "JSON"],
+                exclude: ["Messaging", "MQTTSession"]),
 
         // Built-in providers: describe, never act.
         .target(name: "CloudAzure", dependencies: ["Core"]),
@@ -72,6 +81,7 @@ let package = Package(
         .testTarget(name: "CloudAwsTests", dependencies: ["CloudAws", "Core"]),
         .testTarget(name: "ProviderContractTests", dependencies: ["CloudProviderTesting", "CloudAzure", "CloudC8y", "CloudAws", "Composition", "Core"]),
         .testTarget(name: "CloudC8yTests", dependencies: ["CloudC8y", "Core"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: ["Core"]),
     ]

@@ -17,5 +17,8 @@ let package = Package(
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
         .executableTarget(name: "FuzzConfigFiles", dependencies: [.product(name: "Core", package: "tedge-swift")],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
+        .executableTarget(name: "FuzzMQTTPacket",
+                          dependencies: [.product(name: "TedgeMQTTSession", package: "tedge-swift")],
+                          swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
     ]
 )
