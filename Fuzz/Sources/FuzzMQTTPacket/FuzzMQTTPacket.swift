@@ -23,9 +23,12 @@ public func fuzzMQTTPacket(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         var again = MQTTPacketDecoder(maxRemainingLength: 4096)
         again.append(bytes)
-        guard case .some(let decodedAgain) = try? again.next(), decodedAgain == packet,
-              case .some(nil) = try? again.next() else {
-            fatalError("round trip changed the packet: \(packet) -> \(bytes)")
+        do {
+            guard try again.next() == packet, try again.next() == nil else {
+                fatalError("round trip changed the packet: \(packet) -> \(bytes)")
+            }
+        } catch {
+            fatalError("re-encoded packet does not decode: \(packet) -> \(bytes): \(error)")
         }
     }
 }
