@@ -69,4 +69,31 @@ import TedgeMQTTSession
         #expect(forwarder.statistics.inputsAcknowledged == count)
         #expect(logLines.contains { $0.hasPrefix("connected to 127.0.0.1:\(broker.port)") })
     }
+
+    /// A mapper started before its broker connects once the broker listens, logging the refusal once.
+    @Test func connectsOnceTheBrokerStartsListening() throws {
+        let port = try MosquittoBroker.freeLoopbackPort()
+        var logLines: [String] = []
+        let forwarder = MessageForwarder(
+            configuration: MessageForwarderConfiguration(host: "127.0.0.1", port: port, clientID: "mapper-early",
+                                                         subscriptions: ["in/#"]),
+            convert: { _ in [] }, log: { logLines.append($0) })
+        let clock = SystemMonotonicClock()
+        let start = clock.milliseconds
+        while clock.milliseconds - start < 700 { _ = forwarder.runOnce(maxWaitMilliseconds: 50) }
+        #expect(!forwarder.isReady)
+        #expect(logLines.filter { $0.contains("cannot connect to 127.0.0.1:\(port): Connection refused") }.count == 1)
+
+        let broker = try MosquittoBroker(port: port)
+        defer { broker.stop() }
+        let listening = clock.milliseconds
+        while !forwarder.isReady && clock.milliseconds - listening < 10_000 {
+            _ = forwarder.runOnce(maxWaitMilliseconds: 50)
+        }
+        #expect(forwarder.isReady, "\(logLines)")
+        forwarder.requestStop()
+        var outcome: DrainOutcome?
+        while outcome == nil && clock.milliseconds - listening < 20_000 { outcome = forwarder.runOnce() }
+        #expect(outcome == .completed)
+    }
 }

@@ -342,7 +342,9 @@ import TedgeMQTTSession
     }
 
     @Test func invalidOutputTopicIsDroppedAndTheInputStillAcknowledged() throws {
-        let harness = ForwarderHarness(convert: { _ in [MQTTMessage(topic: "c8y/+/bad", text: "x", qos: .atLeastOnce)] })
+        let harness = ForwarderHarness(convert: { _ in
+            [MQTTMessage(topic: "c8y/+/bad", text: "x", qos: .atLeastOnce)]
+        })
         try harness.establish()
         harness.sendInput(51)
         harness.step()

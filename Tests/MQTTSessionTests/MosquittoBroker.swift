@@ -7,13 +7,14 @@ final class MosquittoBroker {
     private let pid: pid_t
     private let directory: String
 
-    init() throws {
+    /// On `port`, or a free one.
+    init(port: UInt16? = nil) throws {
         var template = Array("/tmp/mqtt-session-test-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw TestSetupError("mkdtemp failed") }
         directory = String(cString: created)
-        port = try MosquittoBroker.freeLoopbackPort()
+        self.port = try port ?? MosquittoBroker.freeLoopbackPort()
         // The publisher outpaces a 20-message in-flight window; mosquitto would drop beyond 1000 queued.
-        var configuration = "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        var configuration = "listener \(self.port) 127.0.0.1\nallow_anonymous true\npersistence false\n"
             + "max_queued_messages 10000\n"
         if getuid() == 0 { configuration += "user root\n" }
         let configurationPath = directory + "/mosquitto.conf"
@@ -58,7 +59,7 @@ final class MosquittoBroker {
         return pid
     }
 
-    private static func freeLoopbackPort() throws -> UInt16 {
+    static func freeLoopbackPort() throws -> UInt16 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

@@ -173,8 +173,8 @@ public struct MQTTPacketDecoder {
             let topic = try reader.readString("CONNECT will topic")
             try MQTTPacket.validatePublishTopic(topic)
             let payload = try reader.readBinary("CONNECT will message")
-            will = MQTTMessage(topic: topic, payload: payload, qos: MQTTQoS(rawValue: Int32(willQoSBits)) ?? .atMostOnce,
-                               retain: willRetain)
+            let qos = MQTTQoS(rawValue: Int32(willQoSBits)) ?? .atMostOnce
+            will = MQTTMessage(topic: topic, payload: payload, qos: qos, retain: willRetain)
         }
         let username = hasUsername ? try reader.readString("CONNECT user name") : nil
         let password = hasPassword ? try reader.readBinary("CONNECT password") : nil

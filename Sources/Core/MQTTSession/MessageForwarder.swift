@@ -118,7 +118,9 @@ public final class MessageForwarder {
     public func runOnce(maxWaitMilliseconds: Int32 = 1000, stopSignals: SignalDescriptor? = nil) -> DrainOutcome? {
         if let outcome { return outcome }
         var descriptors: [pollfd] = []
-        if let stopSignals { descriptors.append(pollfd(fd: stopSignals.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+        if let stopSignals {
+            descriptors.append(pollfd(fd: stopSignals.fileDescriptor, events: Int16(POLLIN), revents: 0))
+        }
         if let transport, transport.fileDescriptor >= 0 {
             var events = Int16(POLLIN)
             if phase == .connecting || writeOffset < writeBuffer.count { events |= Int16(POLLOUT) }
@@ -435,7 +437,9 @@ public final class MessageForwarder {
             let sequence = firstPendingSequence + pendingInputs.count
             pendingInputs.append(PendingInput(packetID: packetID, unacknowledgedOutputs: 0))
             for output in convert(message) {
-                if output.qos != .atMostOnce { pendingInputs[sequence - firstPendingSequence].unacknowledgedOutputs += 1 }
+                if output.qos != .atMostOnce {
+                    pendingInputs[sequence - firstPendingSequence].unacknowledgedOutputs += 1
+                }
                 publish(output, owner: .input(sequence: sequence))
             }
             acknowledgeCompletedInputs()
@@ -559,7 +563,8 @@ public final class MessageForwarder {
         closeTransport()
         let outcome: DrainOutcome = drainShortfall == nil && finalMessagesAcknowledged
             ? .completed
-            : .timedOut(unacknowledgedOutputs: drainShortfall ?? 0, finalMessagesAcknowledged: finalMessagesAcknowledged)
+            : .timedOut(unacknowledgedOutputs: drainShortfall ?? 0,
+                        finalMessagesAcknowledged: finalMessagesAcknowledged)
         log(outcome == .completed ? "drained; disconnected from \(endpoint)" : "stopped without a complete drain")
         resetSession()
         finish(outcome)
@@ -609,7 +614,11 @@ public final class MessageForwarder {
     private func compactWriteBuffer() {
         if writeOffset == writeBuffer.count {
             // A burst may have grown the buffer; do not keep a large one for an idle mapper.
-            if writeBuffer.capacity > 256 * 1024 { writeBuffer = [] } else { writeBuffer.removeAll(keepingCapacity: true) }
+            if writeBuffer.capacity > 256 * 1024 {
+                writeBuffer = []
+            } else {
+                writeBuffer.removeAll(keepingCapacity: true)
+            }
             writeOffset = 0
         } else if writeOffset >= 64 * 1024 {
             writeBuffer.removeSubrange(0..<writeOffset)

@@ -83,7 +83,9 @@ public final class TCPTransport: MQTTTransport {
             var enabled: Int32 = 1
             _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &enabled, socklen_t(MemoryLayout<Int32>.size))
             let result = withUnsafePointer(to: &address.storage) { storage in
-                storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, address.length) }
+                storage.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(descriptor, $0, address.length)
+                }
             }
             if result == 0 || errno == EINPROGRESS {
                 fileDescriptor = descriptor
