@@ -32,6 +32,8 @@ let package = Package(
         // For the fuzz targets (Fuzz/).
         .library(name: "TedgeTOML", targets: ["TedgeTOML"]),
         .library(name: "TedgeRuntime", targets: ["TedgeRuntime"]),
+        // The mapper's own MQTT 3.1.1 data plane (for the fuzz package as well).
+        .library(name: "TedgeMQTTSession", targets: ["TedgeMQTTSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,7 +64,10 @@ let package = Package(
         .target(name: "TedgeRuntime", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
         ], path: "Sources/Core/Runtime"),
-        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMosquitto"],
+        // The mapper's data plane: MQTT 3.1.1 over a poll(2) loop, stdlib and Glibc only (no Foundation,
+        // Dispatch, concurrency or threads), acknowledging an input only after its outputs are acknowledged.
+        .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTSession"),
+        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
                 path: "Sources/Core/Mapper"),
 
         // Built-in providers: describe, never act.
@@ -124,6 +129,7 @@ let package = Package(
         .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
+        .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeTestSupport",

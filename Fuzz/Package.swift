@@ -13,9 +13,15 @@ let package = Package(
     name: "tedge-fuzz",
     dependencies: [.package(name: "tedge-swift", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzThinEdgeJSON", dependencies: [.product(name: "Core", package: "tedge-swift")],
+        .executableTarget(name: "FuzzThinEdgeJSON", dependencies: [.product(name: "TedgeProviderAPI", package: "tedge-swift")],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
-        .executableTarget(name: "FuzzConfigFiles", dependencies: [.product(name: "Core", package: "tedge-swift")],
+        .executableTarget(name: "FuzzConfigFiles", dependencies: [
+            .product(name: "TedgeProviderAPI", package: "tedge-swift"), .product(name: "TedgeRuntime", package: "tedge-swift"),
+            .product(name: "TedgeTOML", package: "tedge-swift"),
+        ],
+                          swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
+        .executableTarget(name: "FuzzMQTTPacket",
+                          dependencies: [.product(name: "TedgeMQTTSession", package: "tedge-swift")],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
     ]
 )

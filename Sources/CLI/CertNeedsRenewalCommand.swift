@@ -17,13 +17,13 @@ struct CertNeedsRenewalCommand: ParsableCommand {
             let config = try global.store.load()
             if try DeviceCertificateFiles(config: config).needsRenewal() {
                 Console.standardOutput.line("The device certificate needs renewal.")
-                exit(0)
+                Glibc.exit(0)
             }
             Console.standardOutput.line("The device certificate is still valid.")
-            exit(1)
+            Glibc.exit(1)
         } catch {
             Console.standardError.write(CommandFailure("check the device certificate's expiry", cause: error).description)
-            exit(2)
+            Glibc.exit(2)
         }
     }
 }

@@ -1,0 +1,6 @@
+/// Where a non-blocking connect stands.
+public enum TransportConnectProgress: Equatable, Sendable {
+    case connected
+    case inProgress
+    case failed(String)
+}
