@@ -47,7 +47,7 @@ import Testing
 
     @Test func convertsAndReportsErrors() async throws {
         let setup = try await Setup()
-        let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/", "tedge/errors", "tedge/health/#"])
+        let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/#", "tedge/errors", "tedge/health/#"])
         defer { observer.disconnect() }
         try await setup.startMapper()
         let health = await inbox.next(timeout: .seconds(5))
@@ -57,7 +57,7 @@ import Testing
         let (publisher, _) = try await setup.broker.client()
         try await setup.publish(publisher, "tedge/measurements", #"{"temperature": 23, "time": "2021-04-08T00:00:00+05:00"}"#)
         let converted = await inbox.next(timeout: .seconds(5))
-        #expect(converted?.topic == "az/messages/events/")
+        #expect(converted?.topic == "az/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
         #expect(converted?.text == #"{"temperature":23.0,"time":"2021-04-08T00:00:00+05:00"}"#)
 
         try await setup.publish(publisher, "tedge/measurements", #"{"temperature": "hot"}"#)
@@ -80,7 +80,7 @@ import Testing
 
     @Test func messagesPublishedWhileTheMapperIsDownArrive() async throws {
         let setup = try await Setup()
-        let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/"])
+        let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/#"])
         defer { observer.disconnect() }
         try await setup.startMapper()
         setup.mapper?.signal(SIGKILL)
@@ -100,10 +100,10 @@ import Testing
         try await setup.startMapper()
         try await setup.broker.restart()
         try await setup.waitForLog("connected to the local broker", count: 2)
-        let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/"])
+        let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/#"])
         defer { observer.disconnect() }
         let (publisher, _) = try await setup.broker.client()
-        try await Task.sleep(for: .milliseconds(200))
+        await MapperHealth(serviceName: "tedge-mapper-az").expectUp(port: setup.broker.port)
         try await setup.publish(publisher, "tedge/measurements", #"{"after": 1}"#)
         let converted = await inbox.next(timeout: .seconds(10))
         #expect(converted?.text?.hasPrefix(#"{"after":1.0,"time":""#) == true)
