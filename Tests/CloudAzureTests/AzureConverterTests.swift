@@ -45,7 +45,7 @@ import Testing
         var converter = AzureConverter(addTimestamp: false)
         let outputs = try converter.convert(MQTTMessage(topic: "tedge/measurements", text: #"{"temperature": 20}"#)).get()
         #expect(outputs.map(\.topic) == ["az/messages/events/$.ct=application%2Fjson&$.ce=utf-8"])
-        #expect(outputs.first?.text == #"{"temperature":20}"#)
+        #expect(outputs.first?.text == #"{"temperature":20.0}"#)
     }
 
     @Test func messagePropertiesCanBeTurnedOff() throws {
