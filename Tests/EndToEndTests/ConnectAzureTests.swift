@@ -86,6 +86,21 @@ import Testing
         "Received expected response message, connection check is successful.",
     ]
 
+    @Test func aMapperThatNeverReportsUpIsAWarning() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepareAzure()
+        // A mapper service that runs but never publishes its health message.
+        try "exec sleep 120\n".write(toFile: device.initState + "/tedge-mapper-az.command", atomically: true, encoding: .utf8)
+
+        let connect = try device.tedge("connect", "az")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains(
+            "Warning: tedge-mapper-az service was started and enabled, but did not report \"up\" on tedge/health/tedge-mapper-az"))
+        #expect(!connect.standardOutput.contains("tedge-mapper-az service successfully started and enabled!"))
+        #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
+    }
+
     @Test func unregisteredThumbprintFailsTheCheckWithAWarning() async throws {
         let device = try DeviceEnvironment()
         try await device.startSimulator()
@@ -140,7 +155,8 @@ import Testing
             "openssl", "s_client", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-connect", "127.0.0.1:\(device.simulatorTLSPort)",
             "-cert", device.certificatePath, "-key", device.keyPath, "-CAfile", device.caPath,
         ])
-        #expect(control.standardOutput.contains("Protocol  : TLSv1.1"), "s_client: \(control.standardOutput)\n\(control.standardError)")
+        #expect(control.standardOutput.contains("Protocol  : TLSv1.1"),
+                "s_client: \(control.standardOutput)\n\(control.standardError)")
         let failuresBefore = try simulatorHandshakeFailures(device)
 
         let connect = try device.tedge("connect", "az")
@@ -172,7 +188,8 @@ import Testing
         let connect = try device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
-        #expect(connect.standardError.contains("The root certificate file '\(baltimore.certificatePath)' (az.root.cert.path) holds no certificate valid now"))
+        #expect(connect.standardError.contains(
+            "The root certificate file '\(baltimore.certificatePath)' (az.root.cert.path) holds no certificate valid now"))
         #expect(connect.standardError.contains("'Baltimore CyberTrust Root' expired on Mon, 12 May 2025 23:59:00 +0000"))
         #expect(connect.standardError.contains("/etc/ssl/certs"))
         #expect(connect.standardError.contains("DigiCert Global Root G2"))
@@ -214,7 +231,8 @@ import Testing
         let connect = try device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
-        #expect(connect.standardError.contains("The device certificate '\(device.certificatePath)' does not match the private key '\(other.keyPath)'."))
+        #expect(connect.standardError.contains(
+            "The device certificate '\(device.certificatePath)' does not match the private key '\(other.keyPath)'."))
         #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
     }
 

@@ -20,8 +20,10 @@ public struct BridgeCertificateCheck: Sendable {
     /// Warnings to print (a device certificate that expires soon); throws what refuses the connection.
     /// `now` is in seconds since the epoch.
     public func run(now: Int) throws -> [String] {
-        for path in [context.rootCertificatePath, context.certificatePath, context.keyPath] where !FileSystem.exists(path) {
-            throw TedgeError("Couldn't load certificate, provide valid certificate path in configuration. Use 'tedge config --set'")
+        let paths = [context.rootCertificatePath, context.certificatePath, context.keyPath]
+        if paths.contains(where: { !FileSystem.exists($0) }) {
+            throw TedgeError(
+                "Couldn't load certificate, provide valid certificate path in configuration. Use 'tedge config --set'")
         }
         if !FileSystem.isDirectory(context.rootCertificatePath) { try checkRootFile(now: now) }
         let certificate = try deviceCertificate()
@@ -30,14 +32,12 @@ public struct BridgeCertificateCheck: Sendable {
     }
 
     private func checkRootFile(now: Int) throws {
-        let path = context.rootCertificatePath
+        let file = "The root certificate file '\(context.rootCertificatePath)' (\(rootCertificateKey))"
         let roots: [Certificate]
-        do { roots = try Certificate.all(pem: try FileSystem.readText(path)) } catch {
-            throw TedgeError("The root certificate file '\(path)' (\(rootCertificateKey)) cannot be read as PEM certificates: \(error)")
+        do { roots = try Certificate.all(pem: try FileSystem.readText(context.rootCertificatePath)) } catch {
+            throw TedgeError("\(file) cannot be read as PEM certificates: \(error)")
         }
-        guard !roots.isEmpty else {
-            throw TedgeError("The root certificate file '\(path)' (\(rootCertificateKey)) holds no PEM certificate.\n\(rootAdvice)")
-        }
+        guard !roots.isEmpty else { throw TedgeError("\(file) holds no PEM certificate.\n\(rootAdvice)") }
         if roots.contains(where: { $0.notBefore <= now && now < $0.notAfter }) { return }
         let reasons = roots.map { root in
             let name = root.subject.commonName.map { "'\($0)'" } ?? "a certificate"
@@ -45,15 +45,13 @@ public struct BridgeCertificateCheck: Sendable {
                 ? "\(name) is not valid before \(RFC2822.format(epochSeconds: root.notBefore))"
                 : "\(name) expired on \(RFC2822.format(epochSeconds: root.notAfter))"
         }
-        throw TedgeError("""
-            The root certificate file '\(path)' (\(rootCertificateKey)) holds no certificate valid now: \
-            \(reasons.joined(separator: "; ")).
-            \(rootAdvice)
-            """)
+        throw TedgeError("\(file) holds no certificate valid now: \(reasons.joined(separator: "; ")).\n\(rootAdvice)")
     }
 
     private var rootAdvice: String {
-        let alternative = recommendedRootCertificate.map { ", or a file holding \($0), the root the cloud's certificates chain to" } ?? ""
+        let alternative = recommendedRootCertificate.map {
+            ", or a file holding \($0), the root the cloud's certificates chain to"
+        } ?? ""
         return "    Use the system's CA directory \(ConfigKey.systemCertificates) (the default: "
             + "`tedge config set \(rootCertificateKey) \(ConfigKey.systemCertificates)`)\(alternative)."
     }
@@ -80,16 +78,18 @@ public struct BridgeCertificateCheck: Sendable {
 
     private func deviceCertificateWarnings(_ certificate: Certificate, now: Int) throws -> [String] {
         let path = context.certificatePath
+        let validFrom = RFC2822.format(epochSeconds: certificate.notBefore)
+        let validUntil = RFC2822.format(epochSeconds: certificate.notAfter)
         if now < certificate.notBefore {
-            throw TedgeError("The device certificate '\(path)' is not valid before \(RFC2822.format(epochSeconds: certificate.notBefore)). "
+            throw TedgeError("The device certificate '\(path)' is not valid before \(validFrom). "
                 + "Check the device's clock, or create a new certificate.")
         }
         if now >= certificate.notAfter {
-            throw TedgeError("The device certificate '\(path)' expired on \(RFC2822.format(epochSeconds: certificate.notAfter)). "
+            throw TedgeError("The device certificate '\(path)' expired on \(validUntil). "
                 + "Create or renew the certificate and register it in the cloud again.")
         }
         guard certificate.notAfter - now <= CertificateSummary.renewalWindowSeconds else { return [] }
-        return ["Warning: The device certificate '\(path)' expires on \(RFC2822.format(epochSeconds: certificate.notAfter)) "
+        return ["Warning: The device certificate '\(path)' expires on \(validUntil) "
             + "(in \(Duration.compact(certificate.notAfter - now))). Renew it and register it in the cloud again."]
     }
 }

@@ -47,8 +47,9 @@ public struct CloudConnector: Sendable {
         }
 
         step("Validating the bridge certificates.")
-        let certificates = BridgeCertificateCheck(context: context, rootCertificateKey: provider.rootCertificateKey.name,
-                                                  recommendedRootCertificate: provider.certificateRequirements.recommendedRootCertificate)
+        let certificates = BridgeCertificateCheck(
+            context: context, rootCertificateKey: provider.rootCertificateKey.name,
+            recommendedRootCertificate: provider.certificateRequirements.recommendedRootCertificate)
         for warning in try certificates.run(now: Int(time(nil))) { step(warning) }
 
         step("Saving configuration for requested bridge.")
@@ -173,7 +174,8 @@ public struct CloudConnector: Sendable {
             return
         }
         step("Warning: \(service) service was started and enabled, but did not report \"up\" on \(health.topic) "
-            + "within \(mapperStartTimeout.components.seconds) seconds. Check its log; messages may not be mapped until it is up.")
+            + "within \(mapperStartTimeout.components.seconds) seconds. "
+            + "Check its log; messages may not be mapped until it is up.")
     }
 
     // MARK: disconnect
