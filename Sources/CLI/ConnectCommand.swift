@@ -10,7 +10,7 @@ struct ConnectCommand: AsyncParsableCommand {
                              discussion: TedgeCLI.registry.knownCloudsHelp)
     }
 
-    @Argument(help: "The cloud to connect to (one of the known clouds below)")
+    @Argument(help: "The cloud to connect to (one of the known clouds)")
     var cloud: String
 
     @Flag(help: "Test the connection to the cloud, without changing anything")

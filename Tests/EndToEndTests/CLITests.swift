@@ -86,6 +86,7 @@ import Testing
         #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "The provided config key: 'az.url' is not set\n")
         let doc = try tedge(["--config-dir", directory, "config", "list", "--doc"]).standardOutput
         #expect(doc.contains("az.url                         Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net\n"))
+        #expect(doc.contains("az.mapper.message_properties   Boolean whether Azure mapper should mark messages as UTF-8 JSON"))
     }
 
     @Test func helpAndVersion() throws {
