@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeTestSupport",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeOpenSSL", "TedgeTestSupport",
         ], exclude: ["SDK"]),
     ]
 )

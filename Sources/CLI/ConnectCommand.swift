@@ -4,9 +4,13 @@ import TedgeRuntime
 import TedgeSystem
 
 struct ConnectCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "connect", abstract: "Connect to connector provider")
+    /// Computed: the known clouds come from the registry this run was started with.
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "connect", abstract: "Connect to connector provider",
+                             discussion: TedgeCLI.registry.knownCloudsHelp)
+    }
 
-    @Argument(help: "The cloud to connect to (see `tedge connect --help` for the known clouds)")
+    @Argument(help: "The cloud to connect to (one of the known clouds)")
     var cloud: String
 
     @Flag(help: "Test the connection to the cloud, without changing anything")

@@ -4,7 +4,10 @@ import TedgeRuntime
 import TedgeSystem
 
 struct DisconnectCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "disconnect", abstract: "Remove bridge connection for a provider")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "disconnect", abstract: "Remove bridge connection for a provider",
+                             discussion: TedgeCLI.registry.knownCloudsHelp)
+    }
 
     @Argument(help: "The cloud to disconnect from")
     var cloud: String

@@ -16,12 +16,17 @@ public struct AzureProvider: CloudProvider {
         legacyTable: "azure")
     public static let mapperTimestamp = ConfigKey("az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether Azure mapper should add timestamp or not. Example: true")
+    public static let mapperMessageProperties = ConfigKey("az.mapper.message_properties", table: "az",
+        field: "mapper_message_properties", kind: .flag, default: .value("true"),
+        doc: "Boolean whether Azure mapper should mark messages as UTF-8 JSON, so IoT Hub can route on the body. Example: true")
 
-    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp] }
+    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp, Self.mapperMessageProperties] }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
-        registrationHint: "Register the device in the IoT Hub as \"X.509 Self-Signed\" with the thumbprint that `tedge cert show` prints.")
+        registrationHint: "Register the device in the IoT Hub as \"X.509 Self-Signed\" with the thumbprint that `tedge cert show` prints.",
+        // Baltimore CyberTrust Root, the documentation's example, expired on 2025-05-12.
+        recommendedRootCertificate: "DigiCert Global Root G2")
 
     /// Azure's device-facing MQTT API (1.x topic set: devicebound is bridged in, twin and direct methods both ways).
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
@@ -66,6 +71,9 @@ public struct AzureProvider: CloudProvider {
 
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
         let addTimestamp = config.flag(Self.mapperTimestamp)
-        return MapperDescription(subscriptions: ["tedge/measurements"]) { AzureConverter(addTimestamp: addTimestamp) }
+        let messageProperties = config.flag(Self.mapperMessageProperties)
+        return MapperDescription(subscriptions: ["tedge/measurements"]) {
+            AzureConverter(addTimestamp: addTimestamp, messageProperties: messageProperties)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Glibc
 import TedgeCloudSimulator
 import TedgeOpenSSL
+import TedgeRuntime
 import TedgeSystem
 
 struct RunCommand: AsyncParsableCommand {
@@ -17,7 +18,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("backend-port"), help: "Plain MQTT port of the cloud-side broker, for observers (0: any free port)")
     var backendPort = 0
 
-    @Option(name: .customLong("max-tls"), help: "Highest TLS version to offer (1.1, 1.2, 1.3), to test that clients refuse old ones")
+    @Option(name: .customLong("max-tls"),
+            help: "Highest TLS version to offer (1.2, 1.3; 1.1 offers exactly TLS 1.1), to test that clients refuse old ones")
     var maximumTLS: String?
 
     func run() async throws {

@@ -29,6 +29,7 @@ import Testing
             cleansession false
             notifications false
             bridge_attempt_unsubscribe false
+            bridge_tls_version tlsv1.2
 
             ### Topics
             topic td/# out 1 aws/ thinedge/my-device/

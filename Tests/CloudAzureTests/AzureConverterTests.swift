@@ -17,7 +17,8 @@ import Testing
             let input = try #require(entry["input"] as? [String: Any])
             let config = try #require(entry["config"] as? [String: Any])
             let now = try Timestamp(rfc3339: try #require(config["clock_now"] as? String))
-            var converter = AzureConverter(addTimestamp: try #require(config["add_timestamp"] as? Bool),
+            // thin-edge's fixtures predate the message properties: the bare events topic.
+            var converter = AzureConverter(addTimestamp: try #require(config["add_timestamp"] as? Bool), messageProperties: false,
                                            sizeThreshold: try #require(config["size_threshold"] as? Int), clock: { now })
             let message = MQTTMessage(topic: try #require(input["topic"] as? String), text: try #require(input["payload"] as? String))
             let expected = try #require(entry["expected"] as? [String: Any])
@@ -38,6 +39,19 @@ import Testing
                 }
             }
         }
+    }
+
+    @Test func measurementsCarryContentTypeAndEncodingByDefault() throws {
+        var converter = AzureConverter(addTimestamp: false)
+        let outputs = try converter.convert(MQTTMessage(topic: "tedge/measurements", text: #"{"temperature": 20}"#)).get()
+        #expect(outputs.map(\.topic) == ["az/messages/events/$.ct=application%2Fjson&$.ce=utf-8"])
+        #expect(outputs.first?.text == #"{"temperature":20.0}"#)
+    }
+
+    @Test func messagePropertiesCanBeTurnedOff() throws {
+        var converter = AzureConverter(addTimestamp: false, messageProperties: false)
+        let outputs = try converter.convert(MQTTMessage(topic: "tedge/measurements", text: #"{"temperature": 20}"#)).get()
+        #expect(outputs.map(\.topic) == ["az/messages/events/"])
     }
 
     @Test func defaultThresholdIsAzures() {

@@ -60,12 +60,29 @@ import Testing
     }
 
     @Test func configKeys() throws {
-        #expect(provider.configKeys.map(\.name) == ["az.url", "az.root.cert.path", "az.mapper.timestamp"])
+        #expect(provider.configKeys.map(\.name) == ["az.url", "az.root.cert.path", "az.mapper.timestamp", "az.mapper.message_properties"])
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
         #expect(config.value("az.root.cert.path") == "/etc/ssl/certs")
         #expect(config.value("az.mapper.timestamp") == "true")
         #expect(throws: TedgeError.self) { try config.set(AzureProvider.url, to: "mqtts://hub") }
         try config.set(AzureProvider.url, to: "hub.azure-devices.net")
         #expect(config.value("az.url") == "hub.azure-devices.net")
+    }
+
+    @Test func mapperFollowsTheMessagePropertiesKey() throws {
+        var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
+        #expect(config.value("az.mapper.message_properties") == "true")
+        #expect(AzureProvider.mapperMessageProperties.doc.contains("Example: true"))
+        let input = MQTTMessage(topic: "tedge/measurements", text: #"{"t": 1}"#)
+        var converter = try #require(provider.mapper(config)).makeConverter([])
+        #expect(try converter.convert(input).get().first?.topic == "az/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
+        try config.set(AzureProvider.mapperMessageProperties, to: "false")
+        converter = try #require(provider.mapper(config)).makeConverter([])
+        #expect(try converter.convert(input).get().first?.topic == "az/messages/events/")
+        #expect(throws: TedgeError.self) { try config.set(AzureProvider.mapperMessageProperties, to: "maybe") }
+    }
+
+    @Test func recommendsTheRootAzureChainsTo() {
+        #expect(provider.certificateRequirements.recommendedRootCertificate == "DigiCert Global Root G2")
     }
 }

@@ -162,6 +162,6 @@ import Testing
         #expect(mapper.wait(timeout: .zero) == nil, "the mapper is still running")
         // And it still converts good input afterwards.
         _ = try publisher.publish(MQTTMessage(topic: "tedge/measurements", text: #"{"ok": 1}"#, qos: .atLeastOnce))
-        #expect(await inbox.next(timeout: .seconds(10))?.topic == "az/messages/events/")
+        #expect(await inbox.next(timeout: .seconds(10))?.topic == "az/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
     }
 }

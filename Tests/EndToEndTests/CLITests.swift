@@ -86,6 +86,7 @@ import Testing
         #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "The provided config key: 'az.url' is not set\n")
         let doc = try tedge(["--config-dir", directory, "config", "list", "--doc"]).standardOutput
         #expect(doc.contains("az.url                         Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net\n"))
+        #expect(doc.contains("az.mapper.message_properties   Boolean whether Azure mapper should mark messages as UTF-8 JSON"))
     }
 
     @Test func helpAndVersion() throws {
@@ -95,6 +96,14 @@ import Testing
         let help = try tedge(["--help"])
         #expect(help.status == .exited(0))
         for word in ["cert", "config", "connect", "disconnect", "mqtt"] { #expect(help.standardOutput.contains(word)) }
+        // The clouds come from the registry the binary was built with.
+        let connectHelp = try tedge(["connect", "--help"])
+        #expect(connectHelp.status == .exited(0))
+        #expect(connectHelp.standardOutput.contains("Known clouds:"), "\(connectHelp.standardOutput)")
+        for line in ["  az   Azure IoT Hub", "  c8y  Cumulocity IoT", "  aws  AWS IoT Core"] {
+            #expect(connectHelp.standardOutput.contains(line), "\(line) in \(connectHelp.standardOutput)")
+        }
+        #expect(!connectHelp.standardOutput.contains("see `tedge connect --help`"))
         let completion = try tedge(["--generate-completion-script", "bash"])
         #expect(completion.status == .exited(0))
         #expect(completion.standardOutput.contains("tedge"))

@@ -16,9 +16,9 @@ import Testing
 
         let connect = try device.tedge("connect", "az")
         device.expectSuccess(connect)
-        #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
-        #expect(connect.standardOutput.contains("Successfully created bridge connection!"))
-        #expect(connect.standardOutput.contains("tedge-mapper-az service successfully started and enabled!"))
+        // The documented transcript, line for line: the mapper is started (and up) before the check.
+        let transcript = connect.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(transcript == Self.documentedTranscript.flatMap { [$0, ""] } + [""])
         let bridge = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/az-bridge.conf", encoding: .utf8)
         #expect(bridge.contains("remote_username localhost/my-device/?api-version=2018-06-30"))
         #expect(bridge.contains("bridge_cafile \(device.caPath)"))
@@ -69,6 +69,39 @@ import Testing
         #expect(try device.tedge("disconnect", "az").standardOutput.contains("Bridge doesn't exist. Operation finished!"))
     }
 
+    /// The seed docs' `tedge connect az`, with this test environment's init system named in the first line.
+    static let documentedTranscript = [
+        "Checking if local-init is available.",
+        "Checking if configuration for requested bridge already exists.",
+        "Validating the bridge certificates.",
+        "Saving configuration for requested bridge.",
+        "Restarting mosquitto service.",
+        "Awaiting mosquitto to start. This may take up to 5 seconds.",
+        "Persisting mosquitto on reboot.",
+        "Successfully created bridge connection!",
+        "Checking if tedge-mapper is installed.",
+        "Starting tedge-mapper-az service.",
+        "Persisting tedge-mapper-az on reboot.",
+        "tedge-mapper-az service successfully started and enabled!",
+        "Sending packets to check connection. This may take up to 10 seconds.",
+        "Received expected response message, connection check is successful.",
+    ]
+
+    @Test func aMapperThatNeverReportsUpIsAWarning() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepareAzure()
+        // A mapper service that runs but never publishes its health message.
+        try "exec sleep 120\n".write(toFile: device.initState + "/tedge-mapper-az.command", atomically: true, encoding: .utf8)
+
+        let connect = try device.tedge("connect", "az")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains(
+            "Warning: tedge-mapper-az service was started and enabled, but did not report \"up\" on tedge/health/tedge-mapper-az"))
+        #expect(!connect.standardOutput.contains("tedge-mapper-az service successfully started and enabled!"))
+        #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
+    }
+
     @Test func unregisteredThumbprintFailsTheCheckWithAWarning() async throws {
         let device = try DeviceEnvironment()
         try await device.startSimulator()
@@ -104,7 +137,9 @@ import Testing
         let connect = try device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
-        #expect(connect.standardOutput.contains("az.root.cert.path"))
+        // The bridge itself refused the server certificate (not merely a failed check).
+        let brokerLog = try String(contentsOfFile: device.brokerLog, encoding: .utf8)
+        #expect(brokerLog.contains("certificate verify failed"), "broker log: \(brokerLog)")
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
         #expect(!log.contains("auth: accepted"))
     }
@@ -113,12 +148,100 @@ import Testing
         let device = try DeviceEnvironment()
         try await device.startSimulator(extraArguments: ["--max-tls", "1.1"])
         try device.prepareAzure()
+        let (cloud, cloudInbox) = try await device.cloudClient(subscribing: ["devices/my-device/messages/events/#"])
+        defer { cloud.disconnect() }
+
+        // Control: a client that accepts TLS 1.1 completes a handshake, so the simulator really offers it.
+        let control = try ChildProcess.run([
+            "openssl", "s_client", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-connect", "127.0.0.1:\(device.simulatorTLSPort)",
+            "-cert", device.certificatePath, "-key", device.keyPath, "-CAfile", device.caPath,
+        ])
+        #expect(control.standardOutput.contains("Protocol  : TLSv1.1"),
+                "s_client: \(control.standardOutput)\n\(control.standardError)")
+        let failuresBefore = try simulatorHandshakeFailures(device)
+
         let connect = try device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
+        #expect(try String(contentsOfFile: device.bridgeFile, encoding: .utf8).contains("\nbridge_tls_version tlsv1.2\n"))
+        // The bridge's handshakes were refused, and nothing crosses.
+        #expect(try simulatorHandshakeFailures(device) > failuresBefore)
+        _ = try device.tedge("mqtt", "pub", "az/messages/events/", "over TLS 1.1?", "-q", "1")
+        #expect(await cloudInbox.next(timeout: .seconds(3)) == nil)
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
         #expect(!log.contains("auth: accepted"))
-        #expect(log.contains("tls: handshake failed"))
+    }
+
+    private func simulatorHandshakeFailures(_ device: DeviceEnvironment) throws -> Int {
+        try String(contentsOfFile: device.simulatorLog, encoding: .utf8).components(separatedBy: "tls: handshake failed").count - 1
+    }
+
+    // MARK: certificates checked before anything is written
+
+    @Test func anExpiredRootCertificateIsRefused() throws {
+        let device = try DeviceEnvironment()
+        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
+        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
+        let baltimore = try TestCertificate(commonName: "Baltimore CyberTrust Root", notBefore: 958_000_000,
+                                            notAfter: TestCertificate.baltimoreExpiry, isCA: true, directory: device.root + "/roots")
+        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", baltimore.certificatePath))
+
+        let connect = try device.tedge("connect", "az")
+        #expect(connect.status == .exited(1))
+        #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
+        #expect(connect.standardError.contains(
+            "The root certificate file '\(baltimore.certificatePath)' (az.root.cert.path) holds no certificate valid now"))
+        #expect(connect.standardError.contains("'Baltimore CyberTrust Root' expired on Mon, 12 May 2025 23:59:00 +0000"))
+        #expect(connect.standardError.contains("/etc/ssl/certs"))
+        #expect(connect.standardError.contains("DigiCert Global Root G2"))
+        #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
+    }
+
+    @Test func anExpiredDeviceCertificateIsRefused() throws {
+        let device = try DeviceEnvironment()
+        let expired = try TestCertificate(commonName: "my-device", notBefore: TestCertificate.now - 400 * TestCertificate.day,
+                                          notAfter: TestCertificate.now - TestCertificate.day, isCA: true, directory: device.root + "/old")
+        try useDeviceCertificate(expired, in: device)
+
+        let connect = try device.tedge("connect", "az")
+        #expect(connect.status == .exited(1))
+        #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
+        #expect(connect.standardError.contains("The device certificate '\(expired.certificatePath)' expired on "))
+        #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
+    }
+
+    @Test func aDeviceCertificateExpiringSoonIsAWarning() throws {
+        let device = try DeviceEnvironment()
+        let ending = try TestCertificate(commonName: "my-device", notBefore: TestCertificate.now - 300 * TestCertificate.day,
+                                         notAfter: TestCertificate.now + 10 * TestCertificate.day, isCA: true, directory: device.root + "/old")
+        try useDeviceCertificate(ending, in: device)
+        // No broker listens on the URL: the connect goes on past the certificates, and the check fails later.
+        let connect = try device.tedge("connect", "az")
+        #expect(connect.standardOutput.contains("Warning: The device certificate '\(ending.certificatePath)' expires on "))
+        #expect(connect.standardOutput.contains("Saving configuration for requested bridge."))
+    }
+
+    @Test func aCertificateThatDoesNotMatchTheKeyIsRefused() throws {
+        let device = try DeviceEnvironment()
+        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
+        let other = try DeviceEnvironment()
+        device.expectSuccess(try other.tedge("cert", "create", "--device-id", "my-device"))
+        device.expectSuccess(try device.tedge("config", "set", "device.key.path", other.keyPath))
+        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
+
+        let connect = try device.tedge("connect", "az")
+        #expect(connect.status == .exited(1))
+        #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
+        #expect(connect.standardError.contains(
+            "The device certificate '\(device.certificatePath)' does not match the private key '\(other.keyPath)'."))
+        #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
+    }
+
+    private func useDeviceCertificate(_ certificate: TestCertificate, in device: DeviceEnvironment) throws {
+        device.expectSuccess(try device.tedge("config", "set", "device.cert.path", certificate.certificatePath))
+        device.expectSuccess(try device.tedge("config", "set", "device.key.path", certificate.keyPath))
+        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
+        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", "/etc/ssl/certs"))
     }
 
     @Test func theKeyStaysPrivateThroughConnect() async throws {
@@ -154,7 +277,7 @@ import Testing
         let noRoot = try device.tedge("connect", "az")
         #expect(noRoot.status == .exited(1))
         #expect(noRoot.standardError.contains("Couldn't load certificate, provide valid certificate path in configuration."))
-        #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/az-bridge.conf"))
+        #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
     }
 
     @Test func brokerDownMakesPubFailWithAHint() throws {

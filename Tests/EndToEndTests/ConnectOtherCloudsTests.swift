@@ -24,7 +24,7 @@ import Testing
         #expect(try String(contentsOfFile: device.simulatorLog, encoding: .utf8).contains("c8y: issued a token"))
 
         // A measurement through the Cumulocity mapper and bridge.
-        try await Task.sleep(for: .milliseconds(300))
+        await device.waitForMapperUp("c8y")
         device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21.5}"#, "-q", "1"))
         let measurement = await inbox.next(timeout: .seconds(15))
         #expect(measurement?.text?.hasPrefix(#"{"type":"ThinEdgeMeasurement","temperature":{"temperature":{"value":21.5}},"time":""#) == true)
@@ -60,7 +60,7 @@ import Testing
         let bridge = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/aws-bridge.conf", encoding: .utf8)
         #expect(bridge.contains("connection edge_to_aws"))
 
-        try await Task.sleep(for: .milliseconds(300))
+        await device.waitForMapperUp("aws")
         device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 19}"#, "-q", "1"))
         let telemetry = await inbox.next(timeout: .seconds(15))
         #expect(telemetry?.topic == "thinedge/my-device/td/measurements")
@@ -82,10 +82,12 @@ import Testing
         defer { cloud.disconnect() }
         device.expectSuccess(try device.tedge("connect", "az"))
         device.expectSuccess(try device.tedge("connect", "aws"))
-        try await Task.sleep(for: .milliseconds(300))
+        await device.waitForMapperUp("az")
+        await device.waitForMapperUp("aws")
         device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"both": 1}"#, "-q", "1"))
         var topics: Set<String> = []
         while topics.count < 2, let message = await inbox.next(timeout: .seconds(15)) { topics.insert(message.topic) }
-        #expect(topics == ["devices/my-device/messages/events/", "thinedge/my-device/td/measurements"])
+        // Azure's mapper marks the body as UTF-8 JSON in the topic's property bag (az.mapper.message_properties).
+        #expect(topics == ["devices/my-device/messages/events/$.ct=application%2Fjson&$.ce=utf-8", "thinedge/my-device/td/measurements"])
     }
 }

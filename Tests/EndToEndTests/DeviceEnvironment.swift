@@ -132,6 +132,14 @@ final class DeviceEnvironment: @unchecked Sendable {
         try expectSuccess(tedge("config", "set", "\(cloud).root.cert.path", caPath))
     }
 
+    /// Waits until `tedge-mapper-<cloud>` reports up on the local broker.
+    func waitForMapperUp(_ cloud: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+        await MapperHealth(serviceName: "tedge-mapper-\(cloud)").expectUp(port: mqttPort, sourceLocation: sourceLocation)
+    }
+
+    var bridgeFile: String { configDirectory + "/mosquitto-conf/az-bridge.conf" }
+    var brokerLog: String { brokerDirectory + "/mosquitto.log" }
+
     func expectSuccess(_ output: ChildProcess.Output, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(output.status == .exited(0), "stdout: \(output.standardOutput)\nstderr: \(output.standardError)", sourceLocation: sourceLocation)
     }

@@ -73,7 +73,7 @@ import Testing
         let (publisher, _) = try await setup.broker.client()
         try await setup.publish(publisher, "tedge/measurements", #"{"temperature": 23, "time": "2021-04-08T00:00:00+05:00"}"#)
         let converted = await inbox.next(timeout: .seconds(5))
-        #expect(converted?.topic.hasPrefix("az/messages/events/") == true)
+        #expect(converted?.topic == "az/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
         #expect(converted?.text == #"{"temperature":23.0,"time":"2021-04-08T00:00:00+05:00"}"#)
 
         try await setup.publish(publisher, "tedge/measurements", #"{"temperature": "hot"}"#)

@@ -13,6 +13,9 @@ public struct BridgeDescription: Sendable, Equatable {
     public var cleanSession: Bool
     public var notifications = false
     public var attemptUnsubscribe = false
+    /// `bridge_tls_version`: the oldest TLS the bridge accepts. TLS 1.2 for every cloud (Azure IoT Hub
+    /// refuses older since 2025-08-31); thin-edge writes none and leaves it to mosquitto's default.
+    public var minimumTLSVersion = "tlsv1.2"
     /// Extra bridge settings after the fixed ones, in order (e.g. `keepalive_interval`, `restart_timeout`).
     public var extraSettings: [(String, String)] = []
     public var topics: [BridgeTopic]
@@ -53,6 +56,7 @@ public struct BridgeDescription: Sendable, Equatable {
             "cleansession \(cleanSession)",
             "notifications \(notifications)",
             "bridge_attempt_unsubscribe \(attemptUnsubscribe)",
+            "bridge_tls_version \(minimumTLSVersion)",
         ]
         lines += extraSettings.map { "\($0.0) \($0.1)" }
         lines += ["", "### Topics"]

@@ -4,9 +4,13 @@ public struct CertificateRequirements: Sendable, Equatable {
     public var clientCertificateRequired: Bool
     /// What to do in the cloud before connecting, e.g. register the thumbprint.
     public var registrationHint: String
+    /// The root CA the cloud's server certificates chain to (Azure: `DigiCert Global Root G2`), named
+    /// when the configured root has expired; nil when the cloud names none.
+    public var recommendedRootCertificate: String?
 
-    public init(clientCertificateRequired: Bool, registrationHint: String) {
+    public init(clientCertificateRequired: Bool, registrationHint: String, recommendedRootCertificate: String? = nil) {
         self.clientCertificateRequired = clientCertificateRequired
         self.registrationHint = registrationHint
+        self.recommendedRootCertificate = recommendedRootCertificate
     }
 }

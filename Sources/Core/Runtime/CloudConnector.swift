@@ -1,14 +1,18 @@
+import Glibc
 import TedgeProviderAPI
 import TedgeSystem
 
 /// `tedge connect <cloud>`, `tedge connect <cloud> --test` and `tedge disconnect <cloud>`: Core's
-/// part of connecting, the same for every provider. Texts and step order follow thin-edge 0.5.
+/// part of connecting, the same for every provider. Texts and step order follow thin-edge's documented
+/// `tedge connect az` transcript (the mapper started before the connection check), not 0.5's order.
 public struct CloudConnector: Sendable {
     public let provider: any CloudProvider
     public let store: ConfigStore
     public let console: Console
     /// How long the broker may take to listen again after a restart.
     public var brokerStartTimeout: Duration = .seconds(5)
+    /// How long the mapper may take to report `up` on its health topic.
+    public var mapperStartTimeout: Duration = .seconds(10)
 
     public init(provider: any CloudProvider, store: ConfigStore, console: Console) {
         self.provider = provider
@@ -43,7 +47,10 @@ public struct CloudConnector: Sendable {
         }
 
         step("Validating the bridge certificates.")
-        try validateCertificates(context)
+        let certificates = BridgeCertificateCheck(
+            context: context, rootCertificateKey: provider.rootCertificateKey.name,
+            recommendedRootCertificate: provider.certificateRequirements.recommendedRootCertificate)
+        for warning in try certificates.run(now: Int(time(nil))) { step(warning) }
 
         step("Saving configuration for requested bridge.")
         try writeBrokerFiles(config: config, context: context)
@@ -65,7 +72,7 @@ public struct CloudConnector: Sendable {
             guard await PortProbe.waitUntilListening(port: port, timeout: brokerStartTimeout) else {
                 throw TedgeError("mosquitto is not listening on port \(port) after the restart. Check the broker's log, and that its configuration includes '\(mosquittoDirectory)' (include_dir).")
             }
-            step("Enabling mosquitto service on reboots.")
+            step("Persisting mosquitto on reboot.")
             try services.enable("mosquitto")
         } catch {
             // No half-made connection: drop the bridge and give the broker its old configuration back.
@@ -74,6 +81,9 @@ public struct CloudConnector: Sendable {
             throw error
         }
         step("Successfully created bridge connection!")
+
+        // The documented flow: the mapper runs (and has said so) before the check, whose verdict comes last.
+        await startMapper(services, config: config)
 
         let connectionCheck = provider.connectionCheck(context)
         switch await run(connectionCheck, config: config) {
@@ -87,8 +97,6 @@ public struct CloudConnector: Sendable {
                 _ = await PortProbe.waitUntilListening(port: config.mqttPort, timeout: brokerStartTimeout)
             }
         }
-
-        startMapper(services)
         await postConnectCheck(config: config, context: context)
     }
 
@@ -122,7 +130,7 @@ public struct CloudConnector: Sendable {
         do {
             switch try await runner.run(check, cloudName: provider.cloudName) {
             case .success(let attempt):
-                console.line("Received expected response message, connection check is successful.")
+                step("Received expected response message, connection check is successful.")
                 return .success(attempt)
             case .rejected(let reason):
                 console.line("Connection check failed: \(reason)")
@@ -136,13 +144,16 @@ public struct CloudConnector: Sendable {
         }
     }
 
-    private func startMapper(_ services: ServiceManager) {
+    /// Starts and enables the mapper, then waits for its health message: a mapper that has not said
+    /// `up` may not have subscribed yet, and what is published before that is not mapped.
+    private func startMapper(_ services: ServiceManager, config: TedgeConfig) async {
         let service = provider.mapperServiceName
         step("Checking if tedge-mapper is installed.")
         guard ExecutableLookup.find("tedge-mapper") != nil else {
             step("Warning: tedge-mapper is not installed.")
             return
         }
+        let startedAt = Int(time(nil))
         step("Starting \(service) service.")
         do { try services.restart(service) } catch {
             step("Failed to start \(service) service: \(error)")
@@ -153,7 +164,18 @@ public struct CloudConnector: Sendable {
             step("Failed to enable \(service) service: \(error)")
             return
         }
-        step("\(service) service successfully started and enabled!")
+        let health = MapperHealth(serviceName: service)
+        var reportedUp = true  // a cloud without a mapper has no health to wait for
+        if provider.mapper(config) != nil {
+            reportedUp = await health.waitUntilUp(port: config.mqttPort, timeout: mapperStartTimeout, notBefore: startedAt)
+        }
+        guard !reportedUp else {
+            step("\(service) service successfully started and enabled!")
+            return
+        }
+        step("Warning: \(service) service was started and enabled, but did not report \"up\" on \(health.topic) "
+            + "within \(mapperStartTimeout.components.seconds) seconds. "
+            + "Check its log; messages may not be mapped until it is up.")
     }
 
     // MARK: disconnect
@@ -199,13 +221,6 @@ public struct CloudConnector: Sendable {
         return ConnectionContext(deviceID: deviceID, cloud: cloud,
                              rootCertificatePath: config.value(of: provider.rootCertificateKey) ?? ConfigKey.systemCertificates,
                              certificatePath: files.certificatePath, keyPath: files.keyPath, config: config)
-    }
-
-    private func validateCertificates(_ context: ConnectionContext) throws {
-        let unavailable = TedgeError("Couldn't load certificate, provide valid certificate path in configuration. Use 'tedge config --set'")
-        for path in [context.rootCertificatePath, context.certificatePath, context.keyPath] where !FileSystem.exists(path) {
-            throw unavailable
-        }
     }
 
     /// Writes tedge-mosquitto.conf and the bridge file atomically; on failure no bridge file remains.

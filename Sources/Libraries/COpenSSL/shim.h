@@ -24,6 +24,10 @@ static inline int tedge_ssl_ctx_min_tls12(SSL_CTX *ctx) {
     return (int)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 }
 
+static inline int tedge_ssl_ctx_set_min_proto(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
+
 static inline int tedge_ssl_ctx_set_max_proto(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_max_proto_version(ctx, version);
 }

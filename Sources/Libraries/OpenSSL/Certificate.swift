@@ -14,6 +14,16 @@ public final class Certificate: @unchecked Sendable {
         try self.init(der: der)
     }
 
+    /// Every `CERTIFICATE` block of a PEM text (a CA bundle); throws when one does not decode.
+    public static func all(pem: String) throws(CertificateFormatError) -> [Certificate] {
+        var certificates: [Certificate] = []
+        for der in PEM.blocks(label: "CERTIFICATE", in: pem) {
+            guard !der.isEmpty else { throw .pem }
+            certificates.append(try Certificate(der: der))
+        }
+        return certificates
+    }
+
     public convenience init(der: [UInt8]) throws(CertificateFormatError) {
         let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
@@ -64,6 +74,13 @@ public final class Certificate: @unchecked Sendable {
         guard length > 0, let buffer else { return [] }
         defer { tedge_openssl_free(buffer) }
         return Array(UnsafeBufferPointer(start: buffer, count: Int(length)))
+    }
+
+    /// True when `key` is the private half of this certificate's public key.
+    public func matches(_ key: PrivateKey) -> Bool {
+        let matched = X509_check_private_key(pointer, key.pointer) == 1
+        ERR_clear_error()  // a mismatch leaves an error on the thread's queue
+        return matched
     }
 
     /// True when `issuerCertificate`'s key verifies this certificate's signature.

@@ -1,12 +1,21 @@
-/// Minimal PEM framing: enough to find the first block of a given label and get its DER bytes.
+/// Minimal PEM framing: enough to find the blocks of a given label and get their DER bytes.
 public enum PEM {
     public static func firstBlock(label: String, in text: String) -> [UInt8]? {
+        blocks(label: label, in: text).first
+    }
+
+    /// Every block of that label, in order (a CA bundle holds many); undecodable ones come back empty.
+    public static func blocks(label: String, in text: String) -> [[UInt8]] {
         let begin = "-----BEGIN \(label)-----"
         let end = "-----END \(label)-----"
-        guard let start = text.firstRange(of: begin), let stop = text[start.upperBound...].firstRange(of: end)
-        else { return nil }
-        let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
-        return Base64.decode(String(body))
+        var rest = text[...]
+        var found: [[UInt8]] = []
+        while let start = rest.firstRange(of: begin), let stop = rest[start.upperBound...].firstRange(of: end) {
+            let body = rest[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
+            found.append(Base64.decode(String(body)) ?? [])
+            rest = rest[stop.upperBound...]
+        }
+        return found
     }
 
     public static func encode(label: String, der: [UInt8]) -> String {

@@ -1,0 +1,10 @@
+import TedgeRuntime
+import Testing
+
+extension MapperHealth {
+    /// The mapper said `up`: it has subscribed, so what is published next is mapped (no sleep needed).
+    func expectUp(port: Int, sourceLocation: SourceLocation = #_sourceLocation) async {
+        let up = await waitUntilUp(port: port, timeout: .seconds(10))
+        #expect(up, "\(serviceName) never reported up on \(topic)", sourceLocation: sourceLocation)
+    }
+}
