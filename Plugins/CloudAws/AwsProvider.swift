@@ -20,7 +20,8 @@ public struct AwsProvider: CloudProvider {
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
-        registrationHint: "Register the device certificate as a thing's certificate in AWS IoT Core and attach a policy that allows thinedge/<device id>/#.")
+        registrationHint: "Register the device certificate as a thing's certificate in AWS IoT Core and attach a policy that allows thinedge/<device id>/#.",
+        renewalHint: "Register the renewed certificate for the thing in AWS IoT Core, attach the same policy, then retire the old one.")
 
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         let id = context.deviceID

@@ -26,7 +26,9 @@ public struct AzureProvider: CloudProvider {
         clientCertificateRequired: true,
         registrationHint: "Register the device in the IoT Hub as \"X.509 Self-Signed\" with the thumbprint that `tedge cert show` prints.",
         // Baltimore CyberTrust Root, the documentation's example, expired on 2025-05-12.
-        recommendedRootCertificate: "DigiCert Global Root G2")
+        recommendedRootCertificate: "DigiCert Global Root G2",
+        // IoT Hub keeps two thumbprints per device, so the old certificate works until the new one does.
+        renewalHint: "In the IoT Hub, set the new thumbprint as the device's secondary thumbprint, reconnect, then make it the primary too.")
 
     /// Azure's device-facing MQTT API (1.x topic set: devicebound is bridged in, twin and direct methods both ways).
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {

@@ -22,7 +22,8 @@ public struct CumulocityProvider: CloudProvider {
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
-        registrationHint: "Upload the device certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).")
+        registrationHint: "Upload the device certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).",
+        renewalHint: "Upload the renewed certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).")
 
     static let topics: [(String, BridgeTopic.Direction, Int)] = [
         ("s/dcr", .inbound, 2), ("s/ucr", .outbound, 2), ("s/dt", .inbound, 2), ("s/ut/#", .outbound, 2),

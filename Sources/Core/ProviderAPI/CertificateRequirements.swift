@@ -7,10 +7,15 @@ public struct CertificateRequirements: Sendable, Equatable {
     /// The root CA the cloud's server certificates chain to (Azure: `DigiCert Global Root G2`), named
     /// when the configured root has expired; nil when the cloud names none.
     public var recommendedRootCertificate: String?
+    /// What to do in the cloud after `tedge cert renew` so the device keeps connecting (Azure: the new
+    /// thumbprint as secondary, then primary); the registration hint when the cloud says nothing else.
+    public var renewalHint: String
 
-    public init(clientCertificateRequired: Bool, registrationHint: String, recommendedRootCertificate: String? = nil) {
+    public init(clientCertificateRequired: Bool, registrationHint: String, recommendedRootCertificate: String? = nil,
+                renewalHint: String? = nil) {
         self.clientCertificateRequired = clientCertificateRequired
         self.registrationHint = registrationHint
         self.recommendedRootCertificate = recommendedRootCertificate
+        self.renewalHint = renewalHint ?? registrationHint
     }
 }
