@@ -4,6 +4,7 @@ import TedgeProviderAPI
 public struct AwsConverter: MessageConverter {
     /// AWS IoT Core's 128 KiB message limit.
     public static let sizeThreshold = 128 * 1024
+    public var inputLimit: MessageSizeLimit? { MessageSizeLimit(bytes: Self.sizeThreshold) }
 
     public let addTimestamp: Bool
     public let clock: @Sendable () -> Timestamp
@@ -14,7 +15,7 @@ public struct AwsConverter: MessageConverter {
     }
 
     public mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
-        if case .failure(let error) = MessageSizeLimit(bytes: Self.sizeThreshold).check(message) { return .failure(error) }
+        if case .failure(let error) = inputLimit?.check(message) { return .failure(error) }
         let topic: String
         switch MeasurementTopic.childID(of: message.topic) {
         case .failure(let error): return .failure(error)

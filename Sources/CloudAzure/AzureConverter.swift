@@ -13,6 +13,7 @@ public struct AzureConverter: MessageConverter {
     /// Publish on `propertiesTopic` rather than the bare `outputTopic` (`az.mapper.message_properties`).
     public let messageProperties: Bool
     public let sizeThreshold: Int
+    public var inputLimit: MessageSizeLimit? { MessageSizeLimit(bytes: sizeThreshold) }
     public let clock: @Sendable () -> Timestamp
 
     public init(addTimestamp: Bool, messageProperties: Bool = true, sizeThreshold: Int = AzureConverter.sizeThreshold,
@@ -24,7 +25,7 @@ public struct AzureConverter: MessageConverter {
     }
 
     public mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
-        if case .failure(let error) = MessageSizeLimit(bytes: sizeThreshold).check(message) { return .failure(error) }
+        if case .failure(let error) = inputLimit?.check(message) { return .failure(error) }
         switch ThinEdgeJSON.parse(message.payload) {
         case .failure(let error):
             return .failure(ConversionError(error.description))

@@ -9,6 +9,7 @@ public struct CumulocityConverter: MessageConverter {
 
     public let supportedOperations: [String]
     public let sizeThreshold: Int
+    public var inputLimit: MessageSizeLimit? { MessageSizeLimit(bytes: sizeThreshold) }
     public let clock: @Sendable () -> Timestamp
     public private(set) var registeredChildren: Set<String> = []
     /// Software-update requests from the cloud get ids `<start time>-<n>`, unique across restarts.
@@ -29,7 +30,7 @@ public struct CumulocityConverter: MessageConverter {
     }
 
     public mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
-        if case .failure(let error) = MessageSizeLimit(bytes: sizeThreshold).check(message) { return .failure(error) }
+        if case .failure(let error) = inputLimit?.check(message) { return .failure(error) }
         if message.topic == "c8y/s/ds" { return operations(message) }
         if message.topic.hasPrefix("tedge/alarms/") { return CumulocityAlarm.convert(message, now: clock) }
         if message.topic.hasPrefix("tedge/events/") { return CumulocityEvent.convert(message, now: clock) }

@@ -3,12 +3,25 @@ import TedgeMessaging
 /// Turns a byte stream, fed in chunks of any size, into whole packets. Holds at most one incomplete packet,
 /// whose announced length is checked against `maxRemainingLength` as soon as its fixed header is complete,
 /// so a hostile peer cannot make it buffer without bound. After a thrown error the stream is unusable.
+///
+/// A PUBLISH longer than the limit is not a protocol violation (the broker may carry any size): its topic
+/// and packet identifier are read, its payload is skipped without being buffered, and it comes out with an
+/// empty payload and `omittedPayloadBytes` set, so the receiver can report and acknowledge it instead of
+/// having it redelivered forever.
 public struct MQTTPacketDecoder {
     public static let defaultMaxRemainingLength = 256 * 1024
 
     public let maxRemainingLength: Int
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Payload bytes of an oversized PUBLISH still to be dropped as they arrive.
+    private var skipping = 0
+
+    /// A decoded packet, and how many payload bytes of an oversized PUBLISH were dropped (0 for any other).
+    public struct Decoded: Equatable, Sendable {
+        public let packet: MQTTPacket
+        public let omittedPayloadBytes: Int
+    }
 
     public init(maxRemainingLength: Int = MQTTPacketDecoder.defaultMaxRemainingLength) {
         self.maxRemainingLength = min(maxRemainingLength, MQTTPacket.maximumRemainingLength)
@@ -28,8 +41,12 @@ public struct MQTTPacketDecoder {
     }
 
     /// The next whole packet, nil when more bytes are needed.
-    public mutating func next() throws(MQTTProtocolError) -> MQTTPacket? {
-        guard start < buffer.count else { return nil }
+    public mutating func next() throws(MQTTProtocolError) -> MQTTPacket? { try nextDecoded()?.packet }
+
+    /// The next whole packet with what was dropped of it, nil when more bytes are needed.
+    public mutating func nextDecoded() throws(MQTTProtocolError) -> Decoded? {
+        dropSkippedBytes()
+        guard skipping == 0, start < buffer.count else { return nil }
         let firstByte = buffer[start]
         try MQTTPacketDecoder.validateFixedHeader(firstByte)
         var remainingLength = 0
@@ -45,12 +62,40 @@ public struct MQTTPacketDecoder {
             guard shift < 28 else { throw .malformedRemainingLength }
         }
         guard remainingLength <= maxRemainingLength else {
-            throw .packetTooLarge(length: remainingLength, limit: maxRemainingLength)
+            guard firstByte >> 4 == MQTTPacket.PacketType.publish else {
+                throw .packetTooLarge(length: remainingLength, limit: maxRemainingLength)
+            }
+            return try oversizedPublish(firstByte: firstByte, remainingLength: remainingLength, bodyStart: index)
         }
         guard buffer.count - index >= remainingLength else { return nil }
         let body = buffer[index..<index + remainingLength]
         start = index + remainingLength
-        return try MQTTPacketDecoder.decodeBody(firstByte: firstByte, body: body)
+        return Decoded(packet: try MQTTPacketDecoder.decodeBody(firstByte: firstByte, body: body), omittedPayloadBytes: 0)
+    }
+
+    /// Reads an oversized PUBLISH's topic and packet identifier (at most 65,539 bytes) and skips its payload.
+    private mutating func oversizedPublish(firstByte: UInt8, remainingLength: Int, bodyStart: Int)
+        throws(MQTTProtocolError) -> Decoded? {
+        guard buffer.count - bodyStart >= 2 else { return nil }
+        let topicLength = Int(buffer[bodyStart]) << 8 | Int(buffer[bodyStart + 1])
+        let hasPacketID = (firstByte >> 1) & 0x03 != 0
+        let headerLength = 2 + topicLength + (hasPacketID ? 2 : 0)
+        guard headerLength <= remainingLength else { throw .packetTooLarge(length: remainingLength, limit: maxRemainingLength) }
+        guard buffer.count - bodyStart >= headerLength else { return nil }
+        var reader = MQTTByteReader(buffer[bodyStart..<bodyStart + headerLength])
+        let packet = try MQTTPacketDecoder.decodePublish(firstByte: firstByte, &reader)
+        start = bodyStart + headerLength
+        skipping = remainingLength - headerLength
+        let omitted = skipping
+        dropSkippedBytes()
+        return Decoded(packet: packet, omittedPayloadBytes: omitted)
+    }
+
+    private mutating func dropSkippedBytes() {
+        guard skipping > 0 else { return }
+        let available = min(skipping, buffer.count - start)
+        start += available
+        skipping -= available
     }
 
     /// Drops consumed bytes before growing, so the buffer never holds more than one partial packet and a chunk.

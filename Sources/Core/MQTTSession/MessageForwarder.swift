@@ -13,6 +13,8 @@ import TedgeMessaging
 public final class MessageForwarder {
     private let configuration: MessageForwarderConfiguration
     private let convert: (MQTTMessage) -> [MQTTMessage]
+    /// What an input too large to receive becomes (topic, payload size): typically an error report.
+    private let oversizedInput: (String, Int) -> [MQTTMessage]
     private let readyMessages: () -> [MQTTMessage]
     private let finalMessages: () -> [MQTTMessage]
     private let log: (String) -> Void
@@ -83,6 +85,7 @@ public final class MessageForwarder {
 
     public init(configuration: MessageForwarderConfiguration,
                 convert: @escaping (MQTTMessage) -> [MQTTMessage],
+                oversizedInput: @escaping (_ topic: String, _ payloadBytes: Int) -> [MQTTMessage] = { _, _ in [] },
                 readyMessages: @escaping () -> [MQTTMessage] = { [] },
                 finalMessages: @escaping () -> [MQTTMessage] = { [] },
                 log: @escaping (String) -> Void,
@@ -90,6 +93,7 @@ public final class MessageForwarder {
                 clock: any MonotonicClock = SystemMonotonicClock()) {
         self.configuration = configuration
         self.convert = convert
+        self.oversizedInput = oversizedInput
         self.readyMessages = readyMessages
         self.finalMessages = finalMessages
         self.log = log
@@ -316,8 +320,12 @@ public final class MessageForwarder {
                 lastReceived = now
                 decoder.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
                 do {
-                    while let packet = try decoder.next() {
-                        handle(packet)
+                    while let decoded = try decoder.nextDecoded() {
+                        if decoded.omittedPayloadBytes > 0, case .publish(let message, let packetID, _) = decoded.packet {
+                            handleOversizedInput(message, packetID: packetID, size: decoded.omittedPayloadBytes)
+                        } else {
+                            handle(decoded.packet)
+                        }
                         guard transport === current else { return }
                     }
                 } catch {
@@ -407,7 +415,18 @@ public final class MessageForwarder {
 
     // MARK: - Forwarding
 
+    /// An input too large to hold: what `oversizedInput` makes of it (an error report) stands for its outputs,
+    /// so it is acknowledged like any other input instead of being redelivered forever.
+    private func handleOversizedInput(_ message: MQTTMessage, packetID: UInt16?, size: Int) {
+        guard sessionEstablished else { return protocolViolation("PUBLISH before CONNACK") }
+        handleInput(message, packetID: packetID) { [oversizedInput] _ in oversizedInput(message.topic, size) }
+    }
+
     private func handleInput(_ message: MQTTMessage, packetID: UInt16?) {
+        handleInput(message, packetID: packetID, convert: convert)
+    }
+
+    private func handleInput(_ message: MQTTMessage, packetID: UInt16?, convert: (MQTTMessage) -> [MQTTMessage]) {
         // Draining: not converted, not acknowledged; the broker redelivers it to the next session.
         guard stopPhase == .running else { return }
         statistics.inputsReceived += 1

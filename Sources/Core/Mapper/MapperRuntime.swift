@@ -11,6 +11,10 @@ import TedgeSystem
 /// says `up` once the subscriptions are acknowledged and `down` at the end of a drain or as the will.
 public final class MapperRuntime {
     public static let errorTopic = "tedge/errors"
+    /// For converters that set no input limit.
+    static let defaultInputLimit = 256 * 1024
+    /// A PUBLISH's topic (at most 65,535 bytes, with its length) and packet identifier, beyond the payload.
+    static let publishHeaderBytes = 2 + 65_535 + 2
 
     public let provider: any CloudProvider
     public let config: TedgeConfig
@@ -44,9 +48,12 @@ public final class MapperRuntime {
         var startup = converter.startupMessages()
         let log = self.log
         let port = UInt16(clamping: config.mqttPort)
+        // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
+        let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
-            will: healthMessage("down"), subscriptions: description.subscriptions)
+            will: healthMessage("down"), subscriptions: description.subscriptions,
+            maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes)
         log.line("\(name) starting: subscribing \(description.subscriptions.joined(separator: ", ")) on localhost:\(port)")
 
         let forwarder = MessageForwarder(
@@ -58,6 +65,10 @@ public final class MapperRuntime {
                     log.line("Mapping error: \(error)")
                     return [MQTTMessage(topic: Self.errorTopic, text: error.description, qos: .atLeastOnce)]
                 }
+            },
+            oversizedInput: { topic, size in
+                log.line("Mapping error: \(inputLimit.tooBig(size)) (on \(topic))")
+                return [MQTTMessage(topic: Self.errorTopic, text: inputLimit.tooBig(size).description, qos: .atLeastOnce)]
             },
             readyMessages: {
                 // Startup messages (Cumulocity's supported operations) go once per run, health on every (re)connect.

@@ -7,8 +7,12 @@ public protocol MessageConverter: Sendable {
     /// Messages to publish when the mapper starts (e.g. Cumulocity's supported operations).
     mutating func startupMessages() -> [MQTTMessage]
     mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError>
+    /// The largest payload the cloud takes; the mapper does not even receive larger ones whole, and
+    /// reports them with this limit. nil when the converter sets none.
+    var inputLimit: MessageSizeLimit? { get }
 }
 
 extension MessageConverter {
     public mutating func startupMessages() -> [MQTTMessage] { [] }
+    public var inputLimit: MessageSizeLimit? { nil }
 }

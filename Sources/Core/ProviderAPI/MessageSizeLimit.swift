@@ -5,9 +5,12 @@ public struct MessageSizeLimit: Sendable, Equatable {
     public init(bytes: Int) { self.bytes = bytes }
 
     public func check(_ message: MQTTMessage) -> Result<Void, ConversionError> {
-        guard message.payload.count <= bytes else {
-            return .failure(ConversionError("The input size \(message.payload.count) is too big. The threshold is \(bytes)."))
-        }
+        guard message.payload.count <= bytes else { return .failure(tooBig(message.payload.count)) }
         return .success(())
+    }
+
+    /// The error for a payload of `size` bytes (the mapper reports inputs too large to receive with it).
+    public func tooBig(_ size: Int) -> ConversionError {
+        ConversionError("The input size \(size) is too big. The threshold is \(bytes).")
     }
 }
