@@ -74,6 +74,9 @@ public final class MessageForwarder {
     private var finalMessagesOutstanding = 0
     private var drainShortfall: Int?
     private var droppedInCurrentOverload = 0
+    /// QoS 1 inputs ignored on this connection since `maxPendingInputs` was reached; they come back after a
+    /// reconnect, which happens once everything before them is acknowledged (keeping PUBACKs in order).
+    private var ignoredInputs = 0
 
     private static let firstRetryDelay: Int64 = 100
     private static let maximumRetryDelay: Int64 = 500
@@ -264,6 +267,7 @@ public final class MessageForwarder {
         queuedOutputs.removeAll()
         inflight.removeAll()
         finalMessagesOutstanding = 0
+        ignoredInputs = 0
         writeBuffer = []
         writeOffset = 0
         decoder = MQTTPacketDecoder(maxRemainingLength: configuration.maxIncomingPacketBytes)
@@ -434,6 +438,15 @@ public final class MessageForwarder {
             for output in convert(message) { publish(output, owner: .untracked) }
         case .atLeastOnce:
             guard let packetID else { return protocolViolation("QoS 1 PUBLISH without packet identifier") }
+            if ignoredInputs > 0 || pendingInputs.count >= configuration.maxPendingInputs {
+                if ignoredInputs == 0 {
+                    log("\(pendingInputs.count) inputs unacknowledged: ignoring new inputs until they are forwarded, "
+                        + "then reconnecting to have the ignored ones redelivered")
+                }
+                ignoredInputs += 1
+                statistics.ignoredQoS1Inputs += 1
+                return
+            }
             let sequence = firstPendingSequence + pendingInputs.count
             pendingInputs.append(PendingInput(packetID: packetID, unacknowledgedOutputs: 0))
             for output in convert(message) {
@@ -504,6 +517,11 @@ public final class MessageForwarder {
             firstPendingSequence += 1
             append(.puback(packetID: head.packetID))
             statistics.inputsAcknowledged += 1
+        }
+        if ignoredInputs > 0 && pendingInputs.isEmpty && stopPhase == .running, transport != nil {
+            append(.disconnect)
+            flush()
+            if transport != nil { dropConnection("reconnecting to have \(ignoredInputs) ignored inputs redelivered") }
         }
     }
 
