@@ -6,7 +6,8 @@ import TedgeMessaging
 /// A crash therefore loses nothing: unacknowledged inputs are redelivered to the same client id (persistent
 /// session) on the next connection. One thread, one poll(2) loop, bounded memory:
 /// - at most `maxInflight` outgoing QoS 1 publishes unacknowledged; further outputs queue. The queue is bounded
-///   for QoS 1 inputs because the broker sends at most its max_inflight_messages unacknowledged inputs;
+///   because unacknowledged QoS 1 inputs are: by the broker's window and, as mosquitto 2.0.11 overshoots it,
+///   by `maxPendingInputs` (inputs beyond are ignored, then redelivered after a clean reconnect);
 /// - QoS 0 inputs are not flow-controlled by the broker, so they are dropped (counted and logged) while
 ///   `maxQueuedOutputs` outputs or `maxWriteBacklogBytes` bytes are waiting.
 /// `run` drives it with poll; tests call `step` with an in-memory transport and a manual clock.
