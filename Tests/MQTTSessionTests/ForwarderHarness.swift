@@ -11,7 +11,7 @@ final class ForwarderHarness {
     var forwarder: MessageForwarder!
 
     init(maxInflight: Int = 20, keepAliveSeconds: UInt16 = 60, drainTimeoutMilliseconds: Int64 = 5000,
-         maxQueuedOutputs: Int = 1000, subscriptions: [String] = ["te/+/+/+/+/m/+"],
+         maxQueuedOutputs: Int = 1000, maxPendingInputs: Int = 1000, subscriptions: [String] = ["te/+/+/+/+/m/+"],
          readyMessages: @escaping () -> [MQTTMessage] = { [] },
          finalMessages: @escaping () -> [MQTTMessage] = { [] },
          convert: @escaping (MQTTMessage) -> [MQTTMessage] = ForwarderHarness.renameToCloud) {
@@ -19,7 +19,8 @@ final class ForwarderHarness {
             clientID: "tedge-mapper-test", keepAliveSeconds: keepAliveSeconds,
             will: MQTTMessage(topic: "te/health", text: "down", qos: .atLeastOnce, retain: true),
             subscriptions: subscriptions, maxInflight: maxInflight,
-            drainTimeoutMilliseconds: drainTimeoutMilliseconds, maxQueuedOutputs: maxQueuedOutputs)
+            drainTimeoutMilliseconds: drainTimeoutMilliseconds, maxQueuedOutputs: maxQueuedOutputs,
+            maxPendingInputs: maxPendingInputs)
         forwarder = MessageForwarder(
             configuration: configuration,
             convert: { [unowned self] message in

@@ -373,3 +373,34 @@ import TedgeMQTTSession
         #expect(try harness.broker.received() == [.disconnect])
     }
 }
+
+/// A broker that exceeds its own in-flight window cannot make the forwarder buffer without bound.
+@Suite struct MessageForwarderPendingInputBoundTests {
+    @Test func inputsBeyondTheBoundAreIgnoredThenRedeliveredAfterAReconnect() throws {
+        let harness = ForwarderHarness(maxInflight: 1, maxPendingInputs: 2)
+        try harness.establish()
+        for id in UInt16(1)...4 { harness.sendInput(id) }
+        harness.step()
+        let first = try harness.broker.received().compactMap(\.publishedPacketID)
+        try #require(first.count == 1)
+        #expect(harness.convertedTopics.count == 2)
+        #expect(harness.forwarder.statistics.ignoredQoS1Inputs == 2)
+
+        harness.broker.send(.puback(packetID: first[0]))
+        harness.step()
+        let second = try harness.broker.received()
+        #expect(second.contains(.puback(packetID: 1)))
+        let next = try #require(second.compactMap(\.publishedPacketID).first)
+        #expect(!harness.broker.isClosed)
+
+        harness.broker.send(.puback(packetID: next))
+        harness.step()
+        // Everything before the ignored inputs acknowledged, in order; then a clean reconnect.
+        #expect(try harness.broker.received() == [.puback(packetID: 2), .disconnect])
+        #expect(harness.broker.isClosed)
+        harness.clock.advance(by: 100)
+        try harness.establish()
+        #expect(harness.brokers.count == 2)
+        #expect(harness.logLines.contains { $0.contains("ignoring new inputs") })
+    }
+}

@@ -6,7 +6,8 @@ import TedgeMessaging
 /// A crash therefore loses nothing: unacknowledged inputs are redelivered to the same client id (persistent
 /// session) on the next connection. One thread, one poll(2) loop, bounded memory:
 /// - at most `maxInflight` outgoing QoS 1 publishes unacknowledged; further outputs queue. The queue is bounded
-///   for QoS 1 inputs because the broker sends at most its max_inflight_messages unacknowledged inputs;
+///   because unacknowledged QoS 1 inputs are: by the broker's window and, as mosquitto 2.0.11 overshoots it,
+///   by `maxPendingInputs` (inputs beyond are ignored, then redelivered after a clean reconnect);
 /// - QoS 0 inputs are not flow-controlled by the broker, so they are dropped (counted and logged) while
 ///   `maxQueuedOutputs` outputs or `maxWriteBacklogBytes` bytes are waiting.
 /// `run` drives it with poll; tests call `step` with an in-memory transport and a manual clock.
@@ -76,6 +77,9 @@ public final class MessageForwarder {
     private var finalMessagesOutstanding = 0
     private var drainShortfall: Int?
     private var droppedInCurrentOverload = 0
+    /// QoS 1 inputs ignored on this connection since `maxPendingInputs` was reached; they come back after a
+    /// reconnect, which happens once everything before them is acknowledged (keeping PUBACKs in order).
+    private var ignoredInputs = 0
 
     private static let firstRetryDelay: Int64 = 100
     private static let maximumRetryDelay: Int64 = 500
@@ -268,6 +272,7 @@ public final class MessageForwarder {
         queuedOutputs.removeAll()
         inflight.removeAll()
         finalMessagesOutstanding = 0
+        ignoredInputs = 0
         writeBuffer = []
         writeOffset = 0
         decoder = MQTTPacketDecoder(maxRemainingLength: configuration.maxIncomingPacketBytes)
@@ -453,6 +458,15 @@ public final class MessageForwarder {
             for output in convert(message) { publish(output, owner: .untracked) }
         case .atLeastOnce:
             guard let packetID else { return protocolViolation("QoS 1 PUBLISH without packet identifier") }
+            if ignoredInputs > 0 || pendingInputs.count >= configuration.maxPendingInputs {
+                if ignoredInputs == 0 {
+                    log("\(pendingInputs.count) inputs unacknowledged: ignoring new inputs until they are forwarded, "
+                        + "then reconnecting to have the ignored ones redelivered")
+                }
+                ignoredInputs += 1
+                statistics.ignoredQoS1Inputs += 1
+                return
+            }
             let sequence = firstPendingSequence + pendingInputs.count
             pendingInputs.append(PendingInput(packetID: packetID, unacknowledgedOutputs: 0))
             for output in convert(message) {
@@ -523,6 +537,11 @@ public final class MessageForwarder {
             firstPendingSequence += 1
             append(.puback(packetID: head.packetID))
             statistics.inputsAcknowledged += 1
+        }
+        if ignoredInputs > 0 && pendingInputs.isEmpty && stopPhase == .running, transport != nil {
+            append(.disconnect)
+            flush()
+            if transport != nil { dropConnection("reconnecting to have \(ignoredInputs) ignored inputs redelivered") }
         }
     }
 

@@ -19,13 +19,18 @@ public struct MessageForwarderConfiguration: Sendable {
     /// in-flight window, or `maxWriteBacklogBytes` wait for the socket.
     public var maxQueuedOutputs: Int
     public var maxWriteBacklogBytes: Int
+    /// QoS 1 inputs received and not yet acknowledged. mosquitto 2.0.11 does not stop at max_inflight_messages
+    /// (20): it was measured delivering up to max_queued_messages + max_inflight_messages (1020 by default)
+    /// unacknowledged messages, and without bound with max_queued_messages 0. Beyond this many, further inputs
+    /// are ignored until the backlog is forwarded; then the forwarder reconnects to have them redelivered.
+    public var maxPendingInputs: Int
     /// The largest packet accepted from the broker.
     public var maxIncomingPacketBytes: Int
 
     public init(host: String = "localhost", port: UInt16 = 1883, clientID: String, keepAliveSeconds: UInt16 = 60,
                 will: MQTTMessage? = nil, subscriptions: [String], maxInflight: Int = 20,
                 drainTimeoutMilliseconds: Int64 = 5000, maxQueuedOutputs: Int = 1000,
-                maxWriteBacklogBytes: Int = 512 * 1024,
+                maxWriteBacklogBytes: Int = 512 * 1024, maxPendingInputs: Int = 1100,
                 maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength) {
         self.host = host
         self.port = port
@@ -37,6 +42,7 @@ public struct MessageForwarderConfiguration: Sendable {
         self.drainTimeoutMilliseconds = drainTimeoutMilliseconds
         self.maxQueuedOutputs = maxQueuedOutputs
         self.maxWriteBacklogBytes = maxWriteBacklogBytes
+        self.maxPendingInputs = max(maxPendingInputs, 1)
         self.maxIncomingPacketBytes = maxIncomingPacketBytes
     }
 }
