@@ -27,6 +27,7 @@ import Testing
             "Valid from: Tue, 09 Mar 2021 14:10:30 +0000",
             "Valid up to: Thu, 10 Mar 2022 14:10:30 +0000",
             "Thumbprint: 860218AD0A996004449521E2713C28F67B5EA580",
+            "Type: self-signed",
         ])
     }
 
@@ -40,9 +41,9 @@ import Testing
     @Test func statusLineOnlyWhenExpiringOrExpired() throws {
         let entry = try #require(try Fixture.cases("device_id_and_certificate").first { $0["name"] as? String == "cert thumbprint of static certificate" })
         let summary = try CertificateSummary(path: "/x", pem: try #require(entry["input"] as? String))
-        #expect(summary.lines(now: summary.notAfter - 40 * 86_400).count == 6)
+        #expect(summary.lines(now: summary.notAfter - 40 * 86_400).count == 7)
         let soon = summary.lines(now: summary.notAfter - 10 * 86_400)
-        #expect(soon.count == 7)
+        #expect(soon.count == 8)
         #expect(soon[5] .hasPrefix("Status: EXPIRES SOON (expires in: 10d)"))
         #expect(summary.lines(now: summary.notAfter + 3_600)[5].hasPrefix("Status: EXPIRED (since: 1h)"))
     }

@@ -148,9 +148,7 @@ import Testing
         defer { mapper.stop() }
         let (observer, inbox) = try await broker.client(subscribing: ["tedge/errors", "az/#"])
         defer { observer.disconnect() }
-        for _ in 0..<100 where !(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("connected")) {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        await MapperHealth(serviceName: "tedge-mapper-az").expectUp(port: broker.port)
         let (publisher, _) = try await broker.client()
         for (topic, payload, expected) in Self.mapperPayloads {
             let mid = try publisher.publish(MQTTMessage(topic: topic, payload: payload, qos: .atLeastOnce))
@@ -161,7 +159,8 @@ import Testing
         }
         #expect(mapper.wait(timeout: .zero) == nil, "the mapper is still running")
         // And it still converts good input afterwards.
-        _ = try publisher.publish(MQTTMessage(topic: "tedge/measurements", text: #"{"ok": 1}"#, qos: .atLeastOnce))
+        let last = try publisher.publish(MQTTMessage(topic: "tedge/measurements", text: #"{"ok": 1}"#, qos: .atLeastOnce))
+        try await publisher.waitForDelivery(of: last, timeout: .seconds(10))
         #expect(await inbox.next(timeout: .seconds(10))?.topic == "az/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
     }
 }

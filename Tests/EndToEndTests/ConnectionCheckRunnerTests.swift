@@ -10,7 +10,8 @@ import Testing
     let recorder = ConsoleRecorder()
     var console: Console { recorder.console }
 
-    func check(attempts: Int = 1, timeout: Duration = .milliseconds(500)) -> ConnectionCheck {
+    /// Answers come within milliseconds; a generous attempt timeout keeps a loaded machine from failing them.
+    func check(attempts: Int = 1, timeout: Duration = .seconds(5)) -> ConnectionCheck {
         ConnectionCheck(clientID: "check-\(UUID().uuidString.prefix(6))", subscriptions: ["cloud/res/#"],
                         request: MQTTMessage(topic: "cloud/req", text: "ping", qos: .atLeastOnce),
                         attempts: attempts, attemptTimeout: timeout, troubleshooting: "look here") { answer in
@@ -54,14 +55,14 @@ import Testing
         let broker = try await TestBroker()
         let (_, task) = try await responder(broker) { count in count == 1 ? [] : ["cloud/res/200"] }
         defer { task.cancel() }
-        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(check(attempts: 2))
+        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(check(attempts: 2, timeout: .seconds(2)))
         #expect(outcome == .success(attempt: 2))
         #expect(recorder.lines.contains { $0.contains("Try 2 / 2") })
     }
 
     @Test func noAnswerInTime() async throws {
         let broker = try await TestBroker()
-        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(check(attempts: 2))
+        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(check(attempts: 2, timeout: .milliseconds(500)))
         #expect(outcome == .noAnswer)
     }
 

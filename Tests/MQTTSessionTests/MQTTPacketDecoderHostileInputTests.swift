@@ -12,13 +12,36 @@ import TedgeMQTTSession
     }
 
     @Test func oversizedRemainingLengthRefusedFromTheHeaderAlone() {
-        // 256 KiB + 1 announced; only the fixed header has arrived.
+        // 256 KiB + 1 announced for a SUBACK; only the fixed header has arrived.
         #expect(throws: MQTTProtocolError.packetTooLarge(length: 262_145, limit: 262_144)) {
-            try decode([0x30, 0x81, 0x80, 0x10])
+            try decode([0x90, 0x81, 0x80, 0x10])
         }
         #expect(throws: MQTTProtocolError.packetTooLarge(length: 1000, limit: 100)) {
-            try decode([0x30, 0xE8, 0x07], maxRemainingLength: 100)
+            try decode([0x40, 0xE8, 0x07], maxRemainingLength: 100)
         }
+    }
+
+    /// A PUBLISH larger than the limit is legal MQTT: its topic and packet id come out, its payload is
+    /// dropped as it arrives (never buffered), and the packet after it decodes normally.
+    @Test func oversizedPublishIsSkippedNotBuffered() throws {
+        var decoder = MQTTPacketDecoder(maxRemainingLength: 100)
+        let payload = [UInt8](repeating: 0x41, count: 1_000)
+        let big = try MQTTPacket.publish(MQTTMessage(topic: "t/big", payload: payload, qos: .atLeastOnce),
+                                         packetID: 7, isDuplicate: false).encoded()
+        let after = try MQTTPacket.puback(packetID: 9).encoded()
+        var decoded: [MQTTPacketDecoder.Decoded] = []
+        for chunk in stride(from: 0, to: big.count + after.count, by: 37) {
+            let bytes = Array((big + after)[chunk..<min(chunk + 37, big.count + after.count)])
+            decoder.append(bytes)
+            #expect(decoder.bufferedByteCount <= 100 + 37, "never more than the limit and a chunk buffered")
+            while let item = try decoder.nextDecoded() { decoded.append(item) }
+        }
+        #expect(decoded.count == 2)
+        #expect(decoded.first?.packet == .publish(MQTTMessage(topic: "t/big", payload: [], qos: .atLeastOnce),
+                                                  packetID: 7, isDuplicate: false))
+        #expect(decoded.first?.omittedPayloadBytes == 1_000)
+        #expect(decoded.last?.packet == .puback(packetID: 9))
+        #expect(decoded.last?.omittedPayloadBytes == 0)
     }
 
     @Test func fiveByteRemainingLengthRefused() {
