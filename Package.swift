@@ -15,6 +15,10 @@ import PackageDescription
 //   providers             TedgeCloudAzure, TedgeCloudC8y, TedgeCloudAws (a plugin): import TedgeProviderAPI only
 //   TedgeComposition      the built-in registry: the one module that knows which providers exist
 //   TedgeCLI              the `tedge` command line as a library: `TedgeCLI.main(registry:)`
+// What the mapper links is compiled without the implicit `_StringProcessing` import: regex support is
+// about a megabyte of code the mapper never needs, and its resident memory is a product figure.
+let mapperLean: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import"])]
+
 let package = Package(
     name: "tedge-swift",
     platforms: [.macOS(.v13)],
@@ -51,31 +55,31 @@ let package = Package(
         .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
                 path: "Sources/Libraries/Mosquitto"),
         .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL"),
-        .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON"),
+        .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
 
         // The framework, split by concern (Sources/Core/<concern>).
-        .target(name: "TedgeMessaging", path: "Sources/Core/Messaging"),
-        .target(name: "TedgeTOML", path: "Sources/Core/TOML"),
+        .target(name: "TedgeMessaging", path: "Sources/Core/Messaging", swiftSettings: mapperLean),
+        .target(name: "TedgeTOML", path: "Sources/Core/TOML", swiftSettings: mapperLean),
         .target(name: "TedgeThinEdgeJSON", dependencies: ["TedgeMessaging", "TedgeJSON"],
-                path: "Sources/Core/ThinEdgeJSON"),
+                path: "Sources/Core/ThinEdgeJSON", swiftSettings: mapperLean),
         .target(name: "TedgeProviderAPI", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON", "TedgeTOML"],
-                path: "Sources/Core/ProviderAPI"),
-        .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML"], path: "Sources/Core/System"),
+                path: "Sources/Core/ProviderAPI", swiftSettings: mapperLean),
+        .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML"], path: "Sources/Core/System", swiftSettings: mapperLean),
         .target(name: "TedgeRuntime", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
         ], path: "Sources/Core/Runtime"),
         // The mapper's data plane: MQTT 3.1.1 over a poll(2) loop, stdlib and Glibc only (no Foundation,
         // Dispatch, concurrency or threads), acknowledging an input only after its outputs are acknowledged.
-        .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTSession"),
+        .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTSession", swiftSettings: mapperLean),
         .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
-                path: "Sources/Core/Mapper"),
+                path: "Sources/Core/Mapper", swiftSettings: mapperLean),
 
         // Built-in providers: describe, never act.
-        .target(name: "TedgeCloudAzure", dependencies: ["TedgeProviderAPI"], path: "Sources/CloudAzure"),
-        .target(name: "TedgeCloudC8y", dependencies: ["TedgeProviderAPI"], path: "Sources/CloudC8y"),
+        .target(name: "TedgeCloudAzure", dependencies: ["TedgeProviderAPI"], path: "Sources/CloudAzure", swiftSettings: mapperLean),
+        .target(name: "TedgeCloudC8y", dependencies: ["TedgeProviderAPI"], path: "Sources/CloudC8y", swiftSettings: mapperLean),
         // Third-party-style providers: plain modules that import the provider API only.
         .target(name: "TedgeCloudAws", dependencies: ["TedgeProviderAPI"], path: "Plugins/CloudAws",
-                exclude: ["README.md"]),
+                exclude: ["README.md"], swiftSettings: mapperLean),
 
         // The contract kit every provider's tests run.
         .target(name: "TedgeCloudProviderTesting", dependencies: ["TedgeProviderAPI"],
@@ -84,7 +88,7 @@ let package = Package(
         // The composition root: the one module that knows which providers are built in.
         .target(name: "TedgeComposition", dependencies: [
             "TedgeProviderAPI", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws",
-        ], path: "Sources/Composition"),
+        ], path: "Sources/Composition", swiftSettings: mapperLean),
 
         // The command line as a library, and the executables: a few lines each.
         .target(name: "TedgeCLI", dependencies: [
@@ -93,7 +97,7 @@ let package = Package(
         ], path: "Sources/CLI"),
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),
         // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
-        .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"]),
+        .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"], swiftSettings: mapperLean),
         .target(name: "TedgeCloudSimulator", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto",
         ], path: "Sources/CloudSimulator"),

@@ -67,7 +67,7 @@ public struct AzureProvider: CloudProvider {
                   - az.root.cert.path (\(context.rootCertificatePath)) holds the CA that signed the hub's server certificate.
                 """,
             judge: { answer in
-                answer.topic.contains("200") ? .success : .failure("Azure IoT Hub answered on \(answer.topic)")
+                answer.topic.containsText("200") ? .success : .failure("Azure IoT Hub answered on \(answer.topic)")
             })
     }
 

@@ -47,7 +47,7 @@ private extension String {
     func components(separatedBy separator: String) -> [String] {
         var parts: [String] = []
         var rest = self[...]
-        while let range = rest.firstRange(of: separator) {
+        while let range = rest.firstRange(ofText: separator) {
             parts.append(String(rest[..<range.lowerBound]))
             rest = rest[range.upperBound...]
         }

@@ -77,10 +77,33 @@ public final class MapperRuntime {
             },
             finalMessages: { [healthMessage] in [healthMessage("down")] },
             log: { [name] in log.line("\(name): \($0)") })
-        let outcome = forwarder.run(stopSignals: stopSignals)
+        let outcome = run(forwarder, stopSignals: stopSignals)
         log.line("\(name) stopped: \(outcome)")
         return outcome
     }
+
+    /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
+    /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
+    private func run(_ forwarder: MessageForwarder, stopSignals: SignalDescriptor) -> DrainOutcome {
+        var lastInputs = -1
+        var quietSince = SystemMonotonicClock().milliseconds
+        var trimmed = false
+        while true {
+            if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
+            let now = SystemMonotonicClock().milliseconds
+            if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
+                lastInputs = forwarder.statistics.inputsReceived
+                quietSince = now
+                trimmed = false
+            } else if !trimmed, now - quietSince >= Self.idleBeforeTrimMilliseconds {
+                ResidentMemory.releaseCodePages()
+                trimmed = true
+            }
+        }
+    }
+
+    /// How long without input before code pages are given back.
+    static let idleBeforeTrimMilliseconds: Int64 = 5_000
 
     func healthMessage(_ status: String) -> MQTTMessage {
         MQTTMessage(topic: healthTopic, text: "{\"status\":\"\(status)\",\"pid\":\(getpid()),\"time\":\(time(nil))}",

@@ -14,7 +14,7 @@ public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
     /// `example` is shown as the right form in errors (thin-edge's text, with the key's own example host).
     public init(parsing raw: String, defaultPort: Int, example exampleHost: String = HostAndPort.genericExample) throws(TedgeError) {
         let example = "\n         Provided URL should contain only domain, eg: '\(exampleHost)'."
-        if raw.contains("://") || raw.contains("/") {
+        if raw.containsText("://") || raw.contains("/") {
             throw TedgeError("Provided URL: '\(raw)' contains scheme or port." + example)
         }
         var hostPart = Substring(raw)

@@ -130,7 +130,7 @@ struct TOMLParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         let digits = text.filter { $0 != "_" }
-        guard !text.hasSuffix("_"), !text.contains("__"), let number = Int(digits) else {
+        guard !text.hasSuffix("_"), !zip(text, text.dropFirst()).contains(where: { $0 == "_" && $1 == "_" }), let number = Int(digits) else {
             throw TOMLSyntaxError(line: line, column: startColumn, reason: "invalid integer `\(text)`")
         }
         return .integer(number)

@@ -1,4 +1,5 @@
 import TedgeJSON
+import TedgeMessaging
 
 /// Thin Edge JSON, the cloud-neutral measurement format on `tedge/measurements`:
 ///
@@ -18,7 +19,7 @@ public enum ThinEdgeJSON {
             let text = String(decoding: payload, as: UTF8.self)
             // jansson reports the token's last column; point at its first, where the reader should look.
             var column = error.column
-            if let near = error.reason.firstRange(of: " near '"), error.reason.hasSuffix("'") {
+            if let near = error.reason.firstRange(ofText: " near '"), error.reason.hasSuffix("'") {
                 let token = error.reason[near.upperBound..<error.reason.index(before: error.reason.endIndex)]
                 column = max(1, column - token.count + 1)
             }
