@@ -13,6 +13,7 @@ public enum ConfigValueKind: Sendable, Equatable {
 
     /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
     public func parse(_ raw: String) throws(TedgeError) -> TOMLValue {
+        try ControlCharacters.refuse(in: raw, what: "The value")
         switch self {
         case .string, .path:
             guard !raw.isEmpty else { throw TedgeError("The value must not be empty.") }
