@@ -69,7 +69,9 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
                     guard (try? await client.waitUntilSubscribed(timeout: .seconds(10))) != nil else { continue }
                     lastActivity.instant.withLock { $0 = $0 ?? .now }
                     Console.standardError.line("INFO: Connected")
-                case .disconnected: Console.standardError.line("INFO: Disconnected")
+                case .disconnected:
+                    // Our own disconnect at the end (--count, --duration, --retained-only) is no news.
+                    if !lastActivity.finishing.load(ordering: .relaxed) { Console.standardError.line("INFO: Disconnected") }
                 }
             }
         }
@@ -81,13 +83,17 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
                 if let duration, ContinuousClock.now - start >= .seconds(duration.seconds) { break }
                 if retainedOnly, let last = lastActivity.instant.withLock({ $0 }), ContinuousClock.now - last >= Self.retainedQuietPeriod { break }
             }
+            lastActivity.finishing.store(true, ordering: .relaxed)
             client.disconnect()  // ends `messages`, so the loop below returns
         }
         defer { stopwatch.cancel() }
         var received = 0
         for await message in client.messages {
             if retainedOnly {
-                guard message.retain else { break }
+                guard message.retain else {
+                    lastActivity.finishing.store(true, ordering: .relaxed)
+                    break
+                }
                 lastActivity.instant.withLock { $0 = .now }
             }
             var payload = message.payload
@@ -100,11 +106,13 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
             received += 1
             if let count, received >= count { break }
         }
+        lastActivity.finishing.store(true, ordering: .relaxed)
         client.disconnect()
     }
 
-    /// Shared between the message loop and the stopwatch.
+    /// Shared between the message loop, the event loop and the stopwatch.
     final class Activity: Sendable {
         let instant = Mutex<ContinuousClock.Instant?>(nil)
+        let finishing = Atomic<Bool>(false)
     }
 }

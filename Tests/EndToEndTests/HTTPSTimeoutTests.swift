@@ -2,7 +2,8 @@ import Foundation
 import TedgeRuntime
 import Testing
 
-/// `tedge cert upload c8y` gives up on a server that never answers, and goes through HTTPS_PROXY.
+/// `tedge cert upload c8y` gives up on a server that never answers, and goes through HTTPS_PROXY
+/// (a refusing proxy, NO_PROXY, and a real CONNECT tunnel to the simulator).
 @Suite struct HTTPSTimeoutTests {
     func preparedDevice(httpsPort: Int) throws -> DeviceEnvironment {
         let device = try DeviceEnvironment()
@@ -37,5 +38,19 @@ import Testing
                                                                    "NO_PROXY": "localhost"], timeout: .seconds(90))
         #expect(exempt.status == .exited(1))
         #expect(exempt.standardError.contains("connect to localhost:1"), "\(exempt.standardError)")
+    }
+
+    @Test func anUploadSucceedsThroughATunnel() async throws {
+        let proxy = try TunnelProxy()
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        defer { device.stopSimulator() }
+        try device.prepare(cloud: "c8y")
+        device.expectSuccess(try device.tedge("config", "set", "c8y.http", "localhost:\(device.simulatorHTTPSPort)"))
+        let result = try device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"],
+                                      extraEnvironment: ["C8YPASS": "tedge-sim", "HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
+        device.expectSuccess(result)
+        #expect(result.standardOutput == "Certificate uploaded successfully.\n")
+        #expect(proxy.requestedTargets.contains("localhost:\(device.simulatorHTTPSPort)"), "\(proxy.requestedTargets)")
     }
 }
