@@ -1,5 +1,10 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// The one version of the binaries and the .deb (scripts/package reads the same file).
+let version = ((try? String(contentsOfFile: Context.packageDirectory + "/VERSION", encoding: .utf8)) ?? "0.0.0-unknown")
+    .trimmingCharacters(in: .whitespacesAndNewlines)
 
 // The module graph (docs/architecture.md draws it). Every module of ours is named `Tedge…`, so a
 // package outside this tree can depend on our products whatever its own modules are called.
@@ -51,6 +56,10 @@ let package = Package(
         .systemLibrary(name: "CTedgeJansson", path: "Sources/Libraries/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
 
+        // The version string, compiled in from VERSION (wrapped by TedgeSystem's TedgeVersion).
+        .target(name: "CTedgeVersion", path: "Sources/Libraries/CVersion",
+                cSettings: [.define("TEDGE_VERSION", to: "\"\(version)\"")]),
+
         // One owning Swift wrapper per C library.
         .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
                 path: "Sources/Libraries/Mosquitto"),
@@ -64,7 +73,8 @@ let package = Package(
                 path: "Sources/Core/ThinEdgeJSON", swiftSettings: mapperLean),
         .target(name: "TedgeProviderAPI", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON", "TedgeTOML"],
                 path: "Sources/Core/ProviderAPI", swiftSettings: mapperLean),
-        .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML"], path: "Sources/Core/System", swiftSettings: mapperLean),
+        .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML", "CTedgeVersion"],
+                path: "Sources/Core/System", swiftSettings: mapperLean),
         .target(name: "TedgeRuntime", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
         ], path: "Sources/Core/Runtime"),

@@ -15,7 +15,7 @@ struct ConfigSetCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let action = "set the configuration key: \(key) with value: \(value)."
+        let action = "set the configuration key: \(key) with value: \(ControlCharacters.escaped(value))."
         do {
             let store = global.store
             var config = try store.load()

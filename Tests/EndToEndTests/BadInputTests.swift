@@ -13,7 +13,8 @@ import Testing
         let arguments: [String]
         let expected: String
         var prepare: @Sendable (DeviceEnvironment) throws -> Void = { _ in }
-        var description: String { arguments.joined(separator: " ") }
+        /// Unique in the table: the arguments (control characters shown escaped) and what is expected.
+        var description: String { ControlCharacters.escaped(arguments.joined(separator: " ")) + " → " + expected }
     }
 
     static let cliCases: [CLICase] = [
@@ -43,6 +44,13 @@ import Testing
         CLICase(arguments: ["config", "set", "mqtt.bind_address", "localhost"], expected: "Invalid ip address: 'localhost'."),
         CLICase(arguments: ["config", "set", "mqtt.bridge.max_queued_messages", "0"], expected: "A positive integer is expected"),
         CLICase(arguments: ["config", "set", "device.cert.path", ""], expected: "The value must not be empty."),
+        CLICase(arguments: ["config", "set", "device.key.path", "/tmp/key.pem\nbridge_insecure true"], expected: "must not contain control characters (found U+000A)"),
+        CLICase(arguments: ["config", "set", "az.root.cert.path", "/etc/ssl/certs\r"], expected: "must not contain control characters (found U+000D)"),
+        CLICase(arguments: ["config", "set", "az.url", "hub.net\n"], expected: "must not contain control characters (found U+000A)"),
+        CLICase(arguments: ["config", "set", "c8y.url", "t.c8y.io\tx"], expected: "must not contain control characters (found U+0009)"),
+        CLICase(arguments: ["config", "set", "mqtt.port", "1883\n"], expected: "must not contain control characters (found U+000A)"),
+        CLICase(arguments: ["config", "set", "mqtt.bind_address", "127.0.0.1\u{1B}"], expected: "must not contain control characters (found U+001B)"),
+        CLICase(arguments: ["config", "set", "run.path", "/run/tedge\u{7F}"], expected: "must not contain control characters (found U+007F)"),
         CLICase(arguments: ["config", "set", "no.such.key", "1"], expected: "Invalid key `no.such.key'."),
         CLICase(arguments: ["config", "get", "no.such.key"], expected: "Invalid key `no.such.key'."),
         CLICase(arguments: ["config", "unset", "az"], expected: "Invalid key `az'."),
@@ -105,6 +113,10 @@ import Testing
             files[path] = "\(data) \(FileSystem.mode(full) ?? 0)"
         }
         return files
+    }
+
+    @Test func everyCaseHasAUniqueName() {
+        #expect(Set(Self.cliCases.map(\.description)).count == Self.cliCases.count)
     }
 
     @Test func theTableHasAtLeastFortyCases() {

@@ -30,7 +30,7 @@ public enum MapperCommand {
                 Console.standardOutput.line(usage)
                 exit(0)
             case "-V", "--version":
-                Console.standardOutput.line("tedge-mapper 0.1.0")
+                Console.standardOutput.line("tedge-mapper \(TedgeVersion.current)")
                 exit(0)
             case _ where argument.hasPrefix("-"):
                 fail("start tedge-mapper", TedgeError("unknown option \(argument)\n\(usage)"))

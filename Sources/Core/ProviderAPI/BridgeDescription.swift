@@ -42,6 +42,20 @@ public struct BridgeDescription: Sendable, Equatable {
     /// The bridge file, line for line in thin-edge's order. `bridge_capath` when the root
     /// certificate path is a directory, `bridge_cafile` when it is a file.
     public func render(rootCertificateIsDirectory: Bool) -> String {
+        lines(rootCertificateIsDirectory: rootCertificateIsDirectory).joined(separator: "\n") + "\n"
+    }
+
+    /// What gets written to disk: `render`, refused when any setting holds a control character
+    /// (a newline in a path would smuggle in a setting of its own). A second line of defence
+    /// behind `tedge config set`, for values that reached tedge.toml by hand.
+    public func checkedRender(rootCertificateIsDirectory: Bool) throws(TedgeError) -> String {
+        for line in lines(rootCertificateIsDirectory: rootCertificateIsDirectory) {
+            try ControlCharacters.refuse(in: line, what: "The bridge setting `\(ControlCharacters.escaped(line))`")
+        }
+        return render(rootCertificateIsDirectory: rootCertificateIsDirectory)
+    }
+
+    private func lines(rootCertificateIsDirectory: Bool) -> [String] {
         var lines = ["### Bridge", "connection \(connection)"]
         if let remoteUsername { lines.append("remote_username \(remoteUsername)") }
         lines.append("address \(address)")
@@ -61,6 +75,6 @@ public struct BridgeDescription: Sendable, Equatable {
         lines += extraSettings.map { "\($0.0) \($0.1)" }
         lines += ["", "### Topics"]
         lines += topics.map(\.line)
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 }

@@ -14,6 +14,7 @@ public enum ConfigValueKind: Sendable, Equatable {
     /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
     /// `example` is the host name a URL error shows as the right form.
     public func parse(_ raw: String, example: String? = nil) throws(TedgeError) -> TOMLValue {
+        try ControlCharacters.refuse(in: raw, what: "The value")
         switch self {
         case .string, .path:
             guard !raw.isEmpty else { throw TedgeError("The value must not be empty.") }

@@ -228,10 +228,10 @@ public struct CloudConnector: Sendable {
         var description = provider.bridge(context)
         // Reconnect soon after an outage (2 s, backing off to 30 s) rather than mosquitto's default.
         description.extraSettings.append(("restart_timeout", "2 30"))
-        let bridge = description.render(rootCertificateIsDirectory: FileSystem.isDirectory(context.rootCertificatePath))
+        let bridge = try description.checkedRender(rootCertificateIsDirectory: FileSystem.isDirectory(context.rootCertificatePath))
         do {
             try FileSystem.createDirectories(mosquittoDirectory)
-            try AtomicFile.write(MosquittoLocalConfig(config: config).render(),
+            try AtomicFile.write(MosquittoLocalConfig(config: config).checkedRender(),
                                  to: FileSystem.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
             try AtomicFile.write(bridge, to: bridgePath, mode: 0o644, placement: .createNew)
         } catch {

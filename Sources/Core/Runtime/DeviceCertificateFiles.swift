@@ -50,6 +50,19 @@ public struct DeviceCertificateFiles: Sendable {
             unlink(certificatePath)
             throw error
         }
+        Self.giveToFolderOwner(certificatePath)
+        Self.giveToFolderOwner(keyPath)
+    }
+
+    /// Run as root (`sudo tedge cert create`), new files take the owner of their folder: the
+    /// package makes device-certs mosquitto's, so the bridge (running as mosquitto) can read the
+    /// 0400 key. Elsewhere (tests, --config-dir of one's own) the owner is the caller already.
+    private static func giveToFolderOwner(_ path: String) {
+        guard geteuid() == 0 else { return }
+        let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        var info = stat()
+        guard stat(folder.isEmpty ? "/" : folder, &info) == 0, info.st_uid != 0 else { return }
+        _ = chown(path, info.st_uid, info.st_gid)
     }
 
     private func refuseOverwrite() throws(TedgeError) {
@@ -222,6 +235,7 @@ public struct DeviceCertificateFiles: Sendable {
             key = try PrivateKey.generateP256()
             try createParentDirectory(of: keyPath)
             try AtomicFile.write(try key.pkcs8PEM(), to: keyPath, mode: 0o400, placement: .createNew)
+            Self.giveToFolderOwner(keyPath)
         }
         let request = try CertificateSigningRequest(subject: Self.subject(deviceID: deviceID), key: key)
         try createParentDirectory(of: path)

@@ -14,16 +14,28 @@ public enum HTTPSClient {
         public let description: String
     }
 
-    /// Sends one request to `https://host:port/path`, trusting the CA file or directory at `rootCertificatePath`.
+    /// How long one step (connect, handshake, one read or write) may take, and the whole request.
+    public static let stepTimeout: Double = 15
+    public static let requestTimeout: Double = 45
+
+    /// Sends one request to `https://host:port/path`, trusting the CA file or directory at `rootCertificatePath`,
+    /// through the proxy `HTTPS_PROXY` names (unless `NO_PROXY` exempts the host). Gives up on a silent server.
     public static func send(method: String, host: String, port: Int, path: String, headers: [(String, String)] = [],
-                            body: [UInt8] = [], rootCertificatePath: String) throws(ConnectionProblem) -> Response {
+                            body: [UInt8] = [], rootCertificatePath: String,
+                            proxyEnvironment: [String: String] = HTTPSProxy.currentEnvironment()) throws(ConnectionProblem) -> Response {
+        let deadline = ContinuousClock.now + .seconds(requestTimeout)
         let connection: TLSClientConnection
         do {
+            let proxy = try HTTPSProxy.forHost(host, environment: proxyEnvironment)
             let isDirectory = FileSystem.isDirectory(rootCertificatePath)
             connection = try TLSClientConnection(host: host, port: port, caFile: isDirectory ? nil : rootCertificatePath,
-                                                 caDirectory: isDirectory ? rootCertificatePath : nil)
+                                                 caDirectory: isDirectory ? rootCertificatePath : nil, timeout: stepTimeout,
+                                                 proxy: proxy.map { ($0.host, $0.port) })
         } catch {
-            throw ConnectionProblem(description: "HTTP Connection Problem: \(error)\nHint: Server certificate validation error.")
+            let text = "\(error)"
+            let hint = text.contains("timed out") || text.contains("proxy") || text.contains("connect to")
+                ? "Hint: Check the network, the URL and HTTPS_PROXY." : "Hint: Server certificate validation error."
+            throw ConnectionProblem(description: "HTTP Connection Problem: \(text)\n\(hint)")
         }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -33,7 +45,13 @@ public enum HTTPSClient {
         }
         var raw: [UInt8] = []
         while true {
-            let chunk = connection.read()
+            guard ContinuousClock.now < deadline else {
+                throw ConnectionProblem(description: "HTTP Connection Problem: no complete answer from \(host):\(port): timed out after \(Int(requestTimeout)) s")
+            }
+            let chunk: [UInt8]
+            do { chunk = try connection.readOrTimeOut() } catch {
+                throw ConnectionProblem(description: "HTTP Connection Problem: \(error)")
+            }
             if chunk.isEmpty { break }
             raw += chunk
         }

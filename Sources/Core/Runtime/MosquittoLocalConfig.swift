@@ -44,6 +44,18 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
     public static let fileName = "tedge-mosquitto.conf"
 
     public func render() -> String {
+        lines().joined(separator: "\n") + "\n"
+    }
+
+    /// `render`, refused when a setting holds a control character (see `BridgeDescription.checkedRender`).
+    public func checkedRender() throws(TedgeError) -> String {
+        for line in lines() {
+            try ControlCharacters.refuse(in: line, what: "The mosquitto setting `\(ControlCharacters.escaped(line))`")
+        }
+        return render()
+    }
+
+    private func lines() -> [String] {
         var lines = [
             "per_listener_settings true",
             "connection_messages true",
@@ -72,7 +84,7 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
             // Messages for an offline bridge or mapper survive a broker restart, and a day of telemetry fits.
             lines += ["persistence true", "autosave_interval 60", "max_queued_messages \(maxQueuedMessages)", "max_queued_bytes 0"]
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 }
 

@@ -1,0 +1,88 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// A minimal HTTP `CONNECT` proxy on loopback: it records each tunnel's target, connects to it on
+/// 127.0.0.1, answers 200 and relays bytes both ways until either side closes.
+final class TunnelProxy: Sendable {
+    let port: Int
+    private let socket: Int32
+    private let targets = Mutex<[String]>([])
+
+    /// The `host:port` of every tunnel asked for so far.
+    var requestedTargets: [String] { targets.withLock { $0 } }
+
+    init() throws {
+        let listening = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.loopback(port: 0)
+        guard Self.withSockaddr(&address, { bind(listening, $0, $1) }) == 0, listen(listening, 16) == 0 else {
+            close(listening)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listening, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        socket = listening
+        Thread { [self] in
+            while true {
+                let client = accept(listening, nil, nil)
+                guard client >= 0 else { return }
+                Thread { self.serve(client) }.start()
+            }
+        }.start()
+    }
+
+    deinit {
+        shutdown(socket, Int32(SHUT_RDWR))
+        close(socket)
+    }
+
+    private func serve(_ client: Int32) {
+        var head: [UInt8] = []
+        var byte: UInt8 = 0
+        while !head.suffix(4).elementsEqual([13, 10, 13, 10]), recv(client, &byte, 1, 0) == 1 { head.append(byte) }
+        let words = String(decoding: head, as: UTF8.self).split(separator: " ")
+        guard words.count >= 2, words[0] == "CONNECT", let port = words[1].split(separator: ":").last.flatMap({ UInt16($0) }) else {
+            close(client)
+            return
+        }
+        targets.withLock { $0.append(String(words[1])) }
+        let upstream = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.loopback(port: port)
+        guard Self.withSockaddr(&address, { connect(upstream, $0, $1) }) == 0 else {
+            _ = Array("HTTP/1.1 502 Bad Gateway\r\n\r\n".utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            close(upstream)
+            close(client)
+            return
+        }
+        _ = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let done = DispatchGroup()
+        for (from, to) in [(client, upstream), (upstream, client)] {
+            done.enter()
+            Thread {
+                var buffer = [UInt8](repeating: 0, count: 16_384)
+                while true {
+                    let count = recv(from, &buffer, buffer.count, 0)
+                    guard count > 0, buffer.withUnsafeBytes({ send(to, $0.baseAddress, count, Int32(MSG_NOSIGNAL)) }) == count else { break }
+                }
+                shutdown(to, Int32(SHUT_WR))
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        close(upstream)
+        close(client)
+    }
+
+    private static func loopback(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        return address
+    }
+
+    private static func withSockaddr(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+        withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    }
+}
