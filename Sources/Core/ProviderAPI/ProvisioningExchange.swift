@@ -5,7 +5,7 @@ import TedgeMessaging
 /// certificate, a first request, and a pure judge that turns each answer into the next step.
 /// It ends with config settings to store (the assigned endpoint) or a failure.
 public struct ProvisioningExchange: Sendable {
-    public indirect enum Step: Sendable, Equatable {
+    public enum Step: Sendable, Equatable {
         /// Publish `request` after waiting `delay` (the service's retry-after).
         case request(MQTTMessage, after: Duration)
         /// Done: store `settings` (config key name → value) and print `report`.

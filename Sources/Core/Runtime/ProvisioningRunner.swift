@@ -31,9 +31,10 @@ public struct ProvisioningRunner: Sendable {
             for filter in exchange.subscriptions { try client.subscribe(filter, qos: .atLeastOnce) }
             try client.connect()
             try await client.waitUntilSubscribed(timeout: min(exchange.timeout, .seconds(10)))
-        } catch {
-            throw CausedError("The provisioning service at \(exchange.endpoint) refused the connection.\n\(exchange.troubleshooting)",
-                              underlying: error)
+        } catch let error as MQTTError {
+            // A CONNACK refusal is the service's verdict (Azure: an unknown id scope); anything else is the way there.
+            let what = if case .refused = error { "refused the connection" } else { "cannot be reached" }
+            throw CausedError("The provisioning service at \(exchange.endpoint) \(what).\n\(exchange.troubleshooting)", underlying: error)
         }
         try client.publish(exchange.first)
         while true {
