@@ -20,7 +20,17 @@ public struct AzureProvider: CloudProvider {
         field: "mapper_message_properties", kind: .flag, default: .value("true"),
         doc: "Boolean whether Azure mapper should mark messages as UTF-8 JSON, so IoT Hub can route on the body. Example: true")
 
-    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp, Self.mapperMessageProperties] }
+    public static let dpsIDScope = ConfigKey("az.dps.id_scope", table: "az", field: "dps_id_scope", kind: .string,
+        doc: "ID scope of the Azure Device Provisioning Service; with it and no az.url, `tedge connect az` asks DPS for the hub. Example: 0ne00000001",
+        example: "0ne00000001")
+    public static let dpsURL = ConfigKey("az.dps.url", table: "az", field: "dps_url", kind: .connectURL,
+        default: .value("global.azure-devices-provisioning.net"),
+        doc: "Endpoint of the Azure Device Provisioning Service (host[:port], port 8883 by default). Example: global.azure-devices-provisioning.net",
+        example: "global.azure-devices-provisioning.net")
+
+    public var configKeys: [ConfigKey] {
+        [Self.url, Self.rootCertPath, Self.mapperTimestamp, Self.mapperMessageProperties, Self.dpsIDScope, Self.dpsURL]
+    }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
@@ -69,6 +79,28 @@ public struct AzureProvider: CloudProvider {
             judge: { answer in
                 answer.topic.containsText("200") ? .success : .failure("Azure IoT Hub answered on \(answer.topic)")
             })
+    }
+
+    /// Provisioning through DPS when an id scope is set and no hub is: the hub DPS assigns becomes az.url.
+    public func provisioning(_ request: ProvisioningRequest) -> ProvisioningExchange? {
+        let config = request.config
+        guard config.storedValue(of: Self.url) == nil, let scope = config.value(of: Self.dpsIDScope), !scope.isEmpty,
+              let endpoint = try? HostAndPort(parsing: config.value(of: Self.dpsURL) ?? "global.azure-devices-provisioning.net", defaultPort: 8883)
+        else { return nil }
+        let dps = AzureDeviceProvisioning(idScope: scope, registrationID: request.deviceID)
+        let root = config.value(of: Self.rootCertPath) ?? ConfigKey.systemCertificates
+        return ProvisioningExchange(
+            endpoint: endpoint, rootCertificatePath: root, clientID: request.deviceID, username: dps.username,
+            subscriptions: ["$dps/registrations/res/#"], first: dps.registerRequest,
+            announcement: "Provisioning the device through the Azure Device Provisioning Service (scope \(scope)).",
+            troubleshooting: """
+                Check that:
+                  - az.dps.id_scope (\(scope)) is the ID scope of your Device Provisioning Service;
+                  - az.dps.url (\(endpoint)) is its endpoint;
+                  - the device \(request.deviceID) is enrolled (individually, or in a group by the CA that signed its certificate);
+                  - az.root.cert.path (\(root)) holds the CA that signed the service's server certificate.
+                """,
+            judge: dps.judge)
     }
 
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {

@@ -102,6 +102,36 @@ struct MQTTPacket: Equatable {
         return .success(topic)
     }
 
+    /// The payload of a PUBLISH (what follows the topic and, at QoS 1 and 2, the packet id).
+    func publishPayload() -> Result<[UInt8], Invalid> {
+        publishTopic().map { topic in Array(body.dropFirst(2 + topic.utf8.count + (flags & 0x06 != 0 ? 2 : 0))) }
+    }
+
+    /// The packet id of a PUBLISH at QoS 1 or 2, or of a SUBSCRIBE / UNSUBSCRIBE; nil when it has none.
+    func packetIdentifier() -> UInt16? {
+        var offset = 0
+        switch kind {
+        case .publish:
+            guard flags & 0x06 != 0, case .success(let topic) = publishTopic() else { return nil }
+            offset = 2 + topic.utf8.count
+        case .subscribe, .unsubscribe:
+            offset = 0
+        default:
+            return nil
+        }
+        guard body.count >= offset + 2 else { return nil }
+        return UInt16(body[offset]) << 8 | UInt16(body[offset + 1])
+    }
+
+    /// A QoS 0 PUBLISH, as a service answers a device.
+    static func publish(topic: String, payload: [UInt8]) -> MQTTPacket {
+        MQTTPacket(kind: .publish, flags: 0, body: Reader.encode(topic) + payload)
+    }
+
+    static func acknowledgement(_ kind: Kind, of packetID: UInt16, grants: [UInt8] = []) -> MQTTPacket {
+        MQTTPacket(kind: kind, flags: 0, body: [UInt8(packetID >> 8), UInt8(packetID & 0xFF)] + grants)
+    }
+
     /// The same PUBLISH on another topic.
     func withPublishTopic(_ topic: String) -> MQTTPacket {
         guard case .success(let old) = publishTopic() else { return self }

@@ -10,6 +10,9 @@ import TedgeSystem
 ///     devices/<THUMBPRINT>          one file per registered thumbprint: `<device id>\n<primary|secondary>\n`
 ///     cas/<THUMBPRINT>.pem          verified CAs: any certificate they signed authenticates its CN
 ///     endpoint                      `<tls port> <backend port>` of the running simulator
+///     id_scope                      the Device Provisioning Service's id scope, made once
+///     enrollments/<THUMBPRINT>.pem  DPS enrollments: a device certificate (individual) or a CA (group);
+///     enrollments/<THUMBPRINT>.disabled   present when that enrollment is disabled
 public struct SimulatorDirectory: Sendable {
     public let path: String
 
@@ -22,6 +25,8 @@ public struct SimulatorDirectory: Sendable {
     var devicesPath: String { FileSystem.join(path, "devices") }
     var certificateAuthoritiesPath: String { FileSystem.join(path, "cas") }
     public var endpointPath: String { FileSystem.join(path, "endpoint") }
+    var idScopePath: String { FileSystem.join(path, "id_scope") }
+    var enrollmentsPath: String { FileSystem.join(path, "enrollments") }
     var brokerConfigPath: String { FileSystem.join(path, "broker.conf") }
     public var brokerLogPath: String { FileSystem.join(path, "broker.log") }
 
@@ -104,6 +109,72 @@ public struct SimulatorDirectory: Sendable {
             if certificate.issuer == ca.subject, certificate.isSigned(by: ca) { return ca }
         }
         return nil
+    }
+
+    // MARK: Device Provisioning Service
+
+    /// The DPS id scope (`0ne` and 8 hexadecimal digits, as Azure's look), made on first use.
+    public func idScope() throws -> String {
+        if let stored = try? FileSystem.readText(idScopePath), !stored.isEmpty {
+            return stored.filter { !$0.isWhitespace }
+        }
+        let digits = String(UInt32(truncatingIfNeeded: SecureRandom.certificateSerial()), radix: 16, uppercase: true)
+        let scope = "0ne" + String(repeating: "0", count: 8 - digits.count) + digits
+        do {
+            try AtomicFile.write(scope + "\n", to: idScopePath, mode: 0o644, placement: .createNew)
+        } catch {
+            // Another process made it first: its scope wins.
+            if let stored = try? FileSystem.readText(idScopePath), !stored.isEmpty {
+                return stored.filter { !$0.isWhitespace }
+            }
+            throw error
+        }
+        return scope
+    }
+
+    /// An individual enrollment (a device certificate) or an enrollment group (a CA: every device
+    /// certificate it signed). The hub DPS assigns is this simulator's, so the hub is told to accept
+    /// the device too: the certificate's thumbprint, or the verified CA.
+    @discardableResult
+    public func enroll(pem: String, enabled: Bool = true) throws -> (certificate: Certificate, isGroup: Bool) {
+        let certificate = try Certificate(pem: pem)
+        let isGroup = certificate.basicConstraints?.isCA == true
+        if isGroup {
+            try registerCertificateAuthority(pem: pem)
+        } else {
+            guard let id = certificate.subject.commonName else { throw TedgeError("The certificate \(certificate.subject) has no CN") }
+            try register(deviceID: id, thumbprint: certificate.sha1Thumbprint)
+        }
+        try FileSystem.createDirectories(enrollmentsPath)
+        let base = FileSystem.join(enrollmentsPath, certificate.sha1Thumbprint)
+        try AtomicFile.write(certificate.pem, to: base + ".pem", mode: 0o644, placement: .replace)
+        if enabled {
+            _ = try FileSystem.remove(base + ".disabled")
+        } else {
+            try AtomicFile.write("", to: base + ".disabled", mode: 0o644, placement: .replace)
+        }
+        return (certificate, isGroup)
+    }
+
+    /// How DPS sees a device certificate: enrolled (and whether enabled), or not at all.
+    enum EnrollmentStatus: Equatable {
+        case enabled
+        case disabled
+        case notEnrolled
+    }
+
+    func enrollmentStatus(of certificate: Certificate) -> EnrollmentStatus {
+        func status(_ thumbprint: String) -> EnrollmentStatus {
+            FileSystem.exists(FileSystem.join(enrollmentsPath, thumbprint + ".disabled")) ? .disabled : .enabled
+        }
+        let own = certificate.sha1Thumbprint
+        if FileSystem.exists(FileSystem.join(enrollmentsPath, own + ".pem")) { return status(own) }
+        for name in FileSystem.regularFileNames(in: enrollmentsPath) where name.hasSuffix(".pem") {
+            guard let text = try? FileSystem.readText(FileSystem.join(enrollmentsPath, name)),
+                  let ca = try? Certificate(pem: text), ca.basicConstraints?.isCA == true else { continue }
+            if certificate.issuer == ca.subject, certificate.isSigned(by: ca) { return status(ca.sha1Thumbprint) }
+        }
+        return .notEnrolled
     }
 
     func serverIdentity() throws -> (Certificate, PrivateKey) {

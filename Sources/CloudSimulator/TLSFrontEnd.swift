@@ -4,7 +4,8 @@ import TedgeSystem
 
 /// The simulator's device-facing endpoint: TLS with client certificates on loopback, the CONNECT
 /// checked by `DeviceAuthenticator`, then the session relayed to the backend broker packet by packet
-/// (`MQTTSessionRelay`), so Azure's per-device topic rules hold.
+/// (`MQTTSessionRelay`), so Azure's per-device topic rules hold. A CONNECT whose username is the
+/// Device Provisioning Service's is answered here instead (`DeviceProvisioningSession`).
 final class TLSFrontEnd: @unchecked Sendable {
     private let listener: LoopbackListener
     private let context: TLSServerContext
@@ -57,6 +58,13 @@ final class TLSFrontEnd: @unchecked Sendable {
             log.line("mqtt: rejected connection: \(invalid.reason)")
             return
         }
+        if case .deviceProvisioning = DeviceUsername.classify(connect.username) {
+            var provisioning = DeviceProvisioningSession(directory: authenticator.directory, assignedHub: "localhost:\(port)",
+                                                         certificate: session.peerCertificate, log: log)
+            serve(session, provisioning: &provisioning, connect: connect, pending: buffered)
+            session.shutdown()
+            return
+        }
         let deviceID: String
         switch authenticator.authenticate(certificate: session.peerCertificate, connect: connect) {
         case .failure(let rejection):
@@ -84,6 +92,33 @@ final class TLSFrontEnd: @unchecked Sendable {
         relay.pendingFromDevice = buffered
         self.relay(session, backend, through: &relay)
         session.shutdown()
+    }
+
+    /// Answers a provisioning session packet by packet until the device disconnects.
+    private func serve(_ session: TLSConnection, provisioning: inout DeviceProvisioningSession,
+                       connect: MQTTConnectPacket, pending buffered: [UInt8]) {
+        let code = provisioning.accept(connect)
+        guard session.write([0x20, 0x02, 0x00, code]), code == 0 else { return }
+        var pending = buffered
+        while true {
+            var start = 0
+            framing: while true {
+                switch MQTTPacket.parse(pending, from: start) {
+                case .needMoreBytes: break framing
+                case .invalid(let reason):
+                    log.line("dps: closed \(connect.clientID): \(reason)")
+                    return
+                case .complete(let packet, let end):
+                    start = end
+                    guard let replies = provisioning.answer(packet) else { return }
+                    for reply in replies { guard session.write(reply.encoded) else { return } }
+                }
+            }
+            pending.removeFirst(start)
+            let bytes = session.read()
+            if bytes.isEmpty { return }
+            pending += bytes
+        }
     }
 
     /// Copies both ways, packet by packet, until either side closes or the device breaks a rule.

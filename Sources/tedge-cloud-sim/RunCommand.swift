@@ -8,7 +8,7 @@ import TedgeSystem
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the simulator until SIGTERM or SIGINT; prints `ready tls_port=... backend_port=... ca=...`")
+        commandName: "run", abstract: "Run the simulator until SIGTERM or SIGINT; prints `ready tls_port=... backend_port=... https_port=... ca=... id_scope=...`")
 
     @OptionGroup var directory: DirectoryOption
 
@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.standardError.write(CommandFailure("start the cloud simulator", cause: error).description)
             throw ExitCode.failure
         }
-        Console.standardOutput.line("ready tls_port=\(simulator.tlsPort) backend_port=\(simulator.backendPort) https_port=\(simulator.httpsPort) ca=\(simulator.directory.caPath)")
+        Console.standardOutput.line("ready tls_port=\(simulator.tlsPort) backend_port=\(simulator.backendPort) https_port=\(simulator.httpsPort) ca=\(simulator.directory.caPath) id_scope=\((try? simulator.directory.idScope()) ?? "-")")
         let shutdown = ShutdownSignal()
         _ = await shutdown.wait()
         simulator.stop()

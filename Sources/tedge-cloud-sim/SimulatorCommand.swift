@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// The local cloud simulator: `tedge-cloud-sim init | register | run | publish`, and the IoT Hub service side: `monitor | twin | invoke | send`.
+/// The local cloud simulator: `tedge-cloud-sim init | register | enroll | run | publish`, and the IoT Hub service side: `monitor | twin | invoke | send`.
 @main
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tedge-cloud-sim",
         abstract: "A local stand-in for Azure IoT Hub: TLS with device certificates on loopback, for demos and tests",
-        subcommands: [InitCommand.self, RegisterCommand.self, RunCommand.self, PublishCommand.self,
+        subcommands: [InitCommand.self, RegisterCommand.self, EnrollCommand.self, RunCommand.self, PublishCommand.self,
                       MonitorCommand.self, TwinCommand.self, InvokeCommand.self, SendCommand.self])
 }
 

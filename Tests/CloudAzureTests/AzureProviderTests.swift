@@ -60,7 +60,8 @@ import Testing
     }
 
     @Test func configKeys() throws {
-        #expect(provider.configKeys.map(\.name) == ["az.url", "az.root.cert.path", "az.mapper.timestamp", "az.mapper.message_properties"])
+        #expect(provider.configKeys.map(\.name) == ["az.url", "az.root.cert.path", "az.mapper.timestamp", "az.mapper.message_properties",
+                                                "az.dps.id_scope", "az.dps.url"])
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
         #expect(config.value("az.root.cert.path") == "/etc/ssl/certs")
         #expect(config.value("az.mapper.timestamp") == "true")

@@ -24,4 +24,12 @@ struct DeviceUsernameTests {
             #expect(DeviceUsername.problem(with: username, deviceID: "dev-1") == nil)
         }
     }
+
+    @Test func deviceProvisioningUsernamesAreToldApart() {
+        #expect(DeviceUsername.classify("0ne0000ABCD/registrations/dev-1/api-version=2019-03-31")
+                == .deviceProvisioning(idScope: "0ne0000ABCD", registrationID: "dev-1"))
+        #expect(DeviceUsername.classify("0ne0000ABCD/registrations/dev-1/?api-version=2019-03-31") != .deviceProvisioning(idScope: "0ne0000ABCD", registrationID: "dev-1"))
+        // A hub session must not carry a DPS username.
+        #expect(DeviceUsername.problem(with: "0ne0000ABCD/registrations/dev-1/api-version=2019-03-31", deviceID: "dev-1") != nil)
+    }
 }

@@ -65,4 +65,15 @@ struct MQTTPacketTests {
         #expect(bytes[1] & 0x80 != 0 && bytes[3] & 0x80 != 0 && bytes[4] & 0x80 == 0)
         #expect(MQTTPacket.parse(bytes) == .complete(packet, end: bytes.count))
     }
+
+    @Test func publishPayloadAndPacketIdentifier() {
+        // PUBLISH QoS 1, topic "a/b", packet id 0x0102, payload "hi".
+        let packet = MQTTPacket(kind: .publish, flags: 0x02, body: [0, 3, 0x61, 0x2F, 0x62, 1, 2, 0x68, 0x69])
+        #expect(packet.packetIdentifier() == 0x0102)
+        #expect(packet.publishPayload() == .success([0x68, 0x69]))
+        let answer = MQTTPacket.publish(topic: "a/b", payload: [0x68, 0x69])
+        #expect(answer.packetIdentifier() == nil)
+        #expect(answer.publishPayload() == .success([0x68, 0x69]))
+        #expect(MQTTPacket.acknowledgement(.suback, of: 7, grants: [1]).encoded == [0x90, 3, 0, 7, 1])
+    }
 }

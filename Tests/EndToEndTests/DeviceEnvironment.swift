@@ -17,6 +17,8 @@ final class DeviceEnvironment: @unchecked Sendable {
     private(set) var simulatorTLSPort = 0
     private(set) var simulatorBackendPort = 0
     private(set) var simulatorHTTPSPort = 0
+    /// The simulated Device Provisioning Service's id scope, from the ready line.
+    private(set) var simulatorIDScope = ""
     let simulatorDirectory: String
 
     init() throws {
@@ -70,6 +72,7 @@ final class DeviceEnvironment: @unchecked Sendable {
                 simulatorTLSPort = Int(fields["tls_port"] ?? "") ?? 0
                 simulatorBackendPort = Int(fields["backend_port"] ?? "") ?? 0
                 simulatorHTTPSPort = Int(fields["https_port"] ?? "") ?? 0
+                simulatorIDScope = fields["id_scope"] ?? ""
                 return
             }
             try await Task.sleep(for: .milliseconds(25))
@@ -96,6 +99,12 @@ final class DeviceEnvironment: @unchecked Sendable {
     func register(certificate: String? = nil) throws {
         let result = try ChildProcess.run([Binaries.simulator, "register", "--dir", simulatorDirectory, "--certificate", certificate ?? certificatePath])
         guard result.status.succeeded else { throw TedgeError("register failed: \(result.standardError)") }
+    }
+
+    /// Runs `tedge-cloud-sim <subcommand> --dir <simulator dir> <arguments>`.
+    @discardableResult
+    func simulatorCommand(_ subcommand: String, _ arguments: String...) throws -> ChildProcess.Output {
+        try ChildProcess.run([Binaries.simulator, subcommand, "--dir", simulatorDirectory] + arguments)
     }
 
     /// A client on the simulator's cloud-side broker, to watch and inject cloud traffic.

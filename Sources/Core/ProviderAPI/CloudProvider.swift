@@ -29,12 +29,17 @@ public protocol CloudProvider: Sendable {
     /// `tedge cert upload <id>`: the HTTPS exchange that registers the device certificate in the
     /// cloud; nil when the cloud takes no upload from tedge.
     func certificateUpload(_ request: CertificateUploadRequest) throws(TedgeError) -> HTTPSExchange?
+    /// Zero-touch provisioning to run before connecting (Azure DPS: which hub the device belongs to);
+    /// nil when the configuration needs none, which is always the case for most clouds.
+    func provisioning(_ request: ProvisioningRequest) -> ProvisioningExchange?
 }
 
 extension CloudProvider {
     public func postConnectCheck(_ context: ConnectionContext) -> ConnectionCheck? { nil }
 
     public func certificateUpload(_ request: CertificateUploadRequest) throws(TedgeError) -> HTTPSExchange? { nil }
+
+    public func provisioning(_ request: ProvisioningRequest) -> ProvisioningExchange? { nil }
 
     /// `az/`: where the cloud's topics appear on the local broker.
     public var localPrefix: String { "\(id)/" }

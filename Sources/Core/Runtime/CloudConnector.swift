@@ -32,6 +32,7 @@ public struct CloudConnector: Sendable {
     public func connect() async throws {
         var config = try store.load()
         config.pinDefault(provider.rootCertificateKey)
+        try await provision(&config)
         let context = try bridgeContext(config)
         try store.save(config)
 
@@ -98,6 +99,25 @@ public struct CloudConnector: Sendable {
             }
         }
         await postConnectCheck(config: config, context: context)
+    }
+
+    /// Runs the provider's provisioning exchange when it has one for this configuration, and puts
+    /// what it assigns into `config` (saved with the rest, so a failure leaves tedge.toml unchanged).
+    private func provision(_ config: inout TedgeConfig) async throws {
+        let files = DeviceCertificateFiles(config: config)
+        // Without a certificate there is nothing to provision with; bridgeContext says what is missing.
+        guard let deviceID = try? files.deviceID(),
+              let exchange = provider.provisioning(ProvisioningRequest(deviceID: deviceID, config: config)) else { return }
+        step(exchange.announcement)
+        let runner = ProvisioningRunner(certificatePath: files.certificatePath, keyPath: files.keyPath)
+        let (settings, report) = try await runner.run(exchange)
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            guard let key = config.schema.key(named: name) else {
+                throw TedgeError("The provisioning service assigned '\(name)', which is not a configuration key")
+            }
+            try config.set(key, to: value)
+        }
+        step(report)
     }
 
     /// A warning, never a failure: the link works, but something about it deserves attention.

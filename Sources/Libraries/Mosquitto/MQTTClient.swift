@@ -25,6 +25,9 @@ public final class MQTTClient: @unchecked Sendable {
         public var reconnectDelaySeconds: (minimum: Int, maximum: Int)
         /// Received messages held for the consumer before the network thread waits for it.
         public var maxBufferedMessages: Int
+        public var username: String? = nil
+        /// Mutual TLS to a cloud endpoint (provisioning); nil for the plain loopback brokers.
+        public var tls: TLSSettings? = nil
 
         public init(host: String = "localhost", port: Int = 1883, clientID: String, cleanSession: Bool = true,
                     keepAliveSeconds: Int = 60, will: MQTTMessage? = nil, maxInflightMessages: Int = 20,
@@ -38,6 +41,22 @@ public final class MQTTClient: @unchecked Sendable {
             self.maxInflightMessages = maxInflightMessages
             self.reconnectDelaySeconds = reconnectDelaySeconds
             self.maxBufferedMessages = maxBufferedMessages
+        }
+    }
+
+    /// The server is verified with `rootCertificatePath` (a CA file, or a directory of hashed CAs
+    /// such as /etc/ssl/certs) and its host name; the client presents its certificate and key.
+    public struct TLSSettings: Sendable {
+        public var rootCertificatePath: String
+        public var rootCertificateIsDirectory: Bool
+        public var certificatePath: String
+        public var keyPath: String
+
+        public init(rootCertificatePath: String, rootCertificateIsDirectory: Bool, certificatePath: String, keyPath: String) {
+            self.rootCertificatePath = rootCertificatePath
+            self.rootCertificateIsDirectory = rootCertificateIsDirectory
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
         }
     }
 
@@ -82,6 +101,18 @@ public final class MQTTClient: @unchecked Sendable {
                 mosquitto_will_set(handle, will.topic, Int32($0.count), $0.baseAddress, will.qos.rawValue, will.retain)
             }
             guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw Self.error(rc) }
+        }
+        if let username = configuration.username {
+            let rc = mosquitto_username_pw_set(handle, username, nil)
+            guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw Self.error(rc) }
+        }
+        if let tls = configuration.tls {
+            let rc = mosquitto_tls_set(handle, tls.rootCertificateIsDirectory ? nil : tls.rootCertificatePath,
+                                       tls.rootCertificateIsDirectory ? tls.rootCertificatePath : nil,
+                                       tls.certificatePath, tls.keyPath, nil)
+            guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw Self.error(rc) }
+            // The bridge's floor too: nothing older than TLS 1.2.
+            _ = mosquitto_tls_opts_set(handle, 1, "tlsv1.2", nil)
         }
         installCallbacks()
     }
