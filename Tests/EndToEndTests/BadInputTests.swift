@@ -119,8 +119,10 @@ import Testing
         #expect(Set(Self.cliCases.map(\.description)).count == Self.cliCases.count)
     }
 
-    @Test func theTableHasAtLeastFortyCases() {
-        #expect(Self.cliCases.count + Self.mapperPayloads.count >= 40)
+    /// The README quotes these counts.
+    @Test func theTableHasFiftyTwoCLICasesAndTwelvePayloads() {
+        #expect(Self.cliCases.count == 52)
+        #expect(Self.mapperPayloads.count == 12)
     }
 
     @Test(arguments: cliCases)
