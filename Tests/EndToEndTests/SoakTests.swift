@@ -17,18 +17,8 @@ import Testing
         device.expectSuccess(try device.tedge("connect", "az"))
 
         // A persistent observer in the cloud: it gets what arrived while the simulator was restarting.
-        let observer = try MQTTClient(.init(host: "127.0.0.1", port: device.simulatorBackendPort, clientID: "soak-observer", cleanSession: false))
-        try observer.subscribe("devices/my-device/messages/events/#", qos: .atLeastOnce)
-        try observer.connect()
-        try await observer.waitUntilSubscribed(timeout: .seconds(10))
-        let collected = Collected()
-        let arrivals = Task {
-            for await message in observer.messages {
-                if let text = message.text, let range = text.range(of: "\"n\":") {
-                    collected.add(Int(Double(text[range.upperBound...].prefix { "0123456789.".contains($0) }) ?? -1))
-                }
-            }
-        }
+        let (observer, collected, arrivals) = try await Collected.observe(
+            port: device.simulatorBackendPort, clientID: "soak-observer", filter: "devices/my-device/messages/events/#")
 
         let total = 1_200
         let producer = try MQTTClient(.init(host: "127.0.0.1", port: device.mqttPort, clientID: "soak-producer", cleanSession: false))
@@ -125,19 +115,8 @@ import Testing
             throw TedgeError("the mapper (pid \(process.pid)) never came up: \(try String(contentsOfFile: log, encoding: .utf8))")
         }
 
-        let observer = try MQTTClient(.init(host: "127.0.0.1", port: broker.port, clientID: "storm-observer", cleanSession: false,
-                                             maxBufferedMessages: 100_000))
-        try observer.subscribe("az/messages/events/#", qos: .atLeastOnce)
-        try observer.connect()
-        try await observer.waitUntilSubscribed(timeout: .seconds(10))
-        let collected = Collected()
-        let arrivals = Task {
-            for await message in observer.messages {
-                if let text = message.text, let range = text.range(of: "\"n\":") {
-                    collected.add(Int(Double(text[range.upperBound...].prefix { "0123456789.".contains($0) }) ?? -1))
-                }
-            }
-        }
+        let (observer, collected, arrivals) = try await Collected.observe(
+            port: broker.port, clientID: "storm-observer", filter: "az/messages/events/#")
         mapper = try await startMapper()
 
         let total = 20_000
@@ -195,4 +174,23 @@ final class Collected: Sendable {
     private let seen = Mutex<[Int]>([])
     func add(_ number: Int) { seen.withLock { $0.append(number) } }
     var numbers: [Int] { seen.withLock { $0 } }
+
+    /// A persistent observer (it also gets what arrived while it was away) collecting the `"n"` of every
+    /// message on `filter`; the task ends when the client disconnects.
+    static func observe(port: Int, clientID: String, filter: String) async throws -> (MQTTClient, Collected, Task<Void, Never>) {
+        let observer = try MQTTClient(.init(host: "127.0.0.1", port: port, clientID: clientID, cleanSession: false,
+                                             maxBufferedMessages: 100_000))
+        try observer.subscribe(filter, qos: .atLeastOnce)
+        try observer.connect()
+        try await observer.waitUntilSubscribed(timeout: .seconds(10))
+        let collected = Collected()
+        let arrivals = Task {
+            for await message in observer.messages {
+                if let text = message.text, let range = text.range(of: "\"n\":") {
+                    collected.add(Int(Double(text[range.upperBound...].prefix { "0123456789.".contains($0) }) ?? -1))
+                }
+            }
+        }
+        return (observer, collected, arrivals)
+    }
 }

@@ -11,6 +11,9 @@ import TedgeSystem
 /// says `up` once the subscriptions are acknowledged and `down` at the end of a drain or as the will.
 public final class MapperRuntime {
     public static let errorTopic = "tedge/errors"
+    /// Outputs in flight to the local broker: enough to keep a loopback round trip busy (the broker
+    /// acknowledges QoS 1 at once; MQTT 3.1.1 sets no receive maximum), small enough to bound memory.
+    static let outputWindow = 200
     /// For converters that set no input limit.
     static let defaultInputLimit = 256 * 1024
     /// A PUBLISH's topic (at most 65,535 bytes, with its length) and packet identifier, beyond the payload.
@@ -52,7 +55,7 @@ public final class MapperRuntime {
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
-            will: healthMessage("down"), subscriptions: description.subscriptions,
+            will: healthMessage("down"), subscriptions: description.subscriptions, maxInflight: Self.outputWindow,
             maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes)
         log.line("\(name) starting: subscribing \(description.subscriptions.joined(separator: ", ")) on localhost:\(port)")
 
