@@ -83,7 +83,10 @@ public final class MQTTClient: @unchecked Sendable {
         _ = Self.libraryReady
         self.configuration = configuration
         let (stream, sink) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
-        slots = DispatchSemaphore(value: max(1, configuration.maxBufferedMessages))
+        // Created at 0 and raised to the capacity: libdispatch traps when a semaphore is freed below
+        // its initial value, which a client released with unread messages would otherwise be.
+        slots = DispatchSemaphore(value: 0)
+        for _ in 0..<max(1, configuration.maxBufferedMessages) { slots.signal() }
         messages = MQTTMessageStream(base: stream, slots: slots)
         messageSink = sink
         (events, eventSink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
