@@ -29,9 +29,16 @@ import Testing
         let monitor = try ChildProcess.spawn([Binaries.simulator, "monitor", "--dir", device.simulatorDirectory, "--count", "1", "--timeout", "90"],
                                              standardOutput: monitorOutput, standardError: monitorOutput)
         defer { monitor.stop() }
-        for _ in 0..<400 where !((try? String(contentsOfFile: monitorOutput, encoding: .utf8)) ?? "").contains("Monitoring events") {
+        var monitoring = false
+        for _ in 0..<400 {
+            // The file appears when the monitor starts; polling tolerates its absence, the check below does not.
+            if ((try? String(contentsOfFile: monitorOutput, encoding: .utf8)) ?? "").contains("Monitoring events") {
+                monitoring = true
+                break
+            }
             try await Task.sleep(for: .milliseconds(25))
         }
+        #expect(monitoring, "the monitor never started: \(try String(contentsOfFile: monitorOutput, encoding: .utf8))")
 
         let sdk = try SDKDevice(script: "azure_device.py", arguments: deviceArguments(device, id: "sdk-device"), output: device.root + "/azure.out")
         let ready = await sdk.line(startingWith: "ready", timeout: .seconds(90))
@@ -50,7 +57,7 @@ import Testing
 
         // Device to cloud, with properties, as `monitor` shows it.
         #expect(monitor.wait(timeout: .seconds(30)) == .exited(0))
-        let events = (try? String(contentsOfFile: monitorOutput, encoding: .utf8)) ?? ""
+        let events = try String(contentsOfFile: monitorOutput, encoding: .utf8)
         #expect(events.contains("event from sdk-device"))
         #expect(events.contains("properties: $.ce=utf-8, $.ct=application/json, k=v, source=sdk test"))
         #expect(events.contains(#"payload:    {"temperature": 21.5}"#))

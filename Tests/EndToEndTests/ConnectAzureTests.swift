@@ -272,7 +272,7 @@ import Testing
         let key = try String(contentsOfFile: device.keyPath, encoding: .utf8)
         let keyBody = key.split(separator: "\n")[1]
         for log in [device.simulatorLog, device.brokerDirectory + "/mosquitto.log", device.initState + "/tedge-mapper-az.log"] {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            let text = try String(contentsOfFile: log, encoding: .utf8)  // a missing log must not pass
             #expect(!text.contains(keyBody), "\(log) holds key material")
         }
     }
@@ -318,10 +318,8 @@ import Testing
         device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
         try await waitFor(output, contains: "INFO: Disconnected")
-        for _ in 0..<100 where !((try? String(contentsOfFile: output, encoding: .utf8))?.components(separatedBy: "INFO: Connected").count ?? 0 > 2) {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        try await Task.sleep(for: .milliseconds(200))
+        // "INFO: Connected" comes after the SUBACK: once it is there again, the subscription is back.
+        try await waitFor(output, contains: "INFO: Connected", count: 2)
         device.expectSuccess(try device.tedge("mqtt", "pub", "test/two", "second"))
         try await waitFor(output, contains: "[test/two] second")
     }
@@ -331,9 +329,11 @@ import Testing
         try config.write(toFile: device.configDirectory + "/mosquitto-conf/tedge-mosquitto.conf", atomically: true, encoding: .utf8)
     }
 
-    private func waitFor(_ path: String, contains text: String) async throws {
+    private func waitFor(_ path: String, contains text: String, count: Int = 1) async throws {
         for _ in 0..<200 {
-            if let content = try? String(contentsOfFile: path, encoding: .utf8), content.contains(text) { return }
+            // The file may not exist yet while polling; the final record below reads it for real.
+            if let content = try? String(contentsOfFile: path, encoding: .utf8),
+               content.components(separatedBy: text).count - 1 >= count { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("\(path) never contained \(text): \((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")")
