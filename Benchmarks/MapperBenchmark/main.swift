@@ -80,7 +80,8 @@ func run(name: String, relay: [String]?, port: Int, directory: String) async thr
         return (latencies.count, latencies, last)
     }
 
-    let producer = try MQTTClient(.init(host: "127.0.0.1", port: port, clientID: "bench-producer", cleanSession: true, maxInflightMessages: window))
+    let producer = try MQTTClient(
+        .init(host: "127.0.0.1", port: port, clientID: "bench-producer", cleanSession: true, maxInflightMessages: window))
     try producer.connect()
     try await producer.waitUntilConnected(timeout: .seconds(10))
     var pending: [Int32] = []
@@ -108,14 +109,17 @@ func run(name: String, relay: [String]?, port: Int, directory: String) async thr
     let (received, latencies, last) = await collector.value
     timeout.cancel()
     if received < count {
-        say("\(name): \(count - received) messages missing; its log:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+        say(
+            "\(name): \(count - received) messages missing; its log:\n"
+                + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
     }
     let sorted = latencies.sorted()
     let peak = process.map { memory(of: $0.pid).peak } ?? 0
     consumer.disconnect()
     producer.disconnect()
-    return Figures(name: name, received: received, seconds: (last - firstSend) / 1e6,
-                   p50: percentile(sorted, 0.5) / 1000, p99: percentile(sorted, 0.99) / 1000, rssKiB: rss, peakKiB: peak)
+    return Figures(
+        name: name, received: received, seconds: (last - firstSend) / 1e6,
+        p50: percentile(sorted, 0.5) / 1000, p99: percentile(sorted, 0.99) / 1000, rssKiB: rss, peakKiB: peak)
 }
 
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-bench-\(UUID().uuidString.prefix(8))").path
@@ -124,7 +128,8 @@ defer { try? FileManager.default.removeItem(atPath: directory) }
 let port = PortProbe.freePort()
 try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n\(getuid() == 0 ? "user root\n" : "")"
     .write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
-try "[mqtt]\nport = \(port)\n[az]\nmapper_timestamp = false\n".write(toFile: directory + "/etc/tedge.toml", atomically: true, encoding: .utf8)
+try "[mqtt]\nport = \(port)\n[az]\nmapper_timestamp = false\n".write(
+    toFile: directory + "/etc/tedge.toml", atomically: true, encoding: .utf8)
 let brokerProcess = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.conf"])
 defer { brokerProcess.stop() }
 guard await PortProbe.waitUntilListening(port: port, timeout: .seconds(10)) else { fatalError("mosquitto did not start") }
@@ -134,11 +139,16 @@ func describeRun() -> [String] {
     func first(_ command: [String]) -> String {
         ((try? ChildProcess.run(command))?.standardOutput ?? "").split(separator: "\n").first.map(String.init) ?? "unknown"
     }
-    let cpu = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").split(separator: "\n")
-        .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown"
+    let cpu =
+        ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").split(separator: "\n")
+        .first { $0.hasPrefix("model name") }.map {
+            String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces)
+        } ?? "unknown"
     return [
-        "command:   " + CommandLine.arguments.map { $0.contains("/") ? String($0.split(separator: "/").last!) : $0 }.joined(separator: " "),
-        "commit:    " + first(["git", "-C", binDirectory, "rev-parse", "HEAD"]) + (first(["git", "-C", binDirectory, "status", "--porcelain"]) == "unknown" ? "" : " (with uncommitted changes)"),
+        "command:   "
+            + CommandLine.arguments.map { $0.contains("/") ? String($0.split(separator: "/").last!) : $0 }.joined(separator: " "),
+        "commit:    " + first(["git", "-C", binDirectory, "rev-parse", "HEAD"])
+            + (first(["git", "-C", binDirectory, "status", "--porcelain"]) == "unknown" ? "" : " (with uncommitted changes)"),
         "toolchain: " + first(["swift", "--version"]),
         "machine:   " + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), " + first(["uname", "-sr"]),
         "broker:    " + first(["mosquitto", "-h"]),
@@ -146,18 +156,27 @@ func describeRun() -> [String] {
 }
 
 for line in describeRun() { say(line) }
-say("Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper on one mosquitto.")
+say(
+    "Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper on one mosquitto."
+)
 var results: [String: [Figures]] = [:]
 let paths: [(String, [String]?)] = [
     ("broker round trip (no relay)", nil),
-    ("C relay (libmosquitto, zero work)", [binDirectory + "/c-relay", String(port), "tedge/measurements", "az/messages/events/"]),
+    (
+        "C relay (libmosquitto, zero work)",
+        [binDirectory + "/c-relay", String(port), "tedge/measurements", "az/messages/events/"]
+    ),
     ("tedge-mapper az", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"]),
 ]
 for round in 1...rounds {
     for (name, relay) in paths {
         let figures = try await run(name: name, relay: relay, port: port, directory: directory)
         let padded = name + String(repeating: " ", count: max(0, 36 - name.count))
-        say("round \(round)  \(padded) " + String(format: "%7.0f msg/s  received %d of %d  peak %d KiB", figures.rate, figures.received, count, figures.peakKiB))
+        say(
+            "round \(round)  \(padded) "
+                + String(
+                    format: "%7.0f msg/s  received %d of %d  peak %d KiB", figures.rate, figures.received, count, figures.peakKiB)
+        )
         results[name, default: []].append(figures)
     }
 }
@@ -168,14 +187,22 @@ for (name, _) in paths {
     say("")
     say(name)
     say("  received     \(runs.map { String($0.received) }.joined(separator: ", ")) of \(count) each")
-    say(String(format: "  throughput   median %.0f msg/s", median(runs.map(\.rate))) + " (\(runs.map { String(format: "%.0f", $0.rate) }.joined(separator: ", ")))")
+    say(
+        String(format: "  throughput   median %.0f msg/s", median(runs.map(\.rate)))
+            + " (\(runs.map { String(format: "%.0f", $0.rate) }.joined(separator: ", ")))")
     say(String(format: "  latency      median p50 %.2f ms, p99 %.2f ms", median(runs.map(\.p50)), median(runs.map(\.p99))))
     if runs.contains(where: { $0.peakKiB > 0 }) {
-        say("  RSS (KiB)    samples \(runs.last!.rssKiB.map(String.init).joined(separator: " ")); peak (VmHWM) \(runs.map { String($0.peakKiB) }.joined(separator: ", "))")
+        say(
+            "  RSS (KiB)    samples \(runs.last!.rssKiB.map(String.init).joined(separator: " ")); peak (VmHWM) \(runs.map { String($0.peakKiB) }.joined(separator: ", "))"
+        )
     }
 }
 let brokerRate = median((results[paths[0].0] ?? []).map(\.rate))
 let relayRate = median((results[paths[1].0] ?? []).map(\.rate))
 let mapperRate = median((results[paths[2].0] ?? []).map(\.rate))
 say("")
-say(String(format: "tedge-mapper: %.2f of the broker's own round trip (0.5 is the ceiling: every message crosses the broker twice), %.2f of the C relay", mapperRate / brokerRate, mapperRate / relayRate))
+say(
+    String(
+        format:
+            "tedge-mapper: %.2f of the broker's own round trip (0.5 is the ceiling: every message crosses the broker twice), %.2f of the C relay",
+        mapperRate / brokerRate, mapperRate / relayRate))

@@ -7,21 +7,26 @@ public struct AwsProvider: CloudProvider {
     public let id = "aws"
     public let names = CloudNames(display: "AWS IoT Core", cloud: "AWS")
 
-    public static let url = ConfigKey("aws.url", table: "aws", field: "url", kind: .connectURL,
+    public static let url = ConfigKey(
+        "aws.url", table: "aws", field: "url", kind: .connectURL,
         doc: "Endpoint URL of AWS IoT Core. Example: your-endpoint.amazonaws.com",
         example: "your-endpoint.amazonaws.com")
-    public static let rootCertPath = ConfigKey("aws.root.cert.path", table: "aws", field: "root_cert_path", kind: .path,
+    public static let rootCertPath = ConfigKey(
+        "aws.root.cert.path", table: "aws", field: "root_cert_path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
         doc: "Path where AWS IoT root certificate(s) are located. Example: /home/user/.tedge/aws-trusted-root-certificates.pem")
-    public static let mapperTimestamp = ConfigKey("aws.mapper.timestamp", table: "aws", field: "mapper_timestamp", kind: .flag,
+    public static let mapperTimestamp = ConfigKey(
+        "aws.mapper.timestamp", table: "aws", field: "mapper_timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether AWS mapper should add timestamp or not. Example: true")
 
     public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp] }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
-        registrationHint: "Register the device certificate as a thing's certificate in AWS IoT Core and attach a policy that allows thinedge/<device id>/#.",
-        renewalHint: "Register the renewed certificate for the thing in AWS IoT Core, attach the same policy, then retire the old one.")
+        registrationHint:
+            "Register the device certificate as a thing's certificate in AWS IoT Core and attach a policy that allows thinedge/<device id>/#.",
+        renewalHint:
+            "Register the renewed certificate for the thing in AWS IoT Core, attach the same policy, then retire the old one.")
 
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         let id = context.deviceID
@@ -39,8 +44,10 @@ public struct AwsProvider: CloudProvider {
                 BridgeTopic("td/#", .outbound, qos: 1, local: "aws/", remote: "thinedge/\(id)/"),
                 BridgeTopic("cmd/#", .inbound, qos: 1, local: "aws/", remote: "thinedge/\(id)/"),
                 BridgeTopic("shadow/#", .both, qos: 1, local: "aws/", remote: "$aws/things/\(id)/"),
-                BridgeTopic("", .outbound, qos: 1, local: "aws/test-connection", remote: "thinedge/devices/\(id)/test-connection"),
-                BridgeTopic("", .inbound, qos: 1, local: "aws/connection-success", remote: "thinedge/devices/\(id)/test-connection"),
+                BridgeTopic(
+                    "", .outbound, qos: 1, local: "aws/test-connection", remote: "thinedge/devices/\(id)/test-connection"),
+                BridgeTopic(
+                    "", .inbound, qos: 1, local: "aws/connection-success", remote: "thinedge/devices/\(id)/test-connection"),
             ])
     }
 

@@ -19,7 +19,9 @@ struct CertRenewCommand: ParsableCommand {
             Console.standardOutput.line("Valid up to: \(RFC2822.format(epochSeconds: summary.notAfter))")
             Console.standardOutput.line("Thumbprint: \(summary.thumbprint)")
             Console.standardOutput.line("")
-            Console.standardOutput.line("Register the new certificate in each cloud the device uses, then reconnect (`tedge disconnect <cloud>`, `tedge connect <cloud>`):")
+            Console.standardOutput.line(
+                "Register the new certificate in each cloud the device uses, then reconnect (`tedge disconnect <cloud>`, `tedge connect <cloud>`):"
+            )
             for provider in global.registry.providers {
                 Console.standardOutput.line("  \(provider.id): \(provider.certificateRequirements.renewalHint)")
             }

@@ -7,7 +7,8 @@ import TedgeSystem
 
 struct CertUploadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "upload", abstract: "Upload the device certificate to the cloud (Cumulocity: the tenant's trusted certificates)")
+        commandName: "upload",
+        abstract: "Upload the device certificate to the cloud (Cumulocity: the tenant's trusted certificates)")
 
     @Argument(help: "The cloud to upload to (c8y)")
     var cloud: String
@@ -24,12 +25,17 @@ struct CertUploadCommand: ParsableCommand {
             let files = DeviceCertificateFiles(config: config)
             let pem: String
             do { pem = try files.readCertificatePEM() } catch {
-                throw TedgeError("Certificate read error at: \"\(files.certificatePath)\"\nRun `tedge cert create` if you want to create a new certificate.")
+                throw TedgeError(
+                    "Certificate read error at: \"\(files.certificatePath)\"\nRun `tedge cert create` if you want to create a new certificate."
+                )
             }
-            let request = CertificateUploadRequest(config: config, deviceID: try files.deviceID(), certificatePEM: pem,
-                                                   user: user, password: try Self.password())
+            let request = CertificateUploadRequest(
+                config: config, deviceID: try files.deviceID(), certificatePEM: pem,
+                user: user, password: try Self.password())
             guard let exchange = try provider.certificateUpload(request) else {
-                throw TedgeError("The \(provider.cloudName) cloud takes no certificate upload from tedge. \(provider.certificateRequirements.registrationHint)")
+                throw TedgeError(
+                    "The \(provider.cloudName) cloud takes no certificate upload from tedge. \(provider.certificateRequirements.registrationHint)"
+                )
             }
             try HTTPSExchangeRunner(console: .standardOutput).run(exchange)
         } catch {

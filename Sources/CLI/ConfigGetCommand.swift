@@ -3,7 +3,8 @@ import TedgeMosquitto
 import TedgeSystem
 
 struct ConfigGetCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Get the value of the provided configuration key")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Get the value of the provided configuration key")
 
     @Argument(help: "Configuration key. Run `tedge config list --doc` for available keys")
     var key: String

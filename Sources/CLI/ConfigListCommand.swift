@@ -3,7 +3,8 @@ import TedgeProviderAPI
 import TedgeSystem
 
 struct ConfigListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Print the configuration keys and their values")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Print the configuration keys and their values")
 
     @Flag(help: "Prints all the configuration keys, even those without a configured value")
     var all = false

@@ -4,7 +4,8 @@ import TedgeProviderAPI
 import TedgeSystem
 
 struct ConfigSetCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "set", abstract: "Set or update the provided configuration key with the given value")
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Set or update the provided configuration key with the given value")
 
     @Argument(help: "Configuration key. Run `tedge config list --doc` for available keys")
     var key: String

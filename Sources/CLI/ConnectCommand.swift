@@ -6,8 +6,9 @@ import TedgeSystem
 struct ConnectCommand: AsyncParsableCommand {
     /// Computed: the known clouds come from the registry this run was started with.
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "connect", abstract: "Connect to connector provider",
-                             discussion: TedgeCLI.registry.knownCloudsHelp)
+        CommandConfiguration(
+            commandName: "connect", abstract: "Connect to connector provider",
+            discussion: TedgeCLI.registry.knownCloudsHelp)
     }
 
     @Argument(help: "The cloud to connect to (one of the known clouds)")

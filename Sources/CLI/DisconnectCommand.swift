@@ -5,8 +5,9 @@ import TedgeSystem
 
 struct DisconnectCommand: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "disconnect", abstract: "Remove bridge connection for a provider",
-                             discussion: TedgeCLI.registry.knownCloudsHelp)
+        CommandConfiguration(
+            commandName: "disconnect", abstract: "Remove bridge connection for a provider",
+            discussion: TedgeCLI.registry.knownCloudsHelp)
     }
 
     @Argument(help: "The cloud to disconnect from")

@@ -6,7 +6,11 @@ import TedgeSystem
 /// Options every command takes. `--config-dir` may also come before the subcommand
 /// (`tedge --config-dir D cert show`); `hoistConfigDirectory` moves it where the parser expects it.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("config-dir"), help: ArgumentHelp("Directory of tedge.toml, certificates and mosquitto files (default: $TEDGE_CONFIG_DIR or /etc/tedge).", valueName: "DIR"))
+    @Option(
+        name: .customLong("config-dir"),
+        help: ArgumentHelp(
+            "Directory of tedge.toml, certificates and mosquitto files (default: $TEDGE_CONFIG_DIR or /etc/tedge).",
+            valueName: "DIR"))
     var configDirectory: String?
 
     var resolvedConfigDirectory: String {

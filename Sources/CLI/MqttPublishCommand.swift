@@ -31,8 +31,10 @@ struct MqttPublishCommand: AsyncParsableCommand {
                 throw TedgeError("Invalid topic '\(topic)': publish to a topic name, without the wildcards + and #")
             }
             let config = try global.store.load()
-            let client = try MQTTClient(.init(port: config.mqttPort,
-                                              clientID: "tedge-pub-\(getpid())", cleanSession: true))
+            let client = try MQTTClient(
+                .init(
+                    port: config.mqttPort,
+                    clientID: "tedge-pub-\(getpid())", cleanSession: true))
             defer { client.disconnect() }
             do {
                 try client.connect()
@@ -44,7 +46,9 @@ struct MqttPublishCommand: AsyncParsableCommand {
             do {
                 try await client.waitForDelivery(of: mid, timeout: .seconds(10))
             } catch {
-                Console.standardError.line(qos == .atMostOnce ? "ERROR: the message has not been published" : "ERROR: the message has not been acknowledged")
+                Console.standardError.line(
+                    qos == .atMostOnce
+                        ? "ERROR: the message has not been published" : "ERROR: the message has not been acknowledged")
                 throw error
             }
         } catch {

@@ -25,8 +25,11 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
     @Option(help: "Exit (status 0) after this long, e.g. 30, 30s, 500ms, 2m")
     var duration: SubscriptionDuration?
 
-    @Flag(name: .customLong("retained-only"),
-          help: "Print only the retained messages, then exit: at the first message that is not retained, or when no message came for 1s")
+    @Flag(
+        name: .customLong("retained-only"),
+        help:
+            "Print only the retained messages, then exit: at the first message that is not retained, or when no message came for 1s"
+    )
     var retainedOnly = false
 
     @OptionGroup var global: GlobalOptions
@@ -48,8 +51,10 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
             let config = try global.store.load()
             // Back soon after the local broker restarts: libmosquitto counts its delays in whole
             // seconds, and a retry a second against a loopback broker costs nothing.
-            client = try MQTTClient(.init(port: config.mqttPort, clientID: "tedge-sub-\(getpid())", cleanSession: true,
-                                          reconnectDelaySeconds: (minimum: 1, maximum: 1)))
+            client = try MQTTClient(
+                .init(
+                    port: config.mqttPort, clientID: "tedge-sub-\(getpid())", cleanSession: true,
+                    reconnectDelaySeconds: (minimum: 1, maximum: 1)))
             try client.subscribe(topic, qos: qos)
             do {
                 try client.connect()
@@ -81,7 +86,11 @@ struct MqttSubscribeCommand: AsyncParsableCommand {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(50))
                 if let duration, ContinuousClock.now - start >= .seconds(duration.seconds) { break }
-                if retainedOnly, let last = lastActivity.instant.withLock({ $0 }), ContinuousClock.now - last >= Self.retainedQuietPeriod { break }
+                if retainedOnly, let last = lastActivity.instant.withLock({ $0 }),
+                    ContinuousClock.now - last >= Self.retainedQuietPeriod
+                {
+                    break
+                }
             }
             lastActivity.finishing.store(true, ordering: .relaxed)
             client.disconnect()  // ends `messages`, so the loop below returns

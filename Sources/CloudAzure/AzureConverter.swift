@@ -16,8 +16,10 @@ public struct AzureConverter: MessageConverter {
     public var inputLimit: MessageSizeLimit? { MessageSizeLimit(bytes: sizeThreshold) }
     public let clock: @Sendable () -> Timestamp
 
-    public init(addTimestamp: Bool, messageProperties: Bool = true, sizeThreshold: Int = AzureConverter.sizeThreshold,
-                clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+    public init(
+        addTimestamp: Bool, messageProperties: Bool = true, sizeThreshold: Int = AzureConverter.sizeThreshold,
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) {
         self.addTimestamp = addTimestamp
         self.messageProperties = messageProperties
         self.sizeThreshold = sizeThreshold

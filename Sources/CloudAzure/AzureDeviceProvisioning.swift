@@ -21,13 +21,15 @@ public struct AzureDeviceProvisioning: Sendable {
     public var username: String { "\(idScope)/registrations/\(registrationID)/api-version=\(Self.apiVersion)" }
 
     public var registerRequest: MQTTMessage {
-        MQTTMessage(topic: "$dps/registrations/PUT/iotdps-register/?$rid=1",
-                    text: JSONText.serialize(.object([("registrationId", .string(registrationID))])), qos: .atLeastOnce)
+        MQTTMessage(
+            topic: "$dps/registrations/PUT/iotdps-register/?$rid=1",
+            text: JSONText.serialize(.object([("registrationId", .string(registrationID))])), qos: .atLeastOnce)
     }
 
     func statusRequest(operationID: String, requestID: Int) -> MQTTMessage {
-        MQTTMessage(topic: "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=\(requestID)&operationId=\(operationID)",
-                    payload: [], qos: .atLeastOnce)
+        MQTTMessage(
+            topic: "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=\(requestID)&operationId=\(operationID)",
+            payload: [], qos: .atLeastOnce)
     }
 
     /// The next step for one answer on `$dps/registrations/res/<status>/?$rid=<n>[&retry-after=<s>]`.
@@ -49,7 +51,8 @@ public struct AzureDeviceProvisioning: Sendable {
             return settle(body: body, requestID: requestID, retryAfter: parameters["retry-after"])
         default:
             let reason = Self.string(body, "errorMessage") ?? Self.string(body, "message") ?? "status \(status)"
-            return .failed("The Device Provisioning Service refused the registration of \(registrationID) (status \(status)): \(reason)")
+            return .failed(
+                "The Device Provisioning Service refused the registration of \(registrationID) (status \(status)): \(reason)")
         }
     }
 
@@ -62,7 +65,8 @@ public struct AzureDeviceProvisioning: Sendable {
         return .request(statusRequest(operationID: operationID, requestID: requestID + 1), after: delay)
     }
 
-    private func settle(body: [(key: String, value: JSONValue)], requestID: Int, retryAfter: String?) -> ProvisioningExchange.Step {
+    private func settle(body: [(key: String, value: JSONValue)], requestID: Int, retryAfter: String?) -> ProvisioningExchange.Step
+    {
         let state = Self.object(body, "registrationState") ?? []
         switch Self.string(body, "status") {
         case "assigning", "unassigned":
@@ -72,8 +76,10 @@ public struct AzureDeviceProvisioning: Sendable {
                 return .failed("The Device Provisioning Service assigned \(registrationID) to no hub")
             }
             if let assignedID = Self.string(state, "deviceId"), assignedID != registrationID {
-                return .failed("The Device Provisioning Service assigned the device id '\(assignedID)', not the certificate's CN '\(registrationID)'; "
-                    + "a device id other than the certificate's CN is not supported. Make the enrollment keep the registration id as device id.")
+                return .failed(
+                    "The Device Provisioning Service assigned the device id '\(assignedID)', not the certificate's CN '\(registrationID)'; "
+                        + "a device id other than the certificate's CN is not supported. Make the enrollment keep the registration id as device id."
+                )
             }
             return .provisioned(settings: [AzureProvider.url.name: hub], report: "Device provisioned: assigned to hub \(hub).")
         case let other:
@@ -97,7 +103,8 @@ public struct AzureDeviceProvisioning: Sendable {
         return text
     }
 
-    private static func object(_ fields: [(key: String, value: JSONValue)], _ name: String) -> [(key: String, value: JSONValue)]? {
+    private static func object(_ fields: [(key: String, value: JSONValue)], _ name: String) -> [(key: String, value: JSONValue)]?
+    {
         guard case .object(let inner)? = fields.first(where: { $0.key == name })?.value else { return nil }
         return inner
     }

@@ -7,25 +7,34 @@ public struct AzureProvider: CloudProvider {
     public let id = "az"
     public let names = CloudNames(display: "Azure IoT Hub", cloud: "Azure")
 
-    public static let url = ConfigKey("az.url", table: "az", field: "url", kind: .connectURL,
+    public static let url = ConfigKey(
+        "az.url", table: "az", field: "url", kind: .connectURL,
         doc: "Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net",
         example: "MyAzure.azure-devices.net", legacyTable: "azure")
-    public static let rootCertPath = ConfigKey("az.root.cert.path", table: "az", field: "root_cert_path", kind: .path,
+    public static let rootCertPath = ConfigKey(
+        "az.root.cert.path", table: "az", field: "root_cert_path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
-        doc: "Path where Azure IoT root certificate(s) are located. Example: /home/user/.tedge/azure-trusted-root-certificates.pem",
+        doc:
+            "Path where Azure IoT root certificate(s) are located. Example: /home/user/.tedge/azure-trusted-root-certificates.pem",
         legacyTable: "azure")
-    public static let mapperTimestamp = ConfigKey("az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag,
+    public static let mapperTimestamp = ConfigKey(
+        "az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether Azure mapper should add timestamp or not. Example: true")
-    public static let mapperMessageProperties = ConfigKey("az.mapper.message_properties", table: "az",
+    public static let mapperMessageProperties = ConfigKey(
+        "az.mapper.message_properties", table: "az",
         field: "mapper_message_properties", kind: .flag, default: .value("true"),
         doc: "Boolean whether Azure mapper should mark messages as UTF-8 JSON, so IoT Hub can route on the body. Example: true")
 
-    public static let dpsIDScope = ConfigKey("az.dps.id_scope", table: "az", field: "dps_id_scope", kind: .string,
-        doc: "ID scope of the Azure Device Provisioning Service; with it and no az.url, `tedge connect az` asks DPS for the hub. Example: 0ne00000001",
+    public static let dpsIDScope = ConfigKey(
+        "az.dps.id_scope", table: "az", field: "dps_id_scope", kind: .string,
+        doc:
+            "ID scope of the Azure Device Provisioning Service; with it and no az.url, `tedge connect az` asks DPS for the hub. Example: 0ne00000001",
         example: "0ne00000001")
-    public static let dpsURL = ConfigKey("az.dps.url", table: "az", field: "dps_url", kind: .connectURL,
+    public static let dpsURL = ConfigKey(
+        "az.dps.url", table: "az", field: "dps_url", kind: .connectURL,
         default: .value("global.azure-devices-provisioning.net"),
-        doc: "Endpoint of the Azure Device Provisioning Service (host[:port], port 8883 by default). Example: global.azure-devices-provisioning.net",
+        doc:
+            "Endpoint of the Azure Device Provisioning Service (host[:port], port 8883 by default). Example: global.azure-devices-provisioning.net",
         example: "global.azure-devices-provisioning.net")
 
     public var configKeys: [ConfigKey] {
@@ -34,11 +43,14 @@ public struct AzureProvider: CloudProvider {
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
-        registrationHint: "Register the device in the IoT Hub as \"X.509 Self-Signed\" with the thumbprint that `tedge cert show` prints.",
+        registrationHint:
+            "Register the device in the IoT Hub as \"X.509 Self-Signed\" with the thumbprint that `tedge cert show` prints.",
         // Baltimore CyberTrust Root, the documentation's example, expired on 2025-05-12.
         recommendedRootCertificate: "DigiCert Global Root G2",
         // IoT Hub keeps two thumbprints per device, so the old certificate works until the new one does.
-        renewalHint: "In the IoT Hub, set the new thumbprint as the device's secondary thumbprint, reconnect, then make it the primary too.")
+        renewalHint:
+            "In the IoT Hub, set the new thumbprint as the device's secondary thumbprint, reconnect, then make it the primary too."
+    )
 
     /// Azure's device-facing MQTT API (1.x topic set: devicebound is bridged in, twin and direct methods both ways).
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
@@ -85,7 +97,8 @@ public struct AzureProvider: CloudProvider {
     public func provisioning(_ request: ProvisioningRequest) -> ProvisioningExchange? {
         let config = request.config
         guard config.storedValue(of: Self.url) == nil, let scope = config.value(of: Self.dpsIDScope), !scope.isEmpty,
-              let endpoint = try? HostAndPort(parsing: config.value(of: Self.dpsURL) ?? "global.azure-devices-provisioning.net", defaultPort: 8883)
+            let endpoint = try? HostAndPort(
+                parsing: config.value(of: Self.dpsURL) ?? "global.azure-devices-provisioning.net", defaultPort: 8883)
         else { return nil }
         let dps = AzureDeviceProvisioning(idScope: scope, registrationID: request.deviceID)
         let root = config.value(of: Self.rootCertPath) ?? ConfigKey.systemCertificates

@@ -6,7 +6,9 @@ enum CumulocityAlarm {
 
     static func convert(_ message: MQTTMessage, now: () -> Timestamp) -> Result<[MQTTMessage], ConversionError> {
         let levels = message.topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard levels.count == 4, !levels[3].isEmpty else { return .failure(ConversionError("Unsupported topic: \(message.topic)")) }
+        guard levels.count == 4, !levels[3].isEmpty else {
+            return .failure(ConversionError("Unsupported topic: \(message.topic)"))
+        }
         let (severity, name) = (levels[2], levels[3])
         guard let template = templates[severity] else {
             return .failure(ConversionError("Unsupported alarm severity in topic: \(severity)"))

@@ -16,8 +16,10 @@ public struct CumulocityConverter: MessageConverter {
     private var requestCount = 0
     private lazy var requestIDPrefix = String(clock().description.filter(\.isNumber).prefix(14))
 
-    public init(supportedOperations: [String], sizeThreshold: Int = CumulocityConverter.sizeThreshold,
-                clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+    public init(
+        supportedOperations: [String], sizeThreshold: Int = CumulocityConverter.sizeThreshold,
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) {
         self.supportedOperations = supportedOperations
         self.sizeThreshold = sizeThreshold
         self.clock = clock
@@ -49,8 +51,10 @@ public struct CumulocityConverter: MessageConverter {
             registeredChildren.insert(child)
             output.append(MQTTMessage(topic: "c8y/s/us", text: "101,\(child),\(child),thin-edge.io-child", qos: .atLeastOnce))
         }
-        output.append(MQTTMessage(topic: "c8y/measurement/measurements/create",
-                                  text: Self.measurementJSON(measurement, child: child, now: clock), qos: .atLeastOnce))
+        output.append(
+            MQTTMessage(
+                topic: "c8y/measurement/measurements/create",
+                text: Self.measurementJSON(measurement, child: child, now: clock), qos: .atLeastOnce))
         return .success(output)
     }
 
@@ -62,7 +66,8 @@ public struct CumulocityConverter: MessageConverter {
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where line.hasPrefix("528,") {
             requestCount += 1
             switch SoftwareUpdateRequest.parse(String(line), requestID: "\(requestIDPrefix)-\(requestCount)") {
-            case .success(let json): output.append(MQTTMessage(topic: SoftwareUpdateRequest.localTopic, text: json, qos: .atLeastOnce))
+            case .success(let json):
+                output.append(MQTTMessage(topic: SoftwareUpdateRequest.localTopic, text: json, qos: .atLeastOnce))
             case .failure(let error): return .failure(error)
             }
         }

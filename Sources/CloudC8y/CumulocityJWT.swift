@@ -9,8 +9,12 @@ public enum CumulocityJWT {
         }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return invalid("JWT token format must be <header>.<payload>.<signature>.") }
-        guard let payload = Base64Text.decode(String(parts[1])) else { return invalid("Cannot decode the payload of JWT token by Base64.") }
-        guard case .success(.object(let claims)) = JSONText.parse(payload) else { return invalid("The payload of JWT token is not JSON.") }
+        guard let payload = Base64Text.decode(String(parts[1])) else {
+            return invalid("Cannot decode the payload of JWT token by Base64.")
+        }
+        guard case .success(.object(let claims)) = JSONText.parse(payload) else {
+            return invalid("The payload of JWT token is not JSON.")
+        }
         guard case .string(let issuer)? = claims.first(where: { $0.key == "iss" })?.value else {
             return invalid("The JSON decoded from JWT token doesn't contain 'iss' field.")
         }

@@ -7,23 +7,30 @@ public struct CumulocityProvider: CloudProvider {
     public let id = "c8y"
     public let names = CloudNames(display: "Cumulocity IoT", cloud: "Cumulocity", bridge: "C8y")
 
-    public static let url = ConfigKey("c8y.url", table: "c8y", field: "url", kind: .connectURL,
+    public static let url = ConfigKey(
+        "c8y.url", table: "c8y", field: "url", kind: .connectURL,
         doc: "Tenant endpoint URL of Cumulocity tenant. Example: your-tenant.cumulocity.com",
         example: "subdomain.cumulocity.com")
-    public static let rootCertPath = ConfigKey("c8y.root.cert.path", table: "c8y", field: "root_cert_path", kind: .path,
+    public static let rootCertPath = ConfigKey(
+        "c8y.root.cert.path", table: "c8y", field: "root_cert_path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
-        doc: "Path where Cumulocity root certificate(s) are located. Example: /home/user/.tedge/c8y-trusted-root-certificates.pem")
+        doc: "Path where Cumulocity root certificate(s) are located. Example: /home/user/.tedge/c8y-trusted-root-certificates.pem"
+    )
 
-    public static let http = ConfigKey("c8y.http", table: "c8y", field: "http", kind: .connectURL,
-        doc: "HTTPS endpoint of the Cumulocity tenant, when not c8y.url's host on port 443. Example: your-tenant.cumulocity.com:443",
+    public static let http = ConfigKey(
+        "c8y.http", table: "c8y", field: "http", kind: .connectURL,
+        doc:
+            "HTTPS endpoint of the Cumulocity tenant, when not c8y.url's host on port 443. Example: your-tenant.cumulocity.com:443",
         example: "subdomain.cumulocity.com")
 
     public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.http] }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
-        registrationHint: "Upload the device certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).",
-        renewalHint: "Upload the renewed certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).")
+        registrationHint:
+            "Upload the device certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).",
+        renewalHint:
+            "Upload the renewed certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).")
 
     static let topics: [(String, BridgeTopic.Direction, Int)] = [
         ("s/dcr", .inbound, 2), ("s/ucr", .outbound, 2), ("s/dt", .inbound, 2), ("s/ut/#", .outbound, 2),
@@ -82,7 +89,8 @@ public struct CumulocityProvider: CloudProvider {
         } else {
             endpoint = HostAndPort(host: try HostAndPort(parsing: url, defaultPort: 8883).host, port: 443)
         }
-        let authorization = HTTPRequest.Header("Authorization", "Basic " + Base64Text.encode(Array("\(request.user):\(request.password)".utf8)))
+        let authorization = HTTPRequest.Header(
+            "Authorization", "Basic " + Base64Text.encode(Array("\(request.user):\(request.password)".utf8)))
         let accept = HTTPRequest.Header("Accept", "application/json")
         let tenantRequest = HTTPRequest(method: "GET", path: "/tenant/currentTenant", headers: [authorization, accept])
         return HTTPSExchange(
@@ -93,23 +101,29 @@ public struct CumulocityProvider: CloudProvider {
                     return .failed(report: nil, error: TedgeError("Request returned with code: \(tenantResponse.status)"))
                 }
                 guard case .success(.object(let tenant)) = JSONText.parse(tenantResponse.body),
-                      case .string(let tenantID)? = tenant.first(where: { $0.key == "name" })?.value else {
-                    return .failed(report: nil, error: TedgeError("The tenant's answer to /tenant/currentTenant has no \"name\": \(tenantResponse.text)"))
+                    case .string(let tenantID)? = tenant.first(where: { $0.key == "name" })?.value
+                else {
+                    return .failed(
+                        report: nil,
+                        error: TedgeError("The tenant's answer to /tenant/currentTenant has no \"name\": \(tenantResponse.text)"))
                 }
-                let body = JSONText.serialize(.object([
-                    ("name", .string(request.deviceID)), ("certInPemFormat", .string(request.certificatePEM)),
-                    ("autoRegistrationEnabled", .boolean(true)), ("status", .string("ENABLED")),
-                ]))
-                let upload = HTTPRequest(method: "POST", path: "/tenant/tenants/\(tenantID)/trusted-certificates",
-                                         headers: [authorization, HTTPRequest.Header("Content-Type", "application/json"), accept],
-                                         body: Array(body.utf8))
+                let body = JSONText.serialize(
+                    .object([
+                        ("name", .string(request.deviceID)), ("certInPemFormat", .string(request.certificatePEM)),
+                        ("autoRegistrationEnabled", .boolean(true)), ("status", .string("ENABLED")),
+                    ]))
+                let upload = HTTPRequest(
+                    method: "POST", path: "/tenant/tenants/\(tenantID)/trusted-certificates",
+                    headers: [authorization, HTTPRequest.Header("Content-Type", "application/json"), accept],
+                    body: Array(body.utf8))
                 return .request(upload) { response in
                     switch response.status {
                     case 200, 201: return .finished(report: "Certificate uploaded successfully.")
                     case 409: return .finished(report: "Certificate already exists in the cloud.")
                     default:
-                        return .failed(report: "Something went wrong: \(response.status)",
-                                       error: TedgeError("Request returned with code: \(response.status)"))
+                        return .failed(
+                            report: "Something went wrong: \(response.status)",
+                            error: TedgeError("Request returned with code: \(response.status)"))
                     }
                 }
             })
@@ -129,16 +143,22 @@ public struct CumulocityProvider: CloudProvider {
                 case .failure(let error): return .failure(error.description)
                 case .success(let issuer) where issuer == configured: return .success
                 case .success(let issuer):
-                    return .failure("Warning: Connecting to \(issuer), but the configured URL is \(configured).\nThe device certificate has to be removed from the former tenant.")
+                    return .failure(
+                        "Warning: Connecting to \(issuer), but the configured URL is \(configured).\nThe device certificate has to be removed from the former tenant."
+                    )
                 }
             })
     }
 
     /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read by the runtime at start.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
-        MapperDescription(subscriptions: ["tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+",
-                                          "c8y/s/ds"],
-                          listedDirectory: "operations/c8y") { operations in
+        MapperDescription(
+            subscriptions: [
+                "tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+",
+                "c8y/s/ds",
+            ],
+            listedDirectory: "operations/c8y"
+        ) { operations in
             CumulocityConverter(supportedOperations: operations)
         }
     }

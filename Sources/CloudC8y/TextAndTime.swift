@@ -2,7 +2,9 @@ import TedgeProviderAPI
 
 /// The `{"text"?: string, "time"?: RFC 3339, …}` payload of alarms and events.
 enum TextAndTime {
-    static func parse(_ payload: [UInt8]) -> Result<(text: String?, time: Timestamp?, extras: [(key: String, value: JSONValue)]), ConversionError> {
+    static func parse(_ payload: [UInt8]) -> Result<
+        (text: String?, time: Timestamp?, extras: [(key: String, value: JSONValue)]), ConversionError
+    > {
         let document: JSONValue
         switch JSONText.parse(payload) {
         case .success(let value): document = value
@@ -17,12 +19,18 @@ enum TextAndTime {
         for (key, value) in members {
             switch key {
             case "text":
-                guard case .string(let string) = value else { return .failure(ConversionError("Invalid JSON: \"text\" must be a string")) }
+                guard case .string(let string) = value else {
+                    return .failure(ConversionError("Invalid JSON: \"text\" must be a string"))
+                }
                 text = string
             case "time":
-                guard case .string(let string) = value else { return .failure(ConversionError("Invalid JSON: \"time\" must be an RFC 3339 string")) }
+                guard case .string(let string) = value else {
+                    return .failure(ConversionError("Invalid JSON: \"time\" must be an RFC 3339 string"))
+                }
                 do { time = try Timestamp(rfc3339: string) } catch {
-                    return .failure(ConversionError("Invalid ISO8601 timestamp (expected YYYY-MM-DDThh:mm:ss.sss.±hh:mm): \"\(string)\": \(error)"))
+                    return .failure(
+                        ConversionError(
+                            "Invalid ISO8601 timestamp (expected YYYY-MM-DDThh:mm:ss.sss.±hh:mm): \"\(string)\": \(error)"))
                 }
             default:
                 extras.append((key, value))

@@ -22,20 +22,28 @@ public enum ProviderContract {
 
         // Identity.
         let id = provider.id
-        check(!id.isEmpty && id.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) },
-              "the id is lower-case letters and digits", "id is '\(id)'")
-        check(!provider.displayName.isEmpty && !provider.cloudName.isEmpty && !provider.bridgeName.isEmpty,
-              "the names for texts are not empty", "displayName '\(provider.displayName)', cloudName '\(provider.cloudName)', bridgeName '\(provider.bridgeName)'")
+        check(
+            !id.isEmpty && id.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) },
+            "the id is lower-case letters and digits", "id is '\(id)'")
+        check(
+            !provider.displayName.isEmpty && !provider.cloudName.isEmpty && !provider.bridgeName.isEmpty,
+            "the names for texts are not empty",
+            "displayName '\(provider.displayName)', cloudName '\(provider.cloudName)', bridgeName '\(provider.bridgeName)'")
 
         // Config keys.
         let keys = provider.configKeys
         check(!keys.isEmpty, "the provider contributes config keys", "configKeys is empty")
         let names = keys.map(\.name)
         check(Set(names).count == names.count, "config keys are unique", "duplicates in \(names)")
-        check(names.contains(provider.urlKey.name), "the endpoint key '<id>.url' is declared", "\(provider.urlKey.name) is missing from \(names)")
-        check(names.contains(provider.rootCertificateKey.name), "the root CA key '<id>.root.cert.path' is declared",
-              "\(provider.rootCertificateKey.name) is missing from \(names)")
-        check(provider.urlKey.kind == .connectURL, "the URL key validates host names", "\(provider.urlKey.name) has kind \(provider.urlKey.kind)")
+        check(
+            names.contains(provider.urlKey.name), "the endpoint key '<id>.url' is declared",
+            "\(provider.urlKey.name) is missing from \(names)")
+        check(
+            names.contains(provider.rootCertificateKey.name), "the root CA key '<id>.root.cert.path' is declared",
+            "\(provider.rootCertificateKey.name) is missing from \(names)")
+        check(
+            provider.urlKey.kind == .connectURL, "the URL key validates host names",
+            "\(provider.urlKey.name) has kind \(provider.urlKey.kind)")
         let coreNames = Set(ConfigSchema(providerKeys: []).keys.map(\.name))
         for key in keys {
             check(key.name.hasPrefix(id + "."), "config keys are named '<id>.…'", "\(key.name)")
@@ -47,31 +55,44 @@ public enum ProviderContract {
             check(key.doc.contains("Example"), "every key has a doc line with an example", "\(key.name): '\(key.doc)'")
             for (sample, shouldPass) in samples(for: key.kind) {
                 let passed = (try? key.parse(sample)) != nil
-                check(passed == shouldPass, "config values are validated",
-                      "\(key.name) \(shouldPass ? "refuses" : "accepts") '\(sample)'")
+                check(
+                    passed == shouldPass, "config values are validated",
+                    "\(key.name) \(shouldPass ? "refuses" : "accepts") '\(sample)'")
             }
         }
 
         // The bridge.
         let config = TedgeConfig(schema: ConfigSchema(providerKeys: keys), directory: "/etc/tedge")
-        let context = ConnectionContext(deviceID: "contract-device", cloud: HostAndPort(host: "cloud.example.com", port: 8883),
-                                    rootCertificatePath: "/etc/ssl/certs", certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
-                                    keyPath: "/etc/tedge/device-certs/tedge-private-key.pem", config: config)
+        let context = ConnectionContext(
+            deviceID: "contract-device", cloud: HostAndPort(host: "cloud.example.com", port: 8883),
+            rootCertificatePath: "/etc/ssl/certs", certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
+            keyPath: "/etc/tedge/device-certs/tedge-private-key.pem", config: config)
         let bridge = provider.bridge(context)
         let text = bridge.render(rootCertificateIsDirectory: true)
-        check(text == provider.bridge(context).render(rootCertificateIsDirectory: true), "the bridge renders the same every time", "two renderings differ")
+        check(
+            text == provider.bridge(context).render(rootCertificateIsDirectory: true), "the bridge renders the same every time",
+            "two renderings differ")
         check(!bridge.topics.isEmpty, "the bridge carries topics", "no topic rules")
-        check(bridge.connection.hasPrefix("edge_to_"), "the bridge connection is named 'edge_to_…'", "connection is '\(bridge.connection)'")
-        check(bridge.address == context.cloud, "the bridge goes to the configured endpoint", "address is \(bridge.address), expected \(context.cloud)")
-        check(bridge.certificatePath == context.certificatePath && bridge.keyPath == context.keyPath,
-              "the bridge authenticates with the device certificate", "certfile \(bridge.certificatePath), keyfile \(bridge.keyPath)")
-        check(bridge.remoteClientID == context.deviceID, "the remote client id is the device id", "remote_clientid is \(bridge.remoteClientID)")
+        check(
+            bridge.connection.hasPrefix("edge_to_"), "the bridge connection is named 'edge_to_…'",
+            "connection is '\(bridge.connection)'")
+        check(
+            bridge.address == context.cloud, "the bridge goes to the configured endpoint",
+            "address is \(bridge.address), expected \(context.cloud)")
+        check(
+            bridge.certificatePath == context.certificatePath && bridge.keyPath == context.keyPath,
+            "the bridge authenticates with the device certificate",
+            "certfile \(bridge.certificatePath), keyfile \(bridge.keyPath)")
+        check(
+            bridge.remoteClientID == context.deviceID, "the remote client id is the device id",
+            "remote_clientid is \(bridge.remoteClientID)")
         for line in text.split(separator: "\n") where !line.isEmpty && !line.hasPrefix("#") {
             check(line.split(separator: " ").count >= 2, "every bridge line is '<setting> <value>'", "'\(line)'")
         }
         for topic in bridge.topics {
-            check(topic.localPrefix.hasPrefix(provider.localPrefix), "every bridge topic sits under the local prefix",
-                  "\(topic.line) has local prefix '\(topic.localPrefix)'")
+            check(
+                topic.localPrefix.hasPrefix(provider.localPrefix), "every bridge topic sits under the local prefix",
+                "\(topic.line) has local prefix '\(topic.localPrefix)'")
             check((0...2).contains(topic.qos), "bridge QoS is 0, 1 or 2", topic.line)
             check(!topic.line.contains("  "), "bridge topic lines have no empty fields", topic.line)
         }
@@ -79,8 +100,12 @@ public enum ProviderContract {
         // The connection check.
         let connectionCheck = provider.connectionCheck(context)
         check(connectionCheck.attempts >= 1, "the check makes at least one attempt", "attempts is \(connectionCheck.attempts)")
-        check(connectionCheck.attemptTimeout > .zero, "the check waits a positive time", "attemptTimeout is \(connectionCheck.attemptTimeout)")
-        check(!connectionCheck.troubleshooting.isEmpty, "the check says what to verify when nobody answers", "troubleshooting is empty")
+        check(
+            connectionCheck.attemptTimeout > .zero, "the check waits a positive time",
+            "attemptTimeout is \(connectionCheck.attemptTimeout)")
+        check(
+            !connectionCheck.troubleshooting.isEmpty, "the check says what to verify when nobody answers",
+            "troubleshooting is empty")
         for filter in connectionCheck.subscriptions + [connectionCheck.request.topic] {
             check(filter.hasPrefix(provider.localPrefix), "the check talks over the provider's local topics", "\(filter)")
         }
@@ -99,9 +124,12 @@ public enum ProviderContract {
                 case .success(let outputs):
                     check(!outputs.isEmpty, "a successful conversion produces messages", "no output for \(preview(input))")
                     for output in outputs {
-                        check(output.topic.hasPrefix(provider.localPrefix), "converted messages go to the cloud's topics",
-                              "\(output.topic) for \(preview(input))")
-                        check(!output.topic.contains("+") && !output.topic.contains("#"), "converted topics are topic names", output.topic)
+                        check(
+                            output.topic.hasPrefix(provider.localPrefix), "converted messages go to the cloud's topics",
+                            "\(output.topic) for \(preview(input))")
+                        check(
+                            !output.topic.contains("+") && !output.topic.contains("#"), "converted topics are topic names",
+                            output.topic)
                     }
                 case .failure(let error):
                     check(!error.description.isEmpty, "conversion errors say what is wrong", "empty error for \(preview(input))")
@@ -109,7 +137,9 @@ public enum ProviderContract {
             }
             for input in validMeasurements() {
                 if case .failure(let error) = converter.convert(input) {
-                    found.append(ContractViolation(provider: id, rule: "valid Thin Edge JSON is converted", detail: "\(preview(input)): \(error)"))
+                    found.append(
+                        ContractViolation(
+                            provider: id, rule: "valid Thin Edge JSON is converted", detail: "\(preview(input)): \(error)"))
                 }
             }
         }
@@ -118,7 +148,10 @@ public enum ProviderContract {
 
     static func samples(for kind: ConfigValueKind) -> [(String, Bool)] {
         switch kind {
-        case .connectURL: return [("cloud.example.com", true), ("cloud.example.com:8883", true), ("https://cloud.example.com", false), ("", false)]
+        case .connectURL:
+            return [
+                ("cloud.example.com", true), ("cloud.example.com:8883", true), ("https://cloud.example.com", false), ("", false),
+            ]
         case .port: return [("8883", true), ("70000", false), ("port", false)]
         case .flag: return [("true", true), ("false", true), ("yes", false)]
         case .ipAddress: return [("127.0.0.1", true), ("localhost", false)]
@@ -128,9 +161,11 @@ public enum ProviderContract {
     }
 
     static func validMeasurements() -> [MQTTMessage] {
-        [#"{"temperature": 23}"#, #"{"time": "2021-04-08T00:00:00+05:00", "pressure": 220.5}"#,
-         #"{"location": {"latitude": 32.54, "longitude": -117.67}, "speed": 0}"#]
-            .map { MQTTMessage(topic: "tedge/measurements", text: $0, qos: .atLeastOnce) }
+        [
+            #"{"temperature": 23}"#, #"{"time": "2021-04-08T00:00:00+05:00", "pressure": 220.5}"#,
+            #"{"location": {"latitude": 32.54, "longitude": -117.67}, "speed": 0}"#,
+        ]
+        .map { MQTTMessage(topic: "tedge/measurements", text: $0, qos: .atLeastOnce) }
     }
 
     static func hostileMessages(prefix: String) -> [MQTTMessage] {

@@ -11,7 +11,9 @@ public struct CloudEvent: Equatable, Sendable {
     /// Nil for a topic that is not `devices/<id>/messages/events/…`.
     public init?(topic: String, payload: [UInt8]) {
         let parts = topic.split(separator: "/", maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count >= 4, parts[0] == "devices", !parts[1].isEmpty, parts[2] == "messages", parts[3] == "events" else { return nil }
+        guard parts.count >= 4, parts[0] == "devices", !parts[1].isEmpty, parts[2] == "messages", parts[3] == "events" else {
+            return nil
+        }
         deviceID = String(parts[1])
         self.topic = topic
         properties = MessageProperties.ofTopic(topic)

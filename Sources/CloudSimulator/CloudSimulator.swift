@@ -31,8 +31,10 @@ public final class CloudSimulator: @unchecked Sendable {
     }
 
     /// Starts everything; `tlsPort` 0 picks a free port. `maximumTLSVersion` lets tests refuse modern TLS.
-    public func start(tlsPort requestedTLSPort: Int, backendPort requestedBackendPort: Int,
-                      maximumTLSVersion: TLSVersion? = nil) async throws {
+    public func start(
+        tlsPort requestedTLSPort: Int, backendPort requestedBackendPort: Int,
+        maximumTLSVersion: TLSVersion? = nil
+    ) async throws {
         try directory.prepare()
         backendPort = requestedBackendPort == 0 ? PortProbe.freePort() : requestedBackendPort
         try startBroker()
@@ -41,13 +43,15 @@ public final class CloudSimulator: @unchecked Sendable {
         }
         let (certificate, key) = try directory.serverIdentity()
         let context = try TLSServerContext(certificate: certificate, key: key, maximumVersion: maximumTLSVersion)
-        let frontEnd = try TLSFrontEnd(port: requestedTLSPort, context: context,
-                                       authenticator: DeviceAuthenticator(directory: directory),
-                                       backendPort: backendPort, log: log)
+        let frontEnd = try TLSFrontEnd(
+            port: requestedTLSPort, context: context,
+            authenticator: DeviceAuthenticator(directory: directory),
+            backendPort: backendPort, log: log)
         frontEnd.start()
         self.frontEnd = frontEnd
-        let rest = try CumulocityRESTEndpoint(port: 0, certificate: certificate, key: key,
-                                              user: Self.restUser, password: Self.restPassword, log: log)
+        let rest = try CumulocityRESTEndpoint(
+            port: 0, certificate: certificate, key: key,
+            user: Self.restUser, password: Self.restPassword, log: log)
         rest.start()
         self.rest = rest
         tlsPort = frontEnd.port
@@ -72,9 +76,11 @@ public final class CloudSimulator: @unchecked Sendable {
             "max_queued_messages 100000",
         ]
         if getuid() == 0 { lines.append("user root") }
-        try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: directory.brokerConfigPath, mode: 0o644, placement: .replace)
-        broker = try ChildProcess.spawn(["mosquitto", "-c", directory.brokerConfigPath],
-                                        standardOutput: directory.brokerLogPath, standardError: directory.brokerLogPath)
+        try AtomicFile.write(
+            lines.joined(separator: "\n") + "\n", to: directory.brokerConfigPath, mode: 0o644, placement: .replace)
+        broker = try ChildProcess.spawn(
+            ["mosquitto", "-c", directory.brokerConfigPath],
+            standardOutput: directory.brokerLogPath, standardError: directory.brokerLogPath)
     }
 
     /// An unsigned JWT whose issuer is the tenant host, as Cumulocity returns on `s/dat`.
@@ -103,14 +109,16 @@ public final class CloudSimulator: @unchecked Sendable {
             var cumulocityDevices: Set<String> = []
             for await message in client.messages {
                 if message.topic == "s/uat" {
-                    _ = try? client.publish(MQTTMessage(topic: "s/dat", text: "71," + Self.token(issuer: "localhost"), qos: .atLeastOnce))
+                    _ = try? client.publish(
+                        MQTTMessage(topic: "s/dat", text: "71," + Self.token(issuer: "localhost"), qos: .atLeastOnce))
                     log.line("c8y: issued a token")
                 } else if message.topic.hasPrefix("s/us"), let text = message.text, text.hasPrefix("100,") {
                     let id = text.split(separator: ",").dropFirst().first.map(String.init) ?? ""
                     if cumulocityDevices.insert(id).inserted {
                         log.line("c8y: created device \(id)")
                     } else {
-                        _ = try? client.publish(MQTTMessage(topic: "s/e", text: "41,100,Device already existing", qos: .atLeastOnce))
+                        _ = try? client.publish(
+                            MQTTMessage(topic: "s/e", text: "41,100,Device already existing", qos: .atLeastOnce))
                         log.line("c8y: device \(id) already exists")
                     }
                 } else if let request = TwinRequest(topic: message.topic) {

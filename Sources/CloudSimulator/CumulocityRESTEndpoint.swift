@@ -36,7 +36,9 @@ final class CumulocityRESTEndpoint: Sendable {
             let chunk = session.read()
             if chunk.isEmpty { return }
             raw += chunk
-            if let end = (0..<max(0, raw.count - 3)).first(where: { raw[$0] == 13 && raw[$0 + 1] == 10 && raw[$0 + 2] == 13 && raw[$0 + 3] == 10 }) {
+            if let end = (0..<max(0, raw.count - 3)).first(where: {
+                raw[$0] == 13 && raw[$0 + 1] == 10 && raw[$0 + 2] == 13 && raw[$0 + 3] == 10
+            }) {
                 head = String(decoding: raw[..<end], as: UTF8.self).components(separatedBy: "\r\n")
                 bodyStart = end + 4
             }
@@ -53,9 +55,11 @@ final class CumulocityRESTEndpoint: Sendable {
         }
         let body = Array(raw[bodyStart...].prefix(length))
         let requestLine = head[0].split(separator: " ")
-        let (status, answer) = respond(method: String(requestLine.first ?? ""), path: requestLine.count > 1 ? String(requestLine[1]) : "",
-                                       authorization: header("Authorization"), body: body)
-        let text = "HTTP/1.1 \(status) \(status < 300 ? "OK" : "Error")\r\nContent-Type: application/json\r\nContent-Length: \(answer.utf8.count)\r\nConnection: close\r\n\r\n\(answer)"
+        let (status, answer) = respond(
+            method: String(requestLine.first ?? ""), path: requestLine.count > 1 ? String(requestLine[1]) : "",
+            authorization: header("Authorization"), body: body)
+        let text =
+            "HTTP/1.1 \(status) \(status < 300 ? "OK" : "Error")\r\nContent-Type: application/json\r\nContent-Length: \(answer.utf8.count)\r\nConnection: close\r\n\r\n\(answer)"
         _ = session.write(Array(text.utf8))
         session.shutdown()
     }
@@ -70,8 +74,9 @@ final class CumulocityRESTEndpoint: Sendable {
             return (200, #"{"name":"\#(Self.tenant)","domainName":"localhost"}"#)
         case ("POST", "/tenant/tenants/\(Self.tenant)/trusted-certificates"):
             guard case .success(.object(let fields)) = JSONText.parse(body),
-                  case .string(let pem)? = fields.first(where: { $0.key == "certInPemFormat" })?.value,
-                  let certificate = try? Certificate(pem: pem) else {
+                case .string(let pem)? = fields.first(where: { $0.key == "certInPemFormat" })?.value,
+                let certificate = try? Certificate(pem: pem)
+            else {
                 return (422, #"{"error":"invalid certificate"}"#)
             }
             let fingerprint = certificate.sha1Thumbprint

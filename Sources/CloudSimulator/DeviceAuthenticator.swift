@@ -26,14 +26,19 @@ struct DeviceAuthenticator: Sendable {
             }
             deviceID = commonName
         } else {
-            return .failure(Rejection(code: 5, reason: "certificate thumbprint \(thumbprint) is not registered, nor signed by a registered CA"))
+            return .failure(
+                Rejection(
+                    code: 5, reason: "certificate thumbprint \(thumbprint) is not registered, nor signed by a registered CA"))
         }
         let now = Int(time(nil))
         guard certificate.notBefore <= now, now < certificate.notAfter else {
             return .failure(Rejection(code: 5, reason: "certificate of \(deviceID) is not valid now"))
         }
         guard certificate.subject.commonName == deviceID else {
-            return .failure(Rejection(code: 5, reason: "certificate CN \(certificate.subject.commonName ?? "-") is not the registered id \(deviceID)"))
+            return .failure(
+                Rejection(
+                    code: 5,
+                    reason: "certificate CN \(certificate.subject.commonName ?? "-") is not the registered id \(deviceID)"))
         }
         guard connect.clientID == deviceID else {
             return .failure(Rejection(code: 2, reason: "client id '\(connect.clientID)' is not the device id \(deviceID)"))

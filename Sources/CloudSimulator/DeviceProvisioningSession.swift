@@ -34,7 +34,9 @@ struct DeviceProvisioningSession {
             return 5
         }
         guard connect.clientID == registration, certificate.subject.commonName == registration else {
-            log.line("dps: rejected \(connect.clientID): client id, registration id '\(registration)' and certificate CN must be the same")
+            log.line(
+                "dps: rejected \(connect.clientID): client id, registration id '\(registration)' and certificate CN must be the same"
+            )
             return 2
         }
         registrationID = registration
@@ -78,40 +80,70 @@ struct DeviceProvisioningSession {
             let status = certificate.map(directory.enrollmentStatus(of:)) ?? .notEnrolled
             guard status != .notEnrolled else {
                 log.line("dps: \(registrationID) is not enrolled")
-                return [reply(401, rid: rid, .object([
-                    ("errorCode", .integer(401002)),
-                    ("message", .string("The device \(registrationID) is not enrolled in this Device Provisioning Service.")),
-                ]))]
+                return [
+                    reply(
+                        401, rid: rid,
+                        .object([
+                            ("errorCode", .integer(401002)),
+                            (
+                                "message",
+                                .string("The device \(registrationID) is not enrolled in this Device Provisioning Service.")
+                            ),
+                        ]))
+                ]
             }
             let operationID = "4.\(registrationID).\(operations.count + 1)"
             operations[operationID] = status
             log.line("dps: registering \(registrationID) (operation \(operationID))")
-            return [reply(202, rid: rid, extra: "&retry-after=1",
-                          .object([("operationId", .string(operationID)), ("status", .string("assigning"))]))]
+            return [
+                reply(
+                    202, rid: rid, extra: "&retry-after=1",
+                    .object([("operationId", .string(operationID)), ("status", .string("assigning"))]))
+            ]
         }
         if topic.hasPrefix("$dps/registrations/GET/iotdps-get-operationstatus/") {
             let operationID = parameters["operationId"] ?? ""
             guard let status = operations[operationID] else {
-                return [reply(404, rid: rid, .object([("errorCode", .integer(404001)), ("message", .string("Unknown operation \(operationID)"))]))]
+                return [
+                    reply(
+                        404, rid: rid,
+                        .object([("errorCode", .integer(404001)), ("message", .string("Unknown operation \(operationID)"))]))
+                ]
             }
             if status == .disabled {
                 log.line("dps: the enrollment of \(registrationID) is disabled")
-                return [reply(200, rid: rid, .object([
-                    ("operationId", .string(operationID)), ("status", .string("disabled")),
-                    ("registrationState", .object([
-                        ("registrationId", .string(registrationID)), ("status", .string("disabled")),
-                        ("errorCode", .integer(403001)), ("errorMessage", .string("The enrollment of \(registrationID) is disabled.")),
-                    ])),
-                ]))]
+                return [
+                    reply(
+                        200, rid: rid,
+                        .object([
+                            ("operationId", .string(operationID)), ("status", .string("disabled")),
+                            (
+                                "registrationState",
+                                .object([
+                                    ("registrationId", .string(registrationID)), ("status", .string("disabled")),
+                                    ("errorCode", .integer(403001)),
+                                    ("errorMessage", .string("The enrollment of \(registrationID) is disabled.")),
+                                ])
+                            ),
+                        ]))
+                ]
             }
             log.line("dps: assigned \(registrationID) to \(assignedHub)")
-            return [reply(200, rid: rid, .object([
-                ("operationId", .string(operationID)), ("status", .string("assigned")),
-                ("registrationState", .object([
-                    ("registrationId", .string(registrationID)), ("assignedHub", .string(assignedHub)),
-                    ("deviceId", .string(registrationID)), ("status", .string("assigned")), ("substatus", .string("initialAssignment")),
-                ])),
-            ]))]
+            return [
+                reply(
+                    200, rid: rid,
+                    .object([
+                        ("operationId", .string(operationID)), ("status", .string("assigned")),
+                        (
+                            "registrationState",
+                            .object([
+                                ("registrationId", .string(registrationID)), ("assignedHub", .string(assignedHub)),
+                                ("deviceId", .string(registrationID)), ("status", .string("assigned")),
+                                ("substatus", .string("initialAssignment")),
+                            ])
+                        ),
+                    ]))
+            ]
         }
         return []
     }

@@ -10,7 +10,8 @@ enum DeviceUsername: Equatable {
 
     static func classify(_ username: String?) -> DeviceUsername {
         if let username, case let parts = username.split(separator: "/", omittingEmptySubsequences: false),
-           parts.count == 4, parts[1] == "registrations", parts[3].hasPrefix("api-version=") {
+            parts.count == 4, parts[1] == "registrations", parts[3].hasPrefix("api-version=")
+        {
             return .deviceProvisioning(idScope: String(parts[0]), registrationID: String(parts[2]))
         }
         guard let username, let separator = username.range(of: "/?") else { return .other }

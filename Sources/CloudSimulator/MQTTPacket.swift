@@ -71,9 +71,9 @@ struct MQTTPacket: Equatable {
         guard kind == .connect else { return .failure(Invalid("the first packet is not CONNECT")) }
         var reader = Reader(bytes: body)
         guard let protocolName = reader.string(), protocolName == "MQTT" || protocolName == "MQIsdp",
-              let level = reader.byte(), level == 3 || level == 4,
-              let flags = reader.byte(), reader.skip(2),
-              let clientID = reader.string()
+            let level = reader.byte(), level == 3 || level == 4,
+            let flags = reader.byte(), reader.skip(2),
+            let clientID = reader.string()
         else { return .failure(Invalid("unsupported or malformed CONNECT (MQTT 3.1.1 expected)")) }
         if flags & 0x04 != 0 {
             guard reader.string() != nil, reader.binary() != nil else { return .failure(Invalid("malformed will in CONNECT")) }

@@ -28,7 +28,8 @@ public enum MessageProperties {
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%"), bytes.count - index >= 3,
-               let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+                let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2])
+            {
                 out.append(high << 4 | low)
                 index += 3
             } else {
@@ -45,7 +46,8 @@ public enum MessageProperties {
         for byte in text.utf8 {
             let scalar = Unicode.Scalar(byte)
             if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || (byte >= 0x30 && byte <= 0x39) || "-._~".utf8.contains(byte) {
+                || (byte >= 0x30 && byte <= 0x39) || "-._~".utf8.contains(byte)
+            {
                 out.unicodeScalars.append(scalar)
             } else {
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded()

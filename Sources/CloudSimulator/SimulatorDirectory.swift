@@ -39,13 +39,16 @@ public struct SimulatorDirectory: Sendable {
         let caKey = try PrivateKey.generateP256()
         let caName = DistinguishedName([.init("CN", commonName), .init("O", "tedge-swift test cloud")])
         let issuer = CertificateIssuer(name: caName, key: caKey)
-        let ca = try issuer.issue(subject: caName, subjectKey: caKey, profile: .init(
-            notBefore: now - 86_400, notAfter: now + 10 * 365 * 86_400, serial: SecureRandom.certificateSerial(), isCA: true))
+        let ca = try issuer.issue(
+            subject: caName, subjectKey: caKey,
+            profile: .init(
+                notBefore: now - 86_400, notAfter: now + 10 * 365 * 86_400, serial: SecureRandom.certificateSerial(), isCA: true))
         let serverKey = try PrivateKey.generateP256()
         let server = try issuer.issue(
             subject: DistinguishedName([.init("CN", "localhost")]), subjectKey: serverKey,
-            profile: .init(notBefore: now - 86_400, notAfter: now + 5 * 365 * 86_400, serial: SecureRandom.certificateSerial(),
-                           isCA: false, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]),
+            profile: .init(
+                notBefore: now - 86_400, notAfter: now + 5 * 365 * 86_400, serial: SecureRandom.certificateSerial(),
+                isCA: false, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]),
             issuerCertificate: ca)
         try AtomicFile.write(try caKey.pkcs8PEM(), to: caKeyPath, mode: 0o400, placement: .replace)
         try AtomicFile.write(try serverKey.pkcs8PEM(), to: serverKeyPath, mode: 0o400, placement: .replace)
@@ -73,8 +76,9 @@ public struct SimulatorDirectory: Sendable {
                 try FileSystem.remove(FileSystem.join(devicesPath, name))
             }
         }
-        try AtomicFile.write(deviceID + "\n" + slot.rawValue + "\n", to: FileSystem.join(devicesPath, normalized),
-                             mode: 0o644, placement: .replace)
+        try AtomicFile.write(
+            deviceID + "\n" + slot.rawValue + "\n", to: FileSystem.join(devicesPath, normalized),
+            mode: 0o644, placement: .replace)
     }
 
     /// The registered device id for a thumbprint, read fresh so registrations apply at once.
@@ -96,8 +100,9 @@ public struct SimulatorDirectory: Sendable {
             throw TedgeError("The certificate \(ca.subject) is not a CA certificate (no basicConstraints CA:TRUE)")
         }
         try FileSystem.createDirectories(certificateAuthoritiesPath)
-        try AtomicFile.write(ca.pem, to: FileSystem.join(certificateAuthoritiesPath, ca.sha1Thumbprint + ".pem"),
-                             mode: 0o644, placement: .replace)
+        try AtomicFile.write(
+            ca.pem, to: FileSystem.join(certificateAuthoritiesPath, ca.sha1Thumbprint + ".pem"),
+            mode: 0o644, placement: .replace)
         return ca
     }
 
@@ -105,7 +110,8 @@ public struct SimulatorDirectory: Sendable {
     func signingAuthority(of certificate: Certificate) -> Certificate? {
         for name in FileSystem.regularFileNames(in: certificateAuthoritiesPath) {
             guard let text = try? FileSystem.readText(FileSystem.join(certificateAuthoritiesPath, name)),
-                  let ca = try? Certificate(pem: text) else { continue }
+                let ca = try? Certificate(pem: text)
+            else { continue }
             if certificate.issuer == ca.subject, certificate.isSigned(by: ca) { return ca }
         }
         return nil
@@ -142,7 +148,9 @@ public struct SimulatorDirectory: Sendable {
         if isGroup {
             try registerCertificateAuthority(pem: pem)
         } else {
-            guard let id = certificate.subject.commonName else { throw TedgeError("The certificate \(certificate.subject) has no CN") }
+            guard let id = certificate.subject.commonName else {
+                throw TedgeError("The certificate \(certificate.subject) has no CN")
+            }
             try register(deviceID: id, thumbprint: certificate.sha1Thumbprint)
         }
         try FileSystem.createDirectories(enrollmentsPath)
@@ -171,14 +179,18 @@ public struct SimulatorDirectory: Sendable {
         if FileSystem.exists(FileSystem.join(enrollmentsPath, own + ".pem")) { return status(own) }
         for name in FileSystem.regularFileNames(in: enrollmentsPath) where name.hasSuffix(".pem") {
             guard let text = try? FileSystem.readText(FileSystem.join(enrollmentsPath, name)),
-                  let ca = try? Certificate(pem: text), ca.basicConstraints?.isCA == true else { continue }
+                let ca = try? Certificate(pem: text), ca.basicConstraints?.isCA == true
+            else { continue }
             if certificate.issuer == ca.subject, certificate.isSigned(by: ca) { return status(ca.sha1Thumbprint) }
         }
         return .notEnrolled
     }
 
     func serverIdentity() throws -> (Certificate, PrivateKey) {
-        (try Certificate(pem: FileSystem.readText(serverCertificatePath)), try PrivateKey(pem: FileSystem.readText(serverKeyPath)))
+        (
+            try Certificate(pem: FileSystem.readText(serverCertificatePath)),
+            try PrivateKey(pem: FileSystem.readText(serverKeyPath))
+        )
     }
 
     public func endpoint() -> (tlsPort: Int, backendPort: Int)? {

@@ -15,7 +15,9 @@ final class TLSFrontEnd: @unchecked Sendable {
 
     var port: Int { listener.port }
 
-    init(port requested: Int, context: TLSServerContext, authenticator: DeviceAuthenticator, backendPort: Int, log: Console) throws {
+    init(port requested: Int, context: TLSServerContext, authenticator: DeviceAuthenticator, backendPort: Int, log: Console)
+        throws
+    {
         self.context = context
         self.authenticator = authenticator
         self.backendPort = backendPort
@@ -59,8 +61,9 @@ final class TLSFrontEnd: @unchecked Sendable {
             return
         }
         if case .deviceProvisioning = DeviceUsername.classify(connect.username) {
-            var provisioning = DeviceProvisioningSession(directory: authenticator.directory, assignedHub: "localhost:\(port)",
-                                                         certificate: session.peerCertificate, log: log)
+            var provisioning = DeviceProvisioningSession(
+                directory: authenticator.directory, assignedHub: "localhost:\(port)",
+                certificate: session.peerCertificate, log: log)
             serve(session, provisioning: &provisioning, connect: connect, pending: buffered)
             session.shutdown()
             return
@@ -80,14 +83,17 @@ final class TLSFrontEnd: @unchecked Sendable {
         defer { close(backend) }
         var address = LoopbackListener.loopback(port: backendPort)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(backend, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(backend, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0, Self.writeAll(backend, connectPacket.encoded) else { return }
-        let policy: AzureTopicPolicy? = if case .azure = DeviceUsername.classify(connect.username) {
-            AzureTopicPolicy(deviceID: deviceID)
-        } else {
-            nil
-        }
+        let policy: AzureTopicPolicy? =
+            if case .azure = DeviceUsername.classify(connect.username) {
+                AzureTopicPolicy(deviceID: deviceID)
+            } else {
+                nil
+            }
         var relay = MQTTSessionRelay(deviceID: deviceID, policy: policy, log: log)
         relay.pendingFromDevice = buffered
         self.relay(session, backend, through: &relay)
@@ -95,8 +101,10 @@ final class TLSFrontEnd: @unchecked Sendable {
     }
 
     /// Answers a provisioning session packet by packet until the device disconnects.
-    private func serve(_ session: TLSConnection, provisioning: inout DeviceProvisioningSession,
-                       connect: MQTTConnectPacket, pending buffered: [UInt8]) {
+    private func serve(
+        _ session: TLSConnection, provisioning: inout DeviceProvisioningSession,
+        connect: MQTTConnectPacket, pending buffered: [UInt8]
+    ) {
         let code = provisioning.accept(connect)
         guard session.write([0x20, 0x02, 0x00, code]), code == 0 else { return }
         var pending = buffered
@@ -123,8 +131,10 @@ final class TLSFrontEnd: @unchecked Sendable {
 
     /// Copies both ways, packet by packet, until either side closes or the device breaks a rule.
     private func relay(_ session: TLSConnection, _ backend: Int32, through relay: inout MQTTSessionRelay) {
-        var descriptors = [pollfd(fd: session.socket, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: backend, events: Int16(POLLIN), revents: 0)]
+        var descriptors = [
+            pollfd(fd: session.socket, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: backend, events: Int16(POLLIN), revents: 0),
+        ]
         var buffer = [UInt8](repeating: 0, count: 16_384)
         guard let first = relay.fromDevice([]), Self.writeAll(backend, first) else { return }
         while true {

@@ -33,7 +33,8 @@ struct TwinRequest: Equatable {
             return (prefix + "200/?$rid=\(requestID)", JSONText.serialize(twin))
         case .patchReported:
             guard case .success(let patch) = JSONText.parse(payload),
-                  let version = try? twins.patchReported(of: deviceID, with: patch) else {
+                let version = try? twins.patchReported(of: deviceID, with: patch)
+            else {
                 return (prefix + "400/?$rid=\(requestID)", #"{"message":"the patch is not a JSON object"}"#)
             }
             return (prefix + "204/?$rid=\(requestID)&$version=\(version)", "")

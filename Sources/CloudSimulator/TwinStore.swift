@@ -40,7 +40,9 @@ public struct TwinStore: Sendable {
 
     private func read(_ deviceID: String) throws -> JSONValue {
         guard FileSystem.exists(path(deviceID)) else {
-            return .object([("desired", .object([("$version", .integer(1))])), ("reported", .object([("$version", .integer(1))]))])
+            return .object([
+                ("desired", .object([("$version", .integer(1))])), ("reported", .object([("$version", .integer(1))])),
+            ])
         }
         switch JSONText.parse(Array(try FileSystem.readText(path(deviceID)).utf8)) {
         case .success(let twin): return twin

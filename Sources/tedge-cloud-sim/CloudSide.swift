@@ -14,8 +14,10 @@ struct CloudSide {
         guard let endpoint = SimulatorDirectory(path: directory).endpoint() else {
             throw TedgeError("The simulator in \(directory) is not running (no endpoint file)")
         }
-        let client = try MQTTClient(.init(host: "127.0.0.1", port: endpoint.backendPort,
-                                          clientID: "tedge-cloud-sim-\(name)-\(RequestID.make())", cleanSession: true))
+        let client = try MQTTClient(
+            .init(
+                host: "127.0.0.1", port: endpoint.backendPort,
+                clientID: "tedge-cloud-sim-\(name)-\(RequestID.make())", cleanSession: true))
         for filter in filters { try client.subscribe(filter, qos: .atLeastOnce) }
         let inbox = MessageInbox(client)
         try client.connect()

@@ -7,7 +7,9 @@ import TedgeSystem
 struct EnrollCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
-        abstract: "Enroll a device certificate (individual) or a CA (group) in the simulated Device Provisioning Service; prints the id scope")
+        abstract:
+            "Enroll a device certificate (individual) or a CA (group) in the simulated Device Provisioning Service; prints the id scope"
+    )
 
     @OptionGroup var directory: DirectoryOption
 

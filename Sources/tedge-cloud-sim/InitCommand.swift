@@ -4,7 +4,8 @@ import TedgeSystem
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create the simulator's CA and server certificate; print the CA path (for az.root.cert.path)")
+        commandName: "init",
+        abstract: "Create the simulator's CA and server certificate; print the CA path (for az.root.cert.path)")
 
     @OptionGroup var directory: DirectoryOption
 

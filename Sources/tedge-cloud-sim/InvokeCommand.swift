@@ -5,7 +5,8 @@ import TedgeSystem
 
 struct InvokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "invoke", abstract: "Invoke a direct method on a device and print its status and payload (like `az iot hub invoke-device-method`)")
+        commandName: "invoke",
+        abstract: "Invoke a direct method on a device and print its status and payload (like `az iot hub invoke-device-method`)")
 
     @OptionGroup var directory: DirectoryOption
 
@@ -34,7 +35,8 @@ struct InvokeCommand: AsyncParsableCommand {
                 guard let answer = await cloud.inbox.next(timeout: left) else { break }
                 guard let reply = MethodReply(topic: answer.topic, requestID: requestID) else { continue }
                 let body = answer.payload.isEmpty ? "null" : (String(validating: answer.payload, as: UTF8.self) ?? "null")
-                let payloadJSON = (try? JSONText.parse(Array(body.utf8)).get()).map(JSONText.serialize) ?? JSONText.serialize(.string(body))
+                let payloadJSON =
+                    (try? JSONText.parse(Array(body.utf8)).get()).map(JSONText.serialize) ?? JSONText.serialize(.string(body))
                 Console.standardOutput.line(#"{"status":\#(reply.status),"payload":\#(payloadJSON)}"#)
                 return
             }
@@ -53,7 +55,9 @@ struct MethodReply {
     init?(topic: String, requestID: String) {
         guard let range = topic.range(of: "/methods/res/") else { return nil }
         let rest = topic[range.upperBound...].split(separator: "/", maxSplits: 1)
-        guard rest.count == 2, let status = Int(rest[0]), rest[1] == "?$rid=\(requestID)" || rest[1].contains("$rid=\(requestID)&") else { return nil }
+        guard rest.count == 2, let status = Int(rest[0]),
+            rest[1] == "?$rid=\(requestID)" || rest[1].contains("$rid=\(requestID)&")
+        else { return nil }
         self.status = status
     }
 }

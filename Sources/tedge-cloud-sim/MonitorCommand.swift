@@ -23,7 +23,8 @@ struct MonitorCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let cloud = try await CloudSide.connect(directory: directory.path, name: "monitor", subscribing: ["devices/+/messages/events/#"])
+            let cloud = try await CloudSide.connect(
+                directory: directory.path, name: "monitor", subscribing: ["devices/+/messages/events/#"])
             defer { cloud.client.disconnect() }
             Console.standardOutput.line("Monitoring events from all devices... (\(directory.path))")
             let deadline = timeout.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }

@@ -8,7 +8,9 @@ import TedgeSystem
 struct RegisterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "register",
-        abstract: "Register a device by its certificate's SHA-1 thumbprint (primary or secondary), or a verified CA, as in the Azure portal")
+        abstract:
+            "Register a device by its certificate's SHA-1 thumbprint (primary or secondary), or a verified CA, as in the Azure portal"
+    )
 
     @OptionGroup var directory: DirectoryOption
 
@@ -38,7 +40,8 @@ struct RegisterCommand: ParsableCommand {
                 let summary = try CertificateSummary(path: certificate, pem: try FileSystem.readText(certificate))
                 let id = try Certificate(pem: try FileSystem.readText(certificate)).subject.commonName ?? ""
                 try simulator.register(deviceID: deviceID ?? id, thumbprint: summary.thumbprint, slot: slot)
-                Console.standardOutput.line("Registered device \(deviceID ?? id) with \(slot.rawValue) thumbprint \(summary.thumbprint)")
+                Console.standardOutput.line(
+                    "Registered device \(deviceID ?? id) with \(slot.rawValue) thumbprint \(summary.thumbprint)")
             } else if let deviceID, let thumbprint {
                 try simulator.register(deviceID: deviceID, thumbprint: thumbprint, slot: slot)
                 Console.standardOutput.line("Registered device \(deviceID) with \(slot.rawValue) thumbprint \(thumbprint)")

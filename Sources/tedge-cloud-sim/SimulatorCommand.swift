@@ -6,8 +6,10 @@ struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tedge-cloud-sim",
         abstract: "A local stand-in for Azure IoT Hub: TLS with device certificates on loopback, for demos and tests",
-        subcommands: [InitCommand.self, RegisterCommand.self, EnrollCommand.self, RunCommand.self, PublishCommand.self,
-                      MonitorCommand.self, TwinCommand.self, InvokeCommand.self, SendCommand.self])
+        subcommands: [
+            InitCommand.self, RegisterCommand.self, EnrollCommand.self, RunCommand.self, PublishCommand.self,
+            MonitorCommand.self, TwinCommand.self, InvokeCommand.self, SendCommand.self,
+        ])
 }
 
 struct DirectoryOption: ParsableArguments {

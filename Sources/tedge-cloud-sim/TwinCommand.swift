@@ -5,13 +5,16 @@ import TedgeSystem
 
 struct TwinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "twin", abstract: "Print a device's twin; --set-desired patches its desired properties and pushes the patch to the device")
+        commandName: "twin",
+        abstract: "Print a device's twin; --set-desired patches its desired properties and pushes the patch to the device")
 
     @OptionGroup var directory: DirectoryOption
 
     @Argument(help: "The device id") var device: String
 
-    @Option(name: .customLong("set-desired"), help: ArgumentHelp("A JSON object merged into the desired properties", valueName: "JSON"))
+    @Option(
+        name: .customLong("set-desired"),
+        help: ArgumentHelp("A JSON object merged into the desired properties", valueName: "JSON"))
     var desired: String?
 
     func run() async throws {
@@ -28,11 +31,14 @@ struct TwinCommand: AsyncParsableCommand {
                 defer { cloud.client.disconnect() }
                 let version = try twins.patchDesired(of: device, with: patch)
                 let pushed = TwinStore.setting("$version", to: .integer(version), in: patch)
-                try await cloud.publish("devices/\(device)/$iothub/twin/PATCH/properties/desired/?$version=\(version)", JSONText.serialize(pushed))
+                try await cloud.publish(
+                    "devices/\(device)/$iothub/twin/PATCH/properties/desired/?$version=\(version)", JSONText.serialize(pushed))
             }
             Console.standardOutput.line(JSONText.serialize(try twins.document(of: device)))
         } catch {
-            Console.standardError.write(CommandFailure(desired == nil ? "read the twin of \(device)" : "update the twin of \(device)", cause: error).description)
+            Console.standardError.write(
+                CommandFailure(desired == nil ? "read the twin of \(device)" : "update the twin of \(device)", cause: error)
+                    .description)
             throw ExitCode.failure
         }
     }

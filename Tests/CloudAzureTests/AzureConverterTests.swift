@@ -18,9 +18,11 @@ import Testing
             let config = try #require(entry["config"] as? [String: Any])
             let now = try Timestamp(rfc3339: try #require(config["clock_now"] as? String))
             // thin-edge's fixtures predate the message properties: the bare events topic.
-            var converter = AzureConverter(addTimestamp: try #require(config["add_timestamp"] as? Bool), messageProperties: false,
-                                           sizeThreshold: try #require(config["size_threshold"] as? Int), clock: { now })
-            let message = MQTTMessage(topic: try #require(input["topic"] as? String), text: try #require(input["payload"] as? String))
+            var converter = AzureConverter(
+                addTimestamp: try #require(config["add_timestamp"] as? Bool), messageProperties: false,
+                sizeThreshold: try #require(config["size_threshold"] as? Int), clock: { now })
+            let message = MQTTMessage(
+                topic: try #require(input["topic"] as? String), text: try #require(input["payload"] as? String))
             let expected = try #require(entry["expected"] as? [String: Any])
             switch converter.convert(message) {
             case .success(let outputs):
@@ -57,14 +59,18 @@ import Testing
     @Test func defaultThresholdIsAzures() {
         var converter = AzureConverter(addTimestamp: false)
         let big = MQTTMessage(topic: "tedge/measurements", payload: Array(repeating: UInt8(ascii: " "), count: 261_121))
-        #expect(throws: ConversionError("The input size 261121 is too big. The threshold is 261120.")) { try converter.convert(big).get() }
+        #expect(throws: ConversionError("The input size 261121 is too big. The threshold is 261120.")) {
+            try converter.convert(big).get()
+        }
     }
 
     @Test func neverCrashesOnHostileInput() {
         var converter = AzureConverter(addTimestamp: true)
-        let inputs: [[UInt8]] = [[], [0xFF, 0xFE], Array("{".utf8), Array(String(repeating: "[", count: 10_000).utf8),
-                                 Array(String(repeating: "{\"a\":", count: 5_000).utf8), Array("{\"a\":1e999999}".utf8),
-                                 Array("{\"\\u0000\":1}".utf8), Array("\u{0}".utf8), Array("null".utf8), Array("{\"a\":-0}".utf8)]
+        let inputs: [[UInt8]] = [
+            [], [0xFF, 0xFE], Array("{".utf8), Array(String(repeating: "[", count: 10_000).utf8),
+            Array(String(repeating: "{\"a\":", count: 5_000).utf8), Array("{\"a\":1e999999}".utf8),
+            Array("{\"\\u0000\":1}".utf8), Array("\u{0}".utf8), Array("null".utf8), Array("{\"a\":-0}".utf8),
+        ]
         for payload in inputs {
             let result = converter.convert(MQTTMessage(topic: "tedge/measurements", payload: payload))
             switch result {

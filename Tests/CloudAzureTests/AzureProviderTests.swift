@@ -7,11 +7,12 @@ import Testing
     let provider = AzureProvider()
 
     func context(url: String = "myhub.azure-devices.net", device: String = "my-device") throws -> ConnectionContext {
-        ConnectionContext(deviceID: device, cloud: try HostAndPort(parsing: url, defaultPort: 8883),
-                      rootCertificatePath: "/etc/ssl/certs",
-                      certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
-                      keyPath: "/etc/tedge/device-certs/tedge-private-key.pem",
-                      config: TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge"))
+        ConnectionContext(
+            deviceID: device, cloud: try HostAndPort(parsing: url, defaultPort: 8883),
+            rootCertificatePath: "/etc/ssl/certs",
+            certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
+            keyPath: "/etc/tedge/device-certs/tedge-private-key.pem",
+            config: TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge"))
     }
 
     @Test func bridgeFileMatchesTheGoldenFile() throws {
@@ -29,10 +30,12 @@ import Testing
 
     /// `bridge_config.json`: the Azure bridge built from thin-edge's test parameters.
     @Test func conformanceFieldValues() throws {
-        let bridge = provider.bridge(ConnectionContext(
-            deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
-            rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem", keyPath: "./test-private-key.pem",
-            config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
+        let bridge = provider.bridge(
+            ConnectionContext(
+                deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
+                rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem",
+                keyPath: "./test-private-key.pem",
+                config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
         #expect(provider.bridgeFileName == "az-bridge.conf")
         #expect(bridge.connection == "edge_to_az")
         #expect(bridge.address.description == "test.test.io:8883")
@@ -60,8 +63,11 @@ import Testing
     }
 
     @Test func configKeys() throws {
-        #expect(provider.configKeys.map(\.name) == ["az.url", "az.root.cert.path", "az.mapper.timestamp", "az.mapper.message_properties",
-                                                "az.dps.id_scope", "az.dps.url"])
+        #expect(
+            provider.configKeys.map(\.name) == [
+                "az.url", "az.root.cert.path", "az.mapper.timestamp", "az.mapper.message_properties",
+                "az.dps.id_scope", "az.dps.url",
+            ])
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
         #expect(config.value("az.root.cert.path") == "/etc/ssl/certs")
         #expect(config.value("az.mapper.timestamp") == "true")

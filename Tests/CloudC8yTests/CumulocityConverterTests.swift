@@ -12,7 +12,8 @@ import Testing
     static let fixedNow = try! Timestamp(rfc3339: "2021-04-08T00:00:00+05:00")
 
     func converter(threshold: Int = CumulocityConverter.sizeThreshold) -> CumulocityConverter {
-        CumulocityConverter(supportedOperations: ["c8y_Restart", "c8y_SoftwareUpdate"], sizeThreshold: threshold, clock: { Self.fixedNow })
+        CumulocityConverter(
+            supportedOperations: ["c8y_Restart", "c8y_SoftwareUpdate"], sizeThreshold: threshold, clock: { Self.fixedNow })
     }
 
     @Test func translatorFixtures() throws {
@@ -60,7 +61,9 @@ import Testing
         #expect(throws: ConversionError("The input size 20480 is too big. The threshold is 16384.")) {
             try converter.convert(MQTTMessage(topic: "tedge/measurements", text: big)).get()
         }
-        #expect(throws: ConversionError("The given Child ID '' is invalid.")) { try MeasurementTopic.childID(of: "tedge/measurements/").get() }
+        #expect(throws: ConversionError("The given Child ID '' is invalid.")) {
+            try MeasurementTopic.childID(of: "tedge/measurements/").get()
+        }
         #expect(try MeasurementTopic.childID(of: "tedge/measurements").get() == nil)
         #expect(try MeasurementTopic.childID(of: "foo/bar").get() == nil)
         #expect(try MeasurementTopic.childID(of: "tedge/measurements/child1").get() == "child1")
@@ -68,7 +71,10 @@ import Testing
 
     @Test func supportedOperationsAtStartup() {
         var converter = converter()
-        #expect(converter.startupMessages() == [MQTTMessage(topic: "c8y/s/us", text: "114,c8y_Restart,c8y_SoftwareUpdate\n", qos: .atLeastOnce)])
+        #expect(
+            converter.startupMessages() == [
+                MQTTMessage(topic: "c8y/s/us", text: "114,c8y_Restart,c8y_SoftwareUpdate\n", qos: .atLeastOnce)
+            ])
     }
 
     /// Every fixture runs through one of the shapes below; the count proves none is skipped.
@@ -82,7 +88,8 @@ import Testing
                 switch template {
                 case "SetSupportedOperations": text = SmartREST.supportedOperations(input["operations"] as! [String])
                 case "SetOperationToSuccessful": text = SmartREST.operationSuccessful(input["operation"] as! String)
-                case "SetOperationToFailed": text = SmartREST.operationFailed(input["operation"] as! String, reason: input["reason"] as! String)
+                case "SetOperationToFailed":
+                    text = SmartREST.operationFailed(input["operation"] as! String, reason: input["reason"] as! String)
                 default:
                     Issue.record("\(name): unknown template \(template)")
                     continue
@@ -101,16 +108,19 @@ import Testing
                 }
                 processed += 1
             } else if let input = entry["input"] as? [String: Any], let type = input["type"] as? String,
-                      let data = input["data"] as? [String: Any] {
+                let data = input["data"] as? [String: Any]
+            {
                 // The event translation: what tedge/events/<type> with this payload becomes.
                 var converter = converter()
                 let payload = String(decoding: try JSONSerialization.data(withJSONObject: data), as: UTF8.self)
-                let output = try #require(try converter.convert(MQTTMessage(topic: "tedge/events/\(type)", text: payload)).get().first)
+                let output = try #require(
+                    try converter.convert(MQTTMessage(topic: "tedge/events/\(type)", text: payload)).get().first)
                 let expected = try #require(entry["expected"] as? [String: String])
                 #expect(output.text == "400,\(expected["type"]!),\"\(expected["text"]!)\",\(expected["time"]!)", "\(name)")
                 processed += 1
             } else if let input = entry["input"] as? [String: Any], let topic = input["topic"] as? String,
-                      let payload = input["payload"] as? String {
+                let payload = input["payload"] as? String
+            {
                 var converter = converter()
                 let result = converter.convert(MQTTMessage(topic: topic, text: payload))
                 if entry["kind"] as? String == "error" {
@@ -139,17 +149,23 @@ import Testing
 
     @Test func softwareUpdateFromTheCloudBecomesALocalRequest() throws {
         var converter = converter()
-        let outputs = try converter.convert(MQTTMessage(topic: "c8y/s/ds", text: "510,my-device\n528,my-device,nodered,1.0.0::debian,,install")).get()
+        let outputs = try converter.convert(
+            MQTTMessage(topic: "c8y/s/ds", text: "510,my-device\n528,my-device,nodered,1.0.0::debian,,install")
+        ).get()
         #expect(outputs.count == 1)
         #expect(outputs.first?.topic == "tedge/commands/req/software/update")
         #expect(outputs.first?.text?.contains(#""modules":[{"name":"nodered","version":"1.0.0","action":"install"}]"#) == true)
         #expect(try converter.convert(MQTTMessage(topic: "c8y/s/ds", text: "510,my-device")).get().isEmpty)
-        #expect(throws: ConversionError.self) { try converter.convert(MQTTMessage(topic: "c8y/s/ds", text: "528,d,n,1,,upgrade")).get() }
+        #expect(throws: ConversionError.self) {
+            try converter.convert(MQTTMessage(topic: "c8y/s/ds", text: "528,d,n,1,,upgrade")).get()
+        }
     }
 
     @Test func eventWithoutTextUsesItsType() throws {
         var converter = converter()
-        let output = try converter.convert(MQTTMessage(topic: "tedge/events/click_event", text: #"{"time": "2021-04-23T19:00:00+05:00"}"#)).get()
+        let output = try converter.convert(
+            MQTTMessage(topic: "tedge/events/click_event", text: #"{"time": "2021-04-23T19:00:00+05:00"}"#)
+        ).get()
         #expect(output.first?.text == #"400,click_event,"click_event",2021-04-23T19:00:00+05:00"#)
     }
 }

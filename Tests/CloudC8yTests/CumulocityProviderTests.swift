@@ -8,29 +8,35 @@ import Testing
 
     /// `bridge_config.json`: the Cumulocity bridge built from thin-edge's test parameters.
     @Test func conformanceBridge() throws {
-        let bridge = provider.bridge(ConnectionContext(
-            deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
-            rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem", keyPath: "./test-private-key.pem",
-            config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
+        let bridge = provider.bridge(
+            ConnectionContext(
+                deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
+                rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem",
+                keyPath: "./test-private-key.pem",
+                config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
         #expect(bridge.connection == "edge_to_c8y")
         #expect(bridge.remoteUsername == nil)
         #expect(bridge.localClientID == "Cumulocity")
         #expect(bridge.cleanSession == false)
         let lines = bridge.topics.map(\.line)
-        let expected = ["s/dcr in 2 c8y/ \"\"", "s/ucr out 2 c8y/ \"\"", "s/dt in 2 c8y/ \"\"", "s/ut/# out 2 c8y/ \"\"",
-                        "s/us/# out 2 c8y/ \"\"", "t/us/# out 2 c8y/ \"\"", "q/us/# out 2 c8y/ \"\"", "c/us/# out 2 c8y/ \"\"",
-                        "s/ds in 2 c8y/ \"\"", "s/e in 0 c8y/ \"\"", "s/uc/# out 2 c8y/ \"\"", "t/uc/# out 2 c8y/ \"\"",
-                        "q/uc/# out 2 c8y/ \"\"", "c/uc/# out 2 c8y/ \"\"", "s/dc/# in 2 c8y/ \"\"",
-                        "measurement/measurements/create out 2 c8y/ \"\"", "error in 2 c8y/ \"\"",
-                        "s/uat/# out 2 c8y/ \"\"", "s/dat/# in 2 c8y/ \"\""].map { "topic " + $0 }
+        let expected = [
+            "s/dcr in 2 c8y/ \"\"", "s/ucr out 2 c8y/ \"\"", "s/dt in 2 c8y/ \"\"", "s/ut/# out 2 c8y/ \"\"",
+            "s/us/# out 2 c8y/ \"\"", "t/us/# out 2 c8y/ \"\"", "q/us/# out 2 c8y/ \"\"", "c/us/# out 2 c8y/ \"\"",
+            "s/ds in 2 c8y/ \"\"", "s/e in 0 c8y/ \"\"", "s/uc/# out 2 c8y/ \"\"", "t/uc/# out 2 c8y/ \"\"",
+            "q/uc/# out 2 c8y/ \"\"", "c/uc/# out 2 c8y/ \"\"", "s/dc/# in 2 c8y/ \"\"",
+            "measurement/measurements/create out 2 c8y/ \"\"", "error in 2 c8y/ \"\"",
+            "s/uat/# out 2 c8y/ \"\"", "s/dat/# in 2 c8y/ \"\"",
+        ].map { "topic " + $0 }
         #expect(Array(lines.prefix(expected.count)) == expected)
         #expect(lines.allSatisfy { $0.contains(" c8y/ ") })
     }
 
     @Test func connectionCheckCreatesTheDevice() throws {
-        let check = provider.connectionCheck(ConnectionContext(
-            deviceID: "alpha", cloud: try HostAndPort(parsing: "t.example.com", defaultPort: 8883), rootCertificatePath: "/r",
-            certificatePath: "/c", keyPath: "/k", config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
+        let check = provider.connectionCheck(
+            ConnectionContext(
+                deviceID: "alpha", cloud: try HostAndPort(parsing: "t.example.com", defaultPort: 8883), rootCertificatePath: "/r",
+                certificatePath: "/c", keyPath: "/k",
+                config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
         #expect(check.request.topic == "c8y/s/us")
         #expect(check.request.text == "100,alpha,thin-edge.io")
         #expect(check.attempts == 2)
@@ -70,17 +76,21 @@ import Testing
 
     @Test func tenantCheckWarnsOnAnotherTenant() throws {
         let provider = CumulocityProvider()
-        let context = ConnectionContext(deviceID: "d", cloud: try HostAndPort(parsing: "mine.cumulocity.com", defaultPort: 8883),
-                                    rootCertificatePath: "/r", certificatePath: "/c", keyPath: "/k",
-                                    config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge"))
+        let context = ConnectionContext(
+            deviceID: "d", cloud: try HostAndPort(parsing: "mine.cumulocity.com", defaultPort: 8883),
+            rootCertificatePath: "/r", certificatePath: "/c", keyPath: "/k",
+            config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge"))
         let check = try #require(provider.postConnectCheck(context))
         #expect(check.request.topic == "c8y/s/uat")
         func token(_ issuer: String) -> String {
             "71,e30=." + Base64Text.encode(Array("{\"iss\":\"\(issuer)\"}".utf8)) + ".x"
         }
         #expect(check.judge(MQTTMessage(topic: "c8y/s/dat", text: token("mine.cumulocity.com"))) == .success)
-        #expect(check.judge(MQTTMessage(topic: "c8y/s/dat", text: token("other.cumulocity.com")))
-                == .failure("Warning: Connecting to other.cumulocity.com, but the configured URL is mine.cumulocity.com.\nThe device certificate has to be removed from the former tenant."))
+        #expect(
+            check.judge(MQTTMessage(topic: "c8y/s/dat", text: token("other.cumulocity.com")))
+                == .failure(
+                    "Warning: Connecting to other.cumulocity.com, but the configured URL is mine.cumulocity.com.\nThe device certificate has to be removed from the former tenant."
+                ))
         #expect(check.judge(MQTTMessage(topic: "c8y/s/dat", text: "unrelated")) == .ignore)
     }
 }

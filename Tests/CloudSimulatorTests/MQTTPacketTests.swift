@@ -1,8 +1,11 @@
-@testable import TedgeCloudSimulator
 import Testing
 
+@testable import TedgeCloudSimulator
+
 struct MQTTPacketTests {
-    static func string(_ text: String) -> [UInt8] { [UInt8(text.utf8.count >> 8), UInt8(text.utf8.count & 0xFF)] + Array(text.utf8) }
+    static func string(_ text: String) -> [UInt8] {
+        [UInt8(text.utf8.count >> 8), UInt8(text.utf8.count & 0xFF)] + Array(text.utf8)
+    }
 
     static func connect(clientID: String, username: String?) -> [UInt8] {
         var body = string("MQTT") + [4, username == nil ? 0x02 : 0x82, 0, 60] + string(clientID)
@@ -12,7 +15,9 @@ struct MQTTPacketTests {
 
     @Test func connectIsFramedAndDecoded() throws {
         let bytes = Self.connect(clientID: "dev-1", username: "hub/dev-1/?api-version=1")
-        guard case .complete(let packet, let end) = MQTTPacket.parse(bytes + [0xC0, 0]) else { Issue.record("not parsed"); return }
+        guard case .complete(let packet, let end) = MQTTPacket.parse(bytes + [0xC0, 0]) else {
+            Issue.record("not parsed"); return
+        }
         #expect(end == bytes.count)
         #expect(try packet.connect().get() == MQTTConnectPacket(clientID: "dev-1", username: "hub/dev-1/?api-version=1"))
         for cut in 0..<bytes.count { #expect(MQTTPacket.parse(Array(bytes.prefix(cut))) == .needMoreBytes) }
@@ -45,13 +50,15 @@ struct MQTTPacketTests {
     }
 
     @Test func publishAndSubscribeTopicsAreRewrittenWithLengthsToMatch() throws {
-        let publish = MQTTPacket(kind: .publish, flags: 0x02, body: Self.string("$iothub/twin/GET/?$rid=1") + [0, 7] + Array("{}".utf8))
+        let publish = MQTTPacket(
+            kind: .publish, flags: 0x02, body: Self.string("$iothub/twin/GET/?$rid=1") + [0, 7] + Array("{}".utf8))
         let moved = publish.withPublishTopic("devices/d/$iothub/twin/GET/?$rid=1")
         guard case .complete(let reparsed, _) = MQTTPacket.parse(moved.encoded) else { Issue.record("not reparsed"); return }
         #expect(try reparsed.publishTopic().get() == "devices/d/$iothub/twin/GET/?$rid=1")
         #expect(Array(reparsed.body.suffix(4)) == [0, 7] + Array("{}".utf8))
 
-        let subscribe = MQTTPacket(kind: .subscribe, flags: 2, body: [0, 9] + Self.string("a") + [1] + Self.string("$iothub/x") + [0])
+        let subscribe = MQTTPacket(
+            kind: .subscribe, flags: 2, body: [0, 9] + Self.string("a") + [1] + Self.string("$iothub/x") + [0])
         #expect(try subscribe.filters().get() == ["a", "$iothub/x"])
         let rewritten = subscribe.withFilters { $0.hasPrefix("$") ? "devices/d/" + $0 : $0 }
         #expect(rewritten.body == [0, 9] + Self.string("a") + [1] + Self.string("devices/d/$iothub/x") + [0])

@@ -1,6 +1,7 @@
-@testable import TedgeCloudSimulator
 import TedgeSystem
 import Testing
+
+@testable import TedgeCloudSimulator
 
 struct MQTTSessionRelayTests {
     static func publish(_ topic: String) -> [UInt8] {
@@ -14,7 +15,9 @@ struct MQTTSessionRelayTests {
         let rest = relay.fromDevice(Array(bytes.dropFirst(5)))
         #expect(first == [])
         #expect(rest == Self.publish("devices/d/$iothub/twin/GET/?$rid=1") + Self.publish("devices/d/messages/events/"))
-        #expect(relay.fromBackend(Self.publish("devices/d/$iothub/twin/res/200/?$rid=1")) == Self.publish("$iothub/twin/res/200/?$rid=1"))
+        #expect(
+            relay.fromBackend(Self.publish("devices/d/$iothub/twin/res/200/?$rid=1"))
+                == Self.publish("$iothub/twin/res/200/?$rid=1"))
     }
 
     @Test func anotherDevicesTopicClosesAnAzureSessionButNotAnotherClouds() {

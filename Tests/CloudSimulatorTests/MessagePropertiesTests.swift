@@ -1,10 +1,12 @@
-@testable import TedgeCloudSimulator
 import Testing
+
+@testable import TedgeCloudSimulator
 
 struct MessagePropertiesTests {
     @Test func eventTopicPropertiesAreURLDecoded() {
         let topic = "devices/d/messages/events/%24.ct=application%2Fjson&%24.ce=utf-8&k=v&source=sdk%20test"
-        #expect(MessageProperties.ofTopic(topic) == ["$.ct": "application/json", "$.ce": "utf-8", "k": "v", "source": "sdk test"])
+        #expect(
+            MessageProperties.ofTopic(topic) == ["$.ct": "application/json", "$.ce": "utf-8", "k": "v", "source": "sdk test"])
         #expect(MessageProperties.ofTopic("devices/d/messages/events/$.ct=application%2Fjson") == ["$.ct": "application/json"])
     }
 
@@ -32,7 +34,9 @@ struct MessagePropertiesTests {
     @Test func eventsAreReportedWithDeviceTopicPropertiesAndPayload() throws {
         let event = try #require(CloudEvent(topic: "devices/d1/messages/events/k=v", payload: Array("{}".utf8)))
         #expect(event.deviceID == "d1")
-        #expect(event.report.contains("event from d1\n  topic:      devices/d1/messages/events/k=v\n  properties: k=v\n  payload:    {}"))
+        #expect(
+            event.report.contains(
+                "event from d1\n  topic:      devices/d1/messages/events/k=v\n  properties: k=v\n  payload:    {}"))
         #expect(CloudEvent(topic: "devices/d1/messages/devicebound/", payload: []) == nil)
         #expect(CloudEvent(topic: "devices//messages/events/", payload: []) == nil)
     }

@@ -5,7 +5,9 @@ import Testing
 @Suite struct BridgeRenderingTests {
     /// `bridge_config.json`: bridge files with the root certificate as a file and as a directory.
     @Test func conformanceBridgeFiles() throws {
-        let cases = try Fixture.cases("bridge_config").filter { ($0["input"] as? [String: Any])?["cloud_name"] as? String == "test" }
+        let cases = try Fixture.cases("bridge_config").filter {
+            ($0["input"] as? [String: Any])?["cloud_name"] as? String == "test"
+        }
         #expect(cases.count == 2)
         for entry in cases {
             let input = try #require(entry["input"] as? [String: Any])
@@ -27,7 +29,8 @@ import Testing
 
     @Test func emptyPrefixesAreQuoted() {
         #expect(BridgeTopic("s/us", .outbound, qos: 2, local: "c8y/", remote: "").line == "topic s/us out 2 c8y/ \"\"")
-        #expect(BridgeTopic("", .inbound, qos: 1, local: "aws/connection-success", remote: "thinedge/d/test-connection").line
+        #expect(
+            BridgeTopic("", .inbound, qos: 1, local: "aws/connection-success", remote: "thinedge/d/test-connection").line
                 == "topic \"\" in 1 aws/connection-success thinedge/d/test-connection")
     }
 

@@ -9,8 +9,12 @@ import Testing
     }
 
     @Test func numberedCauses() {
-        let failure = CommandFailure("set x", cause: CausedError("Conversion from String failed", underlying: TedgeError("Invalid port number: 'a'.")))
-        #expect(failure.description == "Error: failed to set x\n\nCaused by:\n    0: Conversion from String failed\n    1: Invalid port number: 'a'.\n")
+        let failure = CommandFailure(
+            "set x", cause: CausedError("Conversion from String failed", underlying: TedgeError("Invalid port number: 'a'.")))
+        #expect(
+            failure.description
+                == "Error: failed to set x\n\nCaused by:\n    0: Conversion from String failed\n    1: Invalid port number: 'a'.\n"
+        )
     }
 
     @Test func noCause() {

@@ -8,8 +8,11 @@ import Testing
 /// A provider's keys as a registry would contribute them, without importing a provider module.
 let azureLikeKeys = [
     ConfigKey("az.url", table: "az", field: "url", kind: .connectURL, doc: "Example: x", legacyTable: "azure"),
-    ConfigKey("az.root.cert.path", table: "az", field: "root_cert_path", kind: .path, default: .value("/etc/ssl/certs"), doc: "Example: x"),
-    ConfigKey("az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag, default: .value("true"), doc: "Example: x"),
+    ConfigKey(
+        "az.root.cert.path", table: "az", field: "root_cert_path", kind: .path, default: .value("/etc/ssl/certs"),
+        doc: "Example: x"),
+    ConfigKey(
+        "az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag, default: .value("true"), doc: "Example: x"),
 ]
 
 @Suite struct ConfigValueTests {
@@ -39,13 +42,20 @@ let azureLikeKeys = [
         #expect(local.host == "localhost" && local.port == 18883 && local.description == "localhost:18883")
         #expect(try HostAndPort(parsing: "127.0.0.1", defaultPort: 8883).description == "127.0.0.1:8883")
         #expect(try HostAndPort(parsing: "[::1]:1234", defaultPort: 8883).description == "[::1]:1234")
-        for bad in ["http://hub.net", "mqtts://hub.net:8883", "hub.net/path", "hub net", "hub.net:0", "hub.net:70000", "hub.net:x", "-hub.net", "a:b:c", ""] {
+        for bad in [
+            "http://hub.net", "mqtts://hub.net:8883", "hub.net/path", "hub net", "hub.net:0", "hub.net:70000", "hub.net:x",
+            "-hub.net", "a:b:c", "",
+        ] {
             #expect(throws: TedgeError.self, "\(bad)") { try HostAndPort(parsing: bad, defaultPort: 8883) }
         }
     }
 
     @Test func schemeMessageIsThinEdges() {
-        #expect(throws: TedgeError("Provided URL: 'https://x.com' contains scheme or port.\n         Provided URL should contain only domain, eg: 'subdomain.cumulocity.com'.")) {
+        #expect(
+            throws: TedgeError(
+                "Provided URL: 'https://x.com' contains scheme or port.\n         Provided URL should contain only domain, eg: 'subdomain.cumulocity.com'."
+            )
+        ) {
             try ConfigValueKind.connectURL.parse("https://x.com", example: "subdomain.cumulocity.com")
         }
     }
@@ -62,7 +72,9 @@ let azureLikeKeys = [
 
 @Suite struct ConfigStoreTests {
     let directory = TemporaryDirectory()
-    var store: ConfigStore { .readingDeviceCertificate(directory: directory.path, schema: ConfigSchema(providerKeys: azureLikeKeys)) }
+    var store: ConfigStore {
+        .readingDeviceCertificate(directory: directory.path, schema: ConfigSchema(providerKeys: azureLikeKeys))
+    }
 
     @Test func missingFileMeansDefaults() throws {
         let config = try store.load()
@@ -75,8 +87,10 @@ let azureLikeKeys = [
     }
 
     @Test func everyKeyCanBeSetReadBackAndUnset() throws {
-        let samples: [ConfigValueKind: String] = [.string: "value", .path: "/some/path", .connectURL: "hub.example.com:1234",
-                                                 .port: "4321", .flag: "false", .ipAddress: "10.1.2.3", .positiveInteger: "42"]
+        let samples: [ConfigValueKind: String] = [
+            .string: "value", .path: "/some/path", .connectURL: "hub.example.com:1234",
+            .port: "4321", .flag: "false", .ipAddress: "10.1.2.3", .positiveInteger: "42",
+        ]
         for key in store.schema.keys where !key.isReadOnly {
             var config = try store.load()
             let sample = try #require(samples[key.kind])
@@ -99,18 +113,19 @@ let azureLikeKeys = [
         try config.set(#require(config.schema.key(named: "device.cert.path")), to: "/c.pem")
         try store.save(config)
         let text = try String(contentsOfFile: store.path, encoding: .utf8)
-        #expect(text == """
-            [device]
-            cert_path = "/c.pem"
+        #expect(
+            text == """
+                [device]
+                cert_path = "/c.pem"
 
-            [az]
-            url = "hub.azure-devices.net"
-            mapper_timestamp = false
+                [az]
+                url = "hub.azure-devices.net"
+                mapper_timestamp = false
 
-            [mqtt]
-            port = 1884
+                [mqtt]
+                port = 1884
 
-            """)
+                """)
     }
 
     @Test func readOnlyDeviceID() throws {
@@ -149,7 +164,8 @@ let azureLikeKeys = [
     }
 
     @Test func legacyAzureTableAndDeviceIDAreAccepted() throws {
-        try "[device]\nid = \"old\"\n\n[azure]\nurl = \"legacy.azure-devices.net\"\n".write(toFile: store.path, atomically: true, encoding: .utf8)
+        try "[device]\nid = \"old\"\n\n[azure]\nurl = \"legacy.azure-devices.net\"\n".write(
+            toFile: store.path, atomically: true, encoding: .utf8)
         let config = try store.load()
         #expect(config.value("az.url") == "legacy.azure-devices.net")
         try store.save(config)

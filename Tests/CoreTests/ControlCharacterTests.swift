@@ -6,10 +6,11 @@ import Testing
 /// mosquitto file (a newline in a path would add a setting of its own).
 @Suite struct ControlCharacterTests {
     func bridge(keyPath: String) throws -> BridgeDescription {
-        BridgeDescription(connection: "edge@az", address: try HostAndPort(parsing: "hub.net", defaultPort: 8883),
-                          remoteUsername: nil, rootCertificatePath: "/etc/ssl/certs", remoteClientID: "d",
-                          localClientID: "Azure", certificatePath: "/etc/tedge/device-certs/cert.pem",
-                          keyPath: keyPath, cleanSession: false, topics: [])
+        BridgeDescription(
+            connection: "edge@az", address: try HostAndPort(parsing: "hub.net", defaultPort: 8883),
+            remoteUsername: nil, rootCertificatePath: "/etc/ssl/certs", remoteClientID: "d",
+            localClientID: "Azure", certificatePath: "/etc/tedge/device-certs/cert.pem",
+            keyPath: keyPath, cleanSession: false, topics: [])
     }
 
     @Test func aBridgeWithANewlineInAPathIsRefused() throws {

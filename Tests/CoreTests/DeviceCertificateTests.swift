@@ -14,21 +14,25 @@ import Testing
     }
 
     @Test func thumbprintOfThinEdgeStaticCertificate() throws {
-        let entry = try #require(try Fixture.cases("device_id_and_certificate").first { $0["name"] as? String == "cert thumbprint of static certificate" })
+        let entry = try #require(
+            try Fixture.cases("device_id_and_certificate").first {
+                $0["name"] as? String == "cert thumbprint of static certificate"
+            })
         let pem = try #require(entry["input"] as? String)
         let summary = try CertificateSummary(path: "/x", pem: pem)
         #expect(summary.thumbprint == entry["expected"] as? String)
         #expect(summary.thumbprint == "860218AD0A996004449521E2713C28F67B5EA580")
         #expect(summary.subject == "CN=my-tbr, O=Thin Edge, OU=Test Device")
-        #expect(summary.lines(now: 1_615_300_000) == [
-            "Device certificate: /x",
-            "Subject: CN=my-tbr, O=Thin Edge, OU=Test Device",
-            "Issuer: CN=my-tbr, O=Thin Edge, OU=Test Device",
-            "Valid from: Tue, 09 Mar 2021 14:10:30 +0000",
-            "Valid up to: Thu, 10 Mar 2022 14:10:30 +0000",
-            "Thumbprint: 860218AD0A996004449521E2713C28F67B5EA580",
-            "Type: self-signed",
-        ])
+        #expect(
+            summary.lines(now: 1_615_300_000) == [
+                "Device certificate: /x",
+                "Subject: CN=my-tbr, O=Thin Edge, OU=Test Device",
+                "Issuer: CN=my-tbr, O=Thin Edge, OU=Test Device",
+                "Valid from: Tue, 09 Mar 2021 14:10:30 +0000",
+                "Valid up to: Thu, 10 Mar 2022 14:10:30 +0000",
+                "Thumbprint: 860218AD0A996004449521E2713C28F67B5EA580",
+                "Type: self-signed",
+            ])
     }
 
     @Test func rfc2822Vectors() throws {
@@ -39,12 +43,15 @@ import Testing
     }
 
     @Test func statusLineOnlyWhenExpiringOrExpired() throws {
-        let entry = try #require(try Fixture.cases("device_id_and_certificate").first { $0["name"] as? String == "cert thumbprint of static certificate" })
+        let entry = try #require(
+            try Fixture.cases("device_id_and_certificate").first {
+                $0["name"] as? String == "cert thumbprint of static certificate"
+            })
         let summary = try CertificateSummary(path: "/x", pem: try #require(entry["input"] as? String))
         #expect(summary.lines(now: summary.notAfter - 40 * 86_400).count == 7)
         let soon = summary.lines(now: summary.notAfter - 10 * 86_400)
         #expect(soon.count == 8)
-        #expect(soon[5] .hasPrefix("Status: EXPIRES SOON (expires in: 10d)"))
+        #expect(soon[5].hasPrefix("Status: EXPIRES SOON (expires in: 10d)"))
         #expect(summary.lines(now: summary.notAfter + 3_600)[5].hasPrefix("Status: EXPIRED (since: 1h)"))
     }
 
@@ -74,10 +81,15 @@ import Testing
     @Test func opensslAgreesOnFieldsAndThumbprint() throws {
         let files = files()
         try files.create(deviceID: "openssl-check")
-        let result = try ChildProcess.run(["openssl", "x509", "-in", files.certificatePath, "-noout", "-subject", "-fingerprint", "-sha1", "-ext", "basicConstraints"])
+        let result = try ChildProcess.run([
+            "openssl", "x509", "-in", files.certificatePath, "-noout", "-subject", "-fingerprint", "-sha1", "-ext",
+            "basicConstraints",
+        ])
         #expect(result.status.succeeded)
         let summary = try files.summary()
-        let fingerprint = summary.thumbprint.enumerated().map { $0.offset > 0 && $0.offset % 2 == 0 ? ":\($0.element)" : "\($0.element)" }.joined()
+        let fingerprint = summary.thumbprint.enumerated().map {
+            $0.offset > 0 && $0.offset % 2 == 0 ? ":\($0.element)" : "\($0.element)"
+        }.joined()
         #expect(result.standardOutput.contains("sha1 Fingerprint=\(fingerprint)"))
         #expect(result.standardOutput.contains("subject=CN = openssl-check, O = Thin Edge, OU = Test Device"))
         #expect(result.standardOutput.contains("critical"))
@@ -125,11 +137,13 @@ import Testing
         let missing = #expect(throws: TedgeError.self) { try files.summary() }
         #expect(missing?.description.contains("Missing file: \"\(files.certificatePath)\"") == true)
 
-        try FileManager.default.createDirectory(atPath: FileSystem.directory(of: files.certificatePath), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: FileSystem.directory(of: files.certificatePath), withIntermediateDirectories: true)
         try "not a certificate".write(toFile: files.certificatePath, atomically: true, encoding: .utf8)
         #expect(throws: CertificateFormatError.pem) { try files.summary() }
 
-        try "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".write(toFile: files.certificatePath, atomically: true, encoding: .utf8)
+        try "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".write(
+            toFile: files.certificatePath, atomically: true, encoding: .utf8)
         let bad = #expect(throws: CertificateFormatError.self) { try files.summary() }
         #expect(bad?.description.hasPrefix("X509 file format error: ") == true)
     }
@@ -166,6 +180,9 @@ import Testing
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: directory.path)
         try config.set(CoreConfigKeys.certPath, to: "relative/cert.pem")
         let error = #expect(throws: TedgeError.self) { try DeviceCertificateFiles(config: config).create(deviceID: "x") }
-        #expect(error?.description == "Invalid device.cert.path path: Relative path: \"relative/cert.pem\" is not permitted. Provide an absolute path instead.")
+        #expect(
+            error?.description
+                == "Invalid device.cert.path path: Relative path: \"relative/cert.pem\" is not permitted. Provide an absolute path instead."
+        )
     }
 }

@@ -9,4 +9,3 @@ enum Fixture {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
     }
 }
-

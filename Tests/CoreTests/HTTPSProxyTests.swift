@@ -5,9 +5,15 @@ import Testing
 @Suite struct HTTPSProxyTests {
     @Test func proxyFromTheEnvironment() throws {
         #expect(try HTTPSProxy.forHost("t.c8y.io", environment: [:]) == nil)
-        #expect(try HTTPSProxy.forHost("t.c8y.io", environment: ["HTTPS_PROXY": "http://proxy:3128"]) == HTTPSProxy(host: "proxy", port: 3128))
-        #expect(try HTTPSProxy.forHost("t.c8y.io", environment: ["https_proxy": "proxy:8080/"]) == HTTPSProxy(host: "proxy", port: 8080))
-        #expect(try HTTPSProxy.forHost("t.c8y.io", environment: ["HTTPS_PROXY": "http://proxy"]) == HTTPSProxy(host: "proxy", port: 80))
+        #expect(
+            try HTTPSProxy.forHost("t.c8y.io", environment: ["HTTPS_PROXY": "http://proxy:3128"])
+                == HTTPSProxy(host: "proxy", port: 3128))
+        #expect(
+            try HTTPSProxy.forHost("t.c8y.io", environment: ["https_proxy": "proxy:8080/"])
+                == HTTPSProxy(host: "proxy", port: 8080))
+        #expect(
+            try HTTPSProxy.forHost("t.c8y.io", environment: ["HTTPS_PROXY": "http://proxy"])
+                == HTTPSProxy(host: "proxy", port: 80))
     }
 
     @Test func noProxyExemptsHostsAndDomains() throws {

@@ -4,23 +4,24 @@ import Testing
 
 @Suite struct TOMLDocumentTests {
     @Test func readsWhatTedgeFilesUse() throws {
-        let document = try TOMLDocument(parsing: """
-            # comment
-            top = "level"
-            [init]
-            name = "systemd" # trailing comment
-            restart = ["/bin/systemctl", "restart", "{}",]
-            literal = 'C:\\path'
-            escaped = "tab\\tquote\\"\\u00e9"
-            [mqtt]
-            port = 1_883
-            flag = true
-            multi = [
-              "a", # one
-              "b",
-            ]
-            dotted.key = -5
-            """)
+        let document = try TOMLDocument(
+            parsing: """
+                # comment
+                top = "level"
+                [init]
+                name = "systemd" # trailing comment
+                restart = ["/bin/systemctl", "restart", "{}",]
+                literal = 'C:\\path'
+                escaped = "tab\\tquote\\"\\u00e9"
+                [mqtt]
+                port = 1_883
+                flag = true
+                multi = [
+                  "a", # one
+                  "b",
+                ]
+                dotted.key = -5
+                """)
         #expect(document.value(table: "", key: "top") == .string("level"))
         #expect(document.value(table: "init", key: "restart")?.stringArray == ["/bin/systemctl", "restart", "{}"])
         #expect(document.value(table: "init", key: "literal") == .string("C:\\path"))
@@ -57,7 +58,9 @@ import Testing
 
     @Test func invalidUTF8() {
         // String(decoding:) repairs bad bytes to U+FFFD, which is then an unexpected value character.
-        #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: String(decoding: [0x61, 0x20, 0x3D, 0x20, 0xFF], as: UTF8.self)) }
+        #expect(throws: TOMLSyntaxError.self) {
+            try TOMLDocument(parsing: String(decoding: [0x61, 0x20, 0x3D, 0x20, 0xFF], as: UTF8.self))
+        }
     }
 }
 
@@ -74,7 +77,8 @@ import Testing
     }
 
     @Test func theFoundInputRoundTripsOrIsRefused() throws {
-        let url = try #require(Bundle.module.url(forResource: "fuzz-toml-root-after-dotted-key", withExtension: "toml", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "fuzz-toml-root-after-dotted-key", withExtension: "toml", subdirectory: "Fixtures"))
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         if let document = try? TOMLDocument(parsing: text) {
             #expect(try TOMLDocument(parsing: document.text).text == document.text)
@@ -84,17 +88,20 @@ import Testing
 
     /// Thousands of nested `[` overflowed the stack of the recursive reader.
     @Test func deeplyNestedArraysAreRefused() throws {
-        let url = try #require(Bundle.module.url(forResource: "fuzz-toml-deep-arrays", withExtension: "toml", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "fuzz-toml-deep-arrays", withExtension: "toml", subdirectory: "Fixtures"))
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         let error = #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: text) }
         #expect(error?.reason == "arrays nested deeper than 32 levels")
         #expect(throws: TOMLSyntaxError.self) { try TOMLDocument(parsing: "a = " + String(repeating: "[", count: 100_000)) }
-        #expect(try TOMLDocument(parsing: "a = [[[1]]]\n").value(table: "", key: "a") == .array([.array([.array([.integer(1)])])]))
+        #expect(
+            try TOMLDocument(parsing: "a = [[[1]]]\n").value(table: "", key: "a") == .array([.array([.array([.integer(1)])])]))
     }
 
     /// `[", "]`: a quoted table name was written back unquoted (`[, ]`), which does not parse.
     @Test func quotedTableNamesAreRefused() throws {
-        let url = try #require(Bundle.module.url(forResource: "fuzz-toml-quoted-table-name", withExtension: "toml", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "fuzz-toml-quoted-table-name", withExtension: "toml", subdirectory: "Fixtures"))
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         #expect(throws: TOMLSyntaxError(line: 1, column: 2, reason: "table names must be bare keys (letters, digits, _ and -)")) {
             try TOMLDocument(parsing: text)

@@ -37,11 +37,12 @@ import Testing
             case "parsed":
                 let measurement = try result.get()
                 #expect(measurement.time?.description == "2021-04-30T17:03:14.123+02:00")
-                #expect(measurement.entries == [
-                    .single(name: "pressure", value: 123.4), .single(name: "temperature", value: 24),
-                    .group(name: "coordinate", values: [("x", 1), ("y", 2), ("z", -42)]),
-                    .single(name: "escaped\\", value: 123),
-                ])
+                #expect(
+                    measurement.entries == [
+                        .single(name: "pressure", value: 123.4), .single(name: "temperature", value: 24),
+                        .group(name: "coordinate", values: [("x", 1), ("y", 2), ("z", -42)]),
+                        .single(name: "escaped\\", value: 123),
+                    ])
             default:
                 Issue.record("\(name): unknown kind")
             }
@@ -59,7 +60,10 @@ import Testing
         guard case .failure(let error) = ThinEdgeJSON.parse(Array(input.utf8)) else { Issue.record("accepted"); return }
         #expect(error.line == 2)
         #expect(error.excerpt.hasPrefix("\"2013-06-22 3am\""))
-        #expect(error.reason == "Invalid ISO8601 timestamp (expected YYYY-MM-DDThh:mm:ss.sss.±hh:mm): \"2013-06-22 3am\": input contains invalid characters")
+        #expect(
+            error.reason
+                == "Invalid ISO8601 timestamp (expected YYYY-MM-DDThh:mm:ss.sss.±hh:mm): \"2013-06-22 3am\": input contains invalid characters"
+        )
     }
 
     @Test(arguments: [
@@ -76,10 +80,12 @@ import Testing
     }
 
     @Test func numbersPrintLikeSerde() {
-        let cases: [(Double, String)] = [(42, "42.0"), (2100.4, "2100.4"), (-117.67, "-117.67"), (0, "0.0"), (25, "25.0"),
-                                         (1e16, "1e16"), (1.5e-7, "1.5e-7"), (0.0001, "0.0001"), (0.00001, "0.00001"),
-                                         (123456789012345680, "1.2345678901234568e17"), (1e15, "1000000000000000.0"),
-                                         (0.1, "0.1"), (-0.5, "-0.5"), (4294967295, "4294967295.0")]
+        let cases: [(Double, String)] = [
+            (42, "42.0"), (2100.4, "2100.4"), (-117.67, "-117.67"), (0, "0.0"), (25, "25.0"),
+            (1e16, "1e16"), (1.5e-7, "1.5e-7"), (0.0001, "0.0001"), (0.00001, "0.00001"),
+            (123456789012345680, "1.2345678901234568e17"), (1e15, "1000000000000000.0"),
+            (0.1, "0.1"), (-0.5, "-0.5"), (4294967295, "4294967295.0"),
+        ]
         for (value, text) in cases { #expect(JSONNumberFormatter.format(value) == text, "\(value)") }
     }
 

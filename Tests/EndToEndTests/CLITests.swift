@@ -40,7 +40,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let missing = try tedge(["--config-dir", directory, "cert", "show"])
         #expect(missing.status == .exited(1))
-        #expect(missing.standardError.hasPrefix("Error: failed to show the device certificate\n\nCaused by:\n    No certificate has been attached to that device."))
+        #expect(
+            missing.standardError.hasPrefix(
+                "Error: failed to show the device certificate\n\nCaused by:\n    No certificate has been attached to that device."
+            ))
         #expect(missing.standardError.contains("Missing file"))
 
         let badID = try tedge(["--config-dir", directory, "cert", "create", "--device-id", "':?=()*@!%,-.123ThinEdgeDevice-id"])
@@ -61,11 +64,15 @@ import Testing
         #expect(try tedge(["--config-dir", directory, "config", "set", "az.url", "hub.azure-devices.net"]).status == .exited(0))
         let path = directory + "/tedge.toml"
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        for (key, value) in [("az.url", "https://hub.azure-devices.net"), ("mqtt.port", "70000"), ("az.mapper.timestamp", "yes"),
-                             ("no.such.key", "1"), ("device.id", "x"), ("mqtt.bind_address", "not-an-ip")] {
+        for (key, value) in [
+            ("az.url", "https://hub.azure-devices.net"), ("mqtt.port", "70000"), ("az.mapper.timestamp", "yes"),
+            ("no.such.key", "1"), ("device.id", "x"), ("mqtt.bind_address", "not-an-ip"),
+        ] {
             let result = try tedge(["--config-dir", directory, "config", "set", key, value])
             #expect(result.status == .exited(1), "\(key)")
-            #expect(result.standardError.hasPrefix("Error: failed to set the configuration key: \(key) with value: \(value)."), "\(key)")
+            #expect(
+                result.standardError.hasPrefix("Error: failed to set the configuration key: \(key) with value: \(value)."),
+                "\(key)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "\(key)")
         }
         let contents = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -74,7 +81,9 @@ import Testing
 
     @Test func setGetUnsetList() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "The provided config key: 'az.url' is not set\n")
+        #expect(
+            try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput
+                == "The provided config key: 'az.url' is not set\n")
         #expect(try tedge(["--config-dir", directory, "config", "set", "az.url", "hub.azure-devices.net"]).status == .exited(0))
         #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "hub.azure-devices.net\n")
         let list = try tedge(["--config-dir", directory, "config", "list"]).standardOutput
@@ -84,9 +93,13 @@ import Testing
         #expect(all.contains("\n\n"))
         #expect(all.contains("c8y.url=\n"))
         #expect(try tedge(["--config-dir", directory, "config", "unset", "az.url"]).status == .exited(0))
-        #expect(try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput == "The provided config key: 'az.url' is not set\n")
+        #expect(
+            try tedge(["--config-dir", directory, "config", "get", "az.url"]).standardOutput
+                == "The provided config key: 'az.url' is not set\n")
         let doc = try tedge(["--config-dir", directory, "config", "list", "--doc"]).standardOutput
-        #expect(doc.contains("az.url                         Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net\n"))
+        #expect(
+            doc.contains(
+                "az.url                         Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net\n"))
         #expect(doc.contains("az.mapper.message_properties   Boolean whether Azure mapper should mark messages as UTF-8 JSON"))
     }
 
@@ -116,7 +129,8 @@ import Testing
 /// are created and removed again and again.
 @Suite struct KeyPermissionTests {
     @Test func noReadableKeyAtAnyMomentOfCreate() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-keys-\(UUID().uuidString.prefix(8))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-keys-\(UUID().uuidString.prefix(8))")
+            .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let certificates = directory + "/device-certs"
         try FileManager.default.createDirectory(atPath: certificates, withIntermediateDirectories: true)
@@ -132,7 +146,9 @@ import Testing
                     let path = certificates + "/" + name
                     guard let mode = FileSystem.mode(path) else { continue }
                     observations += 1
-                    if mode & 0o077 != 0, let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("PRIVATE KEY") {
+                    if mode & 0o077 != 0, let text = try? String(contentsOfFile: path, encoding: .utf8),
+                        text.contains("PRIVATE KEY")
+                    {
                         exposed.append("\(name) \(String(mode, radix: 8))")
                     }
                 }
@@ -140,7 +156,9 @@ import Testing
         }
         watcher.start()
         for round in 0..<15 {
-            let create = try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "create", "--device-id", "d\(round)"])
+            let create = try ChildProcess.run([
+                Binaries.tedge, "--config-dir", directory, "cert", "create", "--device-id", "d\(round)",
+            ])
             #expect(create.status == .exited(0), "\(create.standardError)")
             #expect(FileSystem.mode(certificates + "/tedge-private-key.pem") == 0o400)
             #expect(try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "cert", "remove"]).status == .exited(0))

@@ -18,7 +18,8 @@ import Testing
         device.expectSuccess(again)
         #expect(again.standardOutput == "Certificate already exists in the cloud.\n")
 
-        let wrongPassword = try device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: ["C8YPASS": "nope"])
+        let wrongPassword = try device.tedge(
+            arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: ["C8YPASS": "nope"])
         #expect(wrongPassword.status == .exited(1))
         #expect(wrongPassword.standardError.contains("Error: failed to upload root certificate"))
         #expect(wrongPassword.standardError.contains("Request returned with code: 401"))
@@ -39,7 +40,8 @@ import Testing
 
     @Test func noCertificateIsReported() throws {
         let device = try DeviceEnvironment()
-        let result = try device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: ["C8YPASS": "x"])
+        let result = try device.tedge(
+            arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: ["C8YPASS": "x"])
         #expect(result.status == .exited(1))
         #expect(result.standardError.contains("Certificate read error at:"))
     }

@@ -26,8 +26,9 @@ import Testing
     @Test func azureSDKDeviceSendsReadsTwinsAndAnswersTheCloud() async throws {
         let device = try await preparedDevice(id: "sdk-device")
         let monitorOutput = device.root + "/monitor.out"
-        let monitor = try ChildProcess.spawn([Binaries.simulator, "monitor", "--dir", device.simulatorDirectory, "--count", "1", "--timeout", "90"],
-                                             standardOutput: monitorOutput, standardError: monitorOutput)
+        let monitor = try ChildProcess.spawn(
+            [Binaries.simulator, "monitor", "--dir", device.simulatorDirectory, "--count", "1", "--timeout", "90"],
+            standardOutput: monitorOutput, standardError: monitorOutput)
         defer { monitor.stop() }
         var monitoring = false
         for _ in 0..<400 {
@@ -38,9 +39,11 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(25))
         }
-        #expect(monitoring, "the monitor never started: \(try String(contentsOfFile: monitorOutput, encoding: .utf8))")
+        let monitorStart = try String(contentsOfFile: monitorOutput, encoding: .utf8)
+        #expect(monitoring, "the monitor never started: \(monitorStart)")
 
-        let sdk = try SDKDevice(script: "azure_device.py", arguments: deviceArguments(device, id: "sdk-device"), output: device.root + "/azure.out")
+        let sdk = try SDKDevice(
+            script: "azure_device.py", arguments: deviceArguments(device, id: "sdk-device"), output: device.root + "/azure.out")
         let ready = await sdk.line(startingWith: "ready", timeout: .seconds(90))
         #expect(ready != nil, "the SDK device did not get ready:\n\(sdk.lines.joined(separator: "\n"))")
 
@@ -88,9 +91,11 @@ import Testing
     @Test func anAzureDeviceMayNotSubscribeToAnotherDevicesTopics() async throws {
         let device = try await preparedDevice(id: "raw-device")
         let arguments = deviceArguments(device, id: "raw-device")
-        let own = try SDKDevice.run(script: "azure_raw_device.py", arguments: arguments + ["devices/raw-device/messages/devicebound/#"])
+        let own = try SDKDevice.run(
+            script: "azure_raw_device.py", arguments: arguments + ["devices/raw-device/messages/devicebound/#"])
         #expect(own.standardOutput == "subscribed\n", "\(own.standardOutput)\(own.standardError)")
-        let other = try SDKDevice.run(script: "azure_raw_device.py", arguments: arguments + ["devices/other-device/messages/devicebound/#"])
+        let other = try SDKDevice.run(
+            script: "azure_raw_device.py", arguments: arguments + ["devices/other-device/messages/devicebound/#"])
         #expect(other.standardOutput == "closed\n", "\(other.standardOutput)\(other.standardError)")
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
         #expect(log.contains("subscribing to 'devices/other-device/messages/devicebound/#' is not allowed"))

@@ -36,12 +36,14 @@ import Testing
         // Each device's `$iothub/…` is under `devices/<id>/` on the simulator's backend.
         let (methods, methodInbox) = try await device.cloudClient(subscribing: ["devices/my-device/$iothub/methods/res/#"])
         defer { methods.disconnect() }
-        let c2d = try cloud.publish(MQTTMessage(topic: "devices/my-device/messages/devicebound/%24.to=x", text: "hello device", qos: .atLeastOnce))
+        let c2d = try cloud.publish(
+            MQTTMessage(topic: "devices/my-device/messages/devicebound/%24.to=x", text: "hello device", qos: .atLeastOnce))
         try await cloud.waitForDelivery(of: c2d, timeout: .seconds(10))
         let downlink = await localInbox.next(timeout: .seconds(15))
         #expect(downlink?.topic == "az/messages/devicebound/%24.to=x")
         #expect(downlink?.text == "hello device")
-        _ = try cloud.publish(MQTTMessage(topic: "devices/my-device/$iothub/methods/POST/reboot/?$rid=7", text: "{}", qos: .atLeastOnce))
+        _ = try cloud.publish(
+            MQTTMessage(topic: "devices/my-device/$iothub/methods/POST/reboot/?$rid=7", text: "{}", qos: .atLeastOnce))
         let method = await localInbox.next(timeout: .seconds(15))
         #expect(method?.topic == "az/methods/POST/reboot/?$rid=7")
         _ = try local.publish(MQTTMessage(topic: "az/methods/res/200/?$rid=7", text: #"{"ok":true}"#, qos: .atLeastOnce))
@@ -54,7 +56,9 @@ import Testing
         #expect(test.standardOutput.contains("connection check is successful."))
         let again = try device.tedge("connect", "az")
         #expect(again.status == .exited(1))
-        #expect(again.standardError.contains("Connection is already established. To remove existing connection use 'tedge disconnect az' and try again."))
+        #expect(
+            again.standardError.contains(
+                "Connection is already established. To remove existing connection use 'tedge disconnect az' and try again."))
 
         let disconnect = try device.tedge("disconnect", "az")
         device.expectSuccess(disconnect)
@@ -96,8 +100,10 @@ import Testing
 
         let connect = try device.tedge("connect", "az")
         device.expectSuccess(connect)
-        #expect(connect.standardOutput.contains(
-            "Warning: tedge-mapper-az service was started and enabled, but did not report \"up\" on tedge/health/tedge-mapper-az"))
+        #expect(
+            connect.standardOutput.contains(
+                "Warning: tedge-mapper-az service was started and enabled, but did not report \"up\" on tedge/health/tedge-mapper-az"
+            ))
         #expect(!connect.standardOutput.contains("tedge-mapper-az service successfully started and enabled!"))
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
     }
@@ -156,24 +162,25 @@ import Testing
             "openssl", "s_client", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-connect", "127.0.0.1:\(device.simulatorTLSPort)",
             "-cert", device.certificatePath, "-key", device.keyPath, "-CAfile", device.caPath,
         ])
-        #expect(control.standardOutput.contains("Protocol  : TLSv1.1"),
-                "s_client: \(control.standardOutput)\n\(control.standardError)")
+        #expect(
+            control.standardOutput.contains("Protocol  : TLSv1.1"),
+            "s_client: \(control.standardOutput)\n\(control.standardError)")
         let failuresBefore = try simulatorHandshakeFailures(device)
 
         // Debian's OpenSSL policy (MinProtocol TLSv1.2) would refuse TLS 1.1 on its own; with a permissive
         // policy for the broker, the bridge's own `bridge_tls_version tlsv1.2` is the only thing that refuses.
         let permissive = device.root + "/openssl-permissive.cnf"
         try """
-            openssl_conf = default_conf
-            [default_conf]
-            ssl_conf = ssl_sect
-            [ssl_sect]
-            system_default = system_default_sect
-            [system_default_sect]
-            MinProtocol = TLSv1
-            CipherString = DEFAULT@SECLEVEL=0
+        openssl_conf = default_conf
+        [default_conf]
+        ssl_conf = ssl_sect
+        [ssl_sect]
+        system_default = system_default_sect
+        [system_default_sect]
+        MinProtocol = TLSv1
+        CipherString = DEFAULT@SECLEVEL=0
 
-            """.write(toFile: permissive, atomically: true, encoding: .utf8)
+        """.write(toFile: permissive, atomically: true, encoding: .utf8)
         let connect = try device.tedge(arguments: ["connect", "az"], extraEnvironment: ["OPENSSL_CONF": permissive])
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
@@ -187,7 +194,8 @@ import Testing
     }
 
     private func simulatorHandshakeFailures(_ device: DeviceEnvironment) throws -> Int {
-        try String(contentsOfFile: device.simulatorLog, encoding: .utf8).components(separatedBy: "tls: handshake failed").count - 1
+        try String(contentsOfFile: device.simulatorLog, encoding: .utf8).components(separatedBy: "tls: handshake failed").count
+            - 1
     }
 
     // MARK: certificates checked before anything is written
@@ -196,15 +204,17 @@ import Testing
         let device = try DeviceEnvironment()
         device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
         device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
-        let baltimore = try TestCertificate(commonName: "Baltimore CyberTrust Root", notBefore: 958_000_000,
-                                            notAfter: TestCertificate.baltimoreExpiry, isCA: true, directory: device.root + "/roots")
+        let baltimore = try TestCertificate(
+            commonName: "Baltimore CyberTrust Root", notBefore: 958_000_000,
+            notAfter: TestCertificate.baltimoreExpiry, isCA: true, directory: device.root + "/roots")
         device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", baltimore.certificatePath))
 
         let connect = try device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
-        #expect(connect.standardError.contains(
-            "The root certificate file '\(baltimore.certificatePath)' (az.root.cert.path) holds no certificate valid now"))
+        #expect(
+            connect.standardError.contains(
+                "The root certificate file '\(baltimore.certificatePath)' (az.root.cert.path) holds no certificate valid now"))
         #expect(connect.standardError.contains("'Baltimore CyberTrust Root' expired on Mon, 12 May 2025 23:59:00 +0000"))
         #expect(connect.standardError.contains("/etc/ssl/certs"))
         #expect(connect.standardError.contains("DigiCert Global Root G2"))
@@ -213,8 +223,9 @@ import Testing
 
     @Test func anExpiredDeviceCertificateIsRefused() throws {
         let device = try DeviceEnvironment()
-        let expired = try TestCertificate(commonName: "my-device", notBefore: TestCertificate.now - 400 * TestCertificate.day,
-                                          notAfter: TestCertificate.now - TestCertificate.day, isCA: true, directory: device.root + "/old")
+        let expired = try TestCertificate(
+            commonName: "my-device", notBefore: TestCertificate.now - 400 * TestCertificate.day,
+            notAfter: TestCertificate.now - TestCertificate.day, isCA: true, directory: device.root + "/old")
         try useDeviceCertificate(expired, in: device)
 
         let connect = try device.tedge("connect", "az")
@@ -226,8 +237,9 @@ import Testing
 
     @Test func aDeviceCertificateExpiringSoonIsAWarning() throws {
         let device = try DeviceEnvironment()
-        let ending = try TestCertificate(commonName: "my-device", notBefore: TestCertificate.now - 300 * TestCertificate.day,
-                                         notAfter: TestCertificate.now + 10 * TestCertificate.day, isCA: true, directory: device.root + "/old")
+        let ending = try TestCertificate(
+            commonName: "my-device", notBefore: TestCertificate.now - 300 * TestCertificate.day,
+            notAfter: TestCertificate.now + 10 * TestCertificate.day, isCA: true, directory: device.root + "/old")
         try useDeviceCertificate(ending, in: device)
         // No broker listens on the URL: the connect goes on past the certificates, and the check fails later.
         let connect = try device.tedge("connect", "az")
@@ -246,8 +258,9 @@ import Testing
         let connect = try device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
-        #expect(connect.standardError.contains(
-            "The device certificate '\(device.certificatePath)' does not match the private key '\(other.keyPath)'."))
+        #expect(
+            connect.standardError.contains(
+                "The device certificate '\(device.certificatePath)' does not match the private key '\(other.keyPath)'."))
         #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
     }
 
@@ -309,8 +322,9 @@ import Testing
         device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
         let output = device.root + "/sub.out"
-        let sub = try ChildProcess.spawn([Binaries.tedge, "--config-dir", device.configDirectory, "mqtt", "sub", "test/#"],
-                                         standardOutput: output, standardError: output)
+        let sub = try ChildProcess.spawn(
+            [Binaries.tedge, "--config-dir", device.configDirectory, "mqtt", "sub", "test/#"],
+            standardOutput: output, standardError: output)
         defer { sub.stop() }
         try await waitFor(output, contains: "INFO: Connected")
         device.expectSuccess(try device.tedge("mqtt", "pub", "test/one", "first"))
@@ -326,14 +340,18 @@ import Testing
 
     private func writeListener(_ device: DeviceEnvironment) throws {
         let config = MosquittoLocalConfig(port: device.mqttPort).render()
-        try config.write(toFile: device.configDirectory + "/mosquitto-conf/tedge-mosquitto.conf", atomically: true, encoding: .utf8)
+        try config.write(
+            toFile: device.configDirectory + "/mosquitto-conf/tedge-mosquitto.conf", atomically: true, encoding: .utf8)
     }
 
     private func waitFor(_ path: String, contains text: String, count: Int = 1) async throws {
         for _ in 0..<200 {
             // The file may not exist yet while polling; the final record below reads it for real.
             if let content = try? String(contentsOfFile: path, encoding: .utf8),
-               content.components(separatedBy: text).count - 1 >= count { return }
+                content.components(separatedBy: text).count - 1 >= count
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("\(path) never contained \(text): \((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")")

@@ -14,9 +14,13 @@ import Testing
         let connect = try device.tedge("connect", "c8y")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Try 1 / 2: Sending a message to Cumulocity. "))
-        #expect(connect.standardOutput.contains("... No response. If the device is new, it's normal to get no response in the first try."))
+        #expect(
+            connect.standardOutput.contains(
+                "... No response. If the device is new, it's normal to get no response in the first try."))
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
-        #expect(connect.standardOutput.contains("Restarting mosquitto to resubscribe to bridged inbound cloud topics after device creation."))
+        #expect(
+            connect.standardOutput.contains(
+                "Restarting mosquitto to resubscribe to bridged inbound cloud topics after device creation."))
         #expect(connect.standardOutput.contains("tedge-mapper-c8y service successfully started and enabled!"))
         // The tenant check: the simulator's token names localhost, the configured host.
         #expect(!connect.standardOutput.contains("Warning: Connecting to"))
@@ -27,7 +31,9 @@ import Testing
         await device.waitForMapperUp("c8y")
         device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21.5}"#, "-q", "1"))
         let measurement = await inbox.next(timeout: .seconds(15))
-        #expect(measurement?.text?.hasPrefix(#"{"type":"ThinEdgeMeasurement","temperature":{"temperature":{"value":21.5}},"time":""#) == true)
+        #expect(
+            measurement?.text?.hasPrefix(#"{"type":"ThinEdgeMeasurement","temperature":{"temperature":{"value":21.5}},"time":""#)
+                == true)
 
         // An operation sent down by the cloud arrives locally.
         let (local, localInbox) = try await device.localClient(subscribing: ["c8y/s/ds"])
@@ -78,7 +84,9 @@ import Testing
         try await device.startSimulator()
         try device.prepare(cloud: "az")
         try device.prepare(cloud: "aws")
-        let (cloud, inbox) = try await device.cloudClient(subscribing: ["devices/my-device/messages/events/#", "thinedge/my-device/td/#"])
+        let (cloud, inbox) = try await device.cloudClient(subscribing: [
+            "devices/my-device/messages/events/#", "thinedge/my-device/td/#",
+        ])
         defer { cloud.disconnect() }
         device.expectSuccess(try device.tedge("connect", "az"))
         device.expectSuccess(try device.tedge("connect", "aws"))
@@ -88,6 +96,9 @@ import Testing
         var topics: Set<String> = []
         while topics.count < 2, let message = await inbox.next(timeout: .seconds(15)) { topics.insert(message.topic) }
         // Azure's mapper marks the body as UTF-8 JSON in the topic's property bag (az.mapper.message_properties).
-        #expect(topics == ["devices/my-device/messages/events/$.ct=application%2Fjson&$.ce=utf-8", "thinedge/my-device/td/measurements"])
+        #expect(
+            topics == [
+                "devices/my-device/messages/events/$.ct=application%2Fjson&$.ce=utf-8", "thinedge/my-device/td/measurements",
+            ])
     }
 }

@@ -12,15 +12,19 @@ import Testing
 
     /// Answers come within milliseconds; a generous attempt timeout keeps a loaded machine from failing them.
     func check(attempts: Int = 1, timeout: Duration = .seconds(5)) -> ConnectionCheck {
-        ConnectionCheck(clientID: "check-\(UUID().uuidString.prefix(6))", subscriptions: ["cloud/res/#"],
-                        request: MQTTMessage(topic: "cloud/req", text: "ping", qos: .atLeastOnce),
-                        attempts: attempts, attemptTimeout: timeout, troubleshooting: "look here") { answer in
+        ConnectionCheck(
+            clientID: "check-\(UUID().uuidString.prefix(6))", subscriptions: ["cloud/res/#"],
+            request: MQTTMessage(topic: "cloud/req", text: "ping", qos: .atLeastOnce),
+            attempts: attempts, attemptTimeout: timeout, troubleshooting: "look here"
+        ) { answer in
             answer.topic.hasSuffix("200") ? .success : answer.topic.hasSuffix("ignore") ? .ignore : .failure(answer.topic)
         }
     }
 
     /// A fake cloud on the broker: answers requests on `cloud/req` with `reply`.
-    func responder(_ broker: TestBroker, reply: @escaping @Sendable (Int) -> [String]) async throws -> (MQTTClient, Task<Void, Never>) {
+    func responder(_ broker: TestBroker, reply: @escaping @Sendable (Int) -> [String]) async throws -> (
+        MQTTClient, Task<Void, Never>
+    ) {
         let (client, _) = try await broker.client(subscribing: [])
         let (listener, inbox) = try await broker.client(subscribing: ["cloud/req"])
         let task = Task {
@@ -55,14 +59,16 @@ import Testing
         let broker = try await TestBroker()
         let (_, task) = try await responder(broker) { count in count == 1 ? [] : ["cloud/res/200"] }
         defer { task.cancel() }
-        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(check(attempts: 2, timeout: .seconds(2)))
+        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(
+            check(attempts: 2, timeout: .seconds(2)))
         #expect(outcome == .success(attempt: 2))
         #expect(recorder.lines.contains { $0.contains("Try 2 / 2") })
     }
 
     @Test func noAnswerInTime() async throws {
         let broker = try await TestBroker()
-        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(check(attempts: 2, timeout: .milliseconds(500)))
+        let outcome = try await ConnectionCheckRunner(host: "127.0.0.1", port: broker.port, console: console).run(
+            check(attempts: 2, timeout: .milliseconds(500)))
         #expect(outcome == .noAnswer)
     }
 

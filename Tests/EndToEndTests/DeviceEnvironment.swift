@@ -32,8 +32,11 @@ final class DeviceEnvironment: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: binDirectory, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge-mapper", withDestinationPath: Binaries.mapper)
         try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge", withDestinationPath: Binaries.tedge)
-        let setup = try ChildProcess.run([Binaries.script("setup-local-device"), configDirectory, initState, brokerDirectory,
-                                          String(mqttPort), Binaries.script("local-init")], environment: environment)
+        let setup = try ChildProcess.run(
+            [
+                Binaries.script("setup-local-device"), configDirectory, initState, brokerDirectory,
+                String(mqttPort), Binaries.script("local-init"),
+            ], environment: environment)
         guard setup.status.succeeded else { throw TedgeError("setup-local-device failed: \(setup.standardError)") }
     }
 
@@ -48,8 +51,9 @@ final class DeviceEnvironment: @unchecked Sendable {
     }
 
     func tedge(arguments: [String], extraEnvironment: [String: String] = [:]) throws -> ChildProcess.Output {
-        try ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments,
-                             environment: environment.merging(extraEnvironment) { $1 })
+        try ChildProcess.run(
+            [Binaries.tedge, "--config-dir", configDirectory] + arguments,
+            environment: environment.merging(extraEnvironment) { $1 })
     }
 
     // MARK: the cloud
@@ -57,18 +61,24 @@ final class DeviceEnvironment: @unchecked Sendable {
     var simulatorLog: String { root + "/sim.log" }
 
     func startSimulator(extraArguments: [String] = []) async throws {
-        let readyBefore = ((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("ready ") }.count
-        let child = try ChildProcess.spawn([Binaries.simulator, "run", "--dir", simulatorDirectory] + extraArguments,
-                                           standardOutput: simulatorLog, standardError: simulatorLog)
+        let readyBefore = ((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "").split(separator: "\n").filter {
+            $0.hasPrefix("ready ")
+        }.count
+        let child = try ChildProcess.spawn(
+            [Binaries.simulator, "run", "--dir", simulatorDirectory] + extraArguments,
+            standardOutput: simulatorLog, standardError: simulatorLog)
         simulator = child
         for _ in 0..<400 {
             if let log = try? String(contentsOfFile: simulatorLog, encoding: .utf8),
-               case let readyLines = log.split(separator: "\n").filter({ $0.hasPrefix("ready ") }), readyLines.count > readyBefore,
-               let ready = readyLines.last {
-                let fields = Dictionary(uniqueKeysWithValues: ready.split(separator: " ").dropFirst().compactMap { pair -> (String, String)? in
-                    let parts = pair.split(separator: "=", maxSplits: 1)
-                    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-                })
+                case let readyLines = log.split(separator: "\n").filter({ $0.hasPrefix("ready ") }),
+                readyLines.count > readyBefore,
+                let ready = readyLines.last
+            {
+                let fields = Dictionary(
+                    uniqueKeysWithValues: ready.split(separator: " ").dropFirst().compactMap { pair -> (String, String)? in
+                        let parts = pair.split(separator: "=", maxSplits: 1)
+                        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+                    })
                 simulatorTLSPort = Int(fields["tls_port"] ?? "") ?? 0
                 simulatorBackendPort = Int(fields["backend_port"] ?? "") ?? 0
                 simulatorHTTPSPort = Int(fields["https_port"] ?? "") ?? 0
@@ -84,7 +94,9 @@ final class DeviceEnvironment: @unchecked Sendable {
     func restartSimulator(downtime: Duration) async throws {
         stopSimulator()
         try await Task.sleep(for: downtime)
-        try await startSimulator(extraArguments: ["--port", String(simulatorTLSPort), "--backend-port", String(simulatorBackendPort)])
+        try await startSimulator(extraArguments: [
+            "--port", String(simulatorTLSPort), "--backend-port", String(simulatorBackendPort),
+        ])
     }
 
     func stopSimulator() {
@@ -97,7 +109,9 @@ final class DeviceEnvironment: @unchecked Sendable {
     var keyPath: String { configDirectory + "/device-certs/tedge-private-key.pem" }
 
     func register(certificate: String? = nil) throws {
-        let result = try ChildProcess.run([Binaries.simulator, "register", "--dir", simulatorDirectory, "--certificate", certificate ?? certificatePath])
+        let result = try ChildProcess.run([
+            Binaries.simulator, "register", "--dir", simulatorDirectory, "--certificate", certificate ?? certificatePath,
+        ])
         guard result.status.succeeded else { throw TedgeError("register failed: \(result.standardError)") }
     }
 
@@ -150,11 +164,15 @@ final class DeviceEnvironment: @unchecked Sendable {
     var brokerLog: String { brokerDirectory + "/mosquitto.log" }
 
     func expectSuccess(_ output: ChildProcess.Output, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(output.status == .exited(0), "stdout: \(output.standardOutput)\nstderr: \(output.standardError)", sourceLocation: sourceLocation)
+        #expect(
+            output.status == .exited(0), "stdout: \(output.standardOutput)\nstderr: \(output.standardError)",
+            sourceLocation: sourceLocation)
     }
 
     func pid(of service: String) -> Int32? {
-        (try? String(contentsOfFile: initState + "/\(service).pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        (try? String(contentsOfFile: initState + "/\(service).pid", encoding: .utf8)).flatMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 
     deinit {

@@ -80,7 +80,9 @@ import Testing
         let connect = try device.tedge("connect", "az")
         device.expectSuccess(connect)
         let lines = connect.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.first == "Provisioning the device through the Azure Device Provisioning Service (scope \(device.simulatorIDScope)).")
+        #expect(
+            lines.first
+                == "Provisioning the device through the Azure Device Provisioning Service (scope \(device.simulatorIDScope)).")
         #expect(lines.dropFirst().first == "Device provisioned: assigned to hub localhost:\(device.simulatorTLSPort).")
         #expect(Array(lines.dropFirst(2)) == ConnectAzureTests.documentedTranscript)
         let url = try device.tedge("config", "get", "az.url")
@@ -99,7 +101,8 @@ import Testing
 
         let connect = try device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
-        #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"), "\(connect.standardError)")
+        #expect(
+            connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"), "\(connect.standardError)")
         #expect(connect.standardError.contains("refused the connection"))
         #expect(connect.standardError.contains("not authorised"))
         #expect(connect.standardError.contains("az.dps.id_scope (0ne99999999)"))
@@ -116,7 +119,8 @@ import Testing
 
         let connect = try device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
-        #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"), "\(connect.standardError)")
+        #expect(
+            connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"), "\(connect.standardError)")
         #expect(connect.standardError.contains("(status 401): The device stranger is not enrolled"))
         #expect(try String(contentsOfFile: device.configDirectory + "/tedge.toml", encoding: .utf8) == configBefore)
     }
@@ -151,13 +155,16 @@ import Testing
     }
 
     /// A measurement published locally reaches the simulated hub as the device's telemetry.
-    private func expectMeasurementArrives(_ device: DeviceEnvironment, deviceID: String,
-                                          sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    private func expectMeasurementArrives(
+        _ device: DeviceEnvironment, deviceID: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["devices/\(deviceID)/messages/events/#"])
         defer { cloud.disconnect() }
         device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21}"#, "-q", "1"))
         let telemetry = await inbox.next(timeout: .seconds(15))
-        #expect(telemetry?.text?.contains(#""temperature":21"#) == true, "telemetry: \(String(describing: telemetry))",
-                sourceLocation: sourceLocation)
+        #expect(
+            telemetry?.text?.contains(#""temperature":21"#) == true, "telemetry: \(String(describing: telemetry))",
+            sourceLocation: sourceLocation)
     }
 }

@@ -26,8 +26,9 @@ import Testing
         /// Starts the mapper and returns once it is ready: its retained health says `up` with its pid,
         /// which it publishes only after the broker acknowledged its subscriptions.
         func startMapper(_ cloud: String = "az", extraArguments: [String] = [], waitUntilReady: Bool = true) async throws {
-            let process = try ChildProcess.spawn([mapperLink, "--config-dir", directory] + extraArguments + [cloud],
-                                                 standardOutput: log, standardError: log)
+            let process = try ChildProcess.spawn(
+                [mapperLink, "--config-dir", directory] + extraArguments + [cloud],
+                standardOutput: log, standardError: log)
             mapper = process
             if waitUntilReady { try await waitUntilUp(cloud, pid: process.pid) }
         }
@@ -38,7 +39,10 @@ import Testing
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 if let message = await inbox.next(timeout: .milliseconds(500)),
-                   message.text?.contains("\"status\":\"up\",\"pid\":\(pid),") == true { return }
+                    message.text?.contains("\"status\":\"up\",\"pid\":\(pid),") == true
+                {
+                    return
+                }
             }
             throw TedgeError("tedge-mapper-\(cloud) (pid \(pid)) never said it is up: \(try logText())")
         }
@@ -63,7 +67,9 @@ import Testing
 
     @Test func convertsAndReportsErrors() async throws {
         let setup = try await Setup()
-        let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/#", "tedge/errors", "tedge/health/#"])
+        let (observer, inbox) = try await setup.broker.client(subscribing: [
+            "az/messages/events/#", "tedge/errors", "tedge/health/#",
+        ])
         defer { observer.disconnect() }
         try await setup.startMapper()
         let health = await inbox.next(timeout: .seconds(5))
@@ -79,7 +85,9 @@ import Testing
         try await setup.publish(publisher, "tedge/measurements", #"{"temperature": "hot"}"#)
         let error = await inbox.next(timeout: .seconds(5))
         #expect(error?.topic == "tedge/errors")
-        #expect(error?.text?.hasPrefix("Invalid JSON: invalid type: string \"hot\", expected ThinEdge single or multi-value measurement") == true)
+        #expect(
+            error?.text?.hasPrefix(
+                "Invalid JSON: invalid type: string \"hot\", expected ThinEdge single or multi-value measurement") == true)
         #expect(setup.mapper?.wait(timeout: .zero) == nil, "the mapper keeps running")
 
         // A second instance is refused.
@@ -175,12 +183,17 @@ import Testing
         try await setup.startMapper("c8y")
         #expect(await inbox.next(timeout: .seconds(5))?.text == "114,c8y_Restart,c8y_SoftwareUpdate\n")
         let (publisher, _) = try await setup.broker.client()
-        try await setup.publish(publisher, "tedge/measurements/child1", #"{"temp": 1, "time": "2021-11-16T17:45:40.571760714+01:00"}"#)
+        try await setup.publish(
+            publisher, "tedge/measurements/child1", #"{"temp": 1, "time": "2021-11-16T17:45:40.571760714+01:00"}"#)
         #expect(await inbox.next(timeout: .seconds(5))?.text == "101,child1,child1,thin-edge.io-child")
         let measurement = await inbox.next(timeout: .seconds(5))
         #expect(measurement?.topic == "c8y/measurement/measurements/create")
-        #expect(measurement?.text == #"{"type":"ThinEdgeMeasurement","externalSource":{"externalId":"child1","type":"c8y_Serial"},"temp":{"temp":{"value":1.0}},"time":"2021-11-16T17:45:40.571760714+01:00"}"#)
-        try await setup.publish(publisher, "tedge/alarms/critical/temperature_high", #"{"text": "Too hot", "time": "2021-04-23T19:00:00+05:00"}"#)
+        #expect(
+            measurement?.text
+                == #"{"type":"ThinEdgeMeasurement","externalSource":{"externalId":"child1","type":"c8y_Serial"},"temp":{"temp":{"value":1.0}},"time":"2021-11-16T17:45:40.571760714+01:00"}"#
+        )
+        try await setup.publish(
+            publisher, "tedge/alarms/critical/temperature_high", #"{"text": "Too hot", "time": "2021-04-23T19:00:00+05:00"}"#)
         #expect(await inbox.next(timeout: .seconds(5))?.text == #"301,temperature_high,"Too hot",2021-04-23T19:00:00+05:00"#)
     }
 }

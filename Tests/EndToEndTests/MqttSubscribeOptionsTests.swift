@@ -9,8 +9,10 @@ import Testing
     func deviceWithBroker() async throws -> DeviceEnvironment {
         let device = try DeviceEnvironment()
         let config = MosquittoLocalConfig(port: device.mqttPort).render()
-        try FileManager.default.createDirectory(atPath: device.configDirectory + "/mosquitto-conf", withIntermediateDirectories: true)
-        try config.write(toFile: device.configDirectory + "/mosquitto-conf/tedge-mosquitto.conf", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            atPath: device.configDirectory + "/mosquitto-conf", withIntermediateDirectories: true)
+        try config.write(
+            toFile: device.configDirectory + "/mosquitto-conf/tedge-mosquitto.conf", atomically: true, encoding: .utf8)
         device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
         return device
@@ -22,8 +24,9 @@ import Testing
 
     func spawnSub(_ device: DeviceEnvironment, _ arguments: [String]) throws -> (ChildProcess, String) {
         let output = device.root + "/sub-\(UUID().uuidString.prefix(6)).out"
-        let sub = try ChildProcess.spawn([Binaries.tedge, "--config-dir", device.configDirectory, "mqtt", "sub"] + arguments,
-                                         standardOutput: output, standardError: output)
+        let sub = try ChildProcess.spawn(
+            [Binaries.tedge, "--config-dir", device.configDirectory, "mqtt", "sub"] + arguments,
+            standardOutput: output, standardError: output)
         return (sub, output)
     }
 

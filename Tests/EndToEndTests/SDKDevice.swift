@@ -22,7 +22,8 @@ final class SDKDevice: @unchecked Sendable {
     init(script: String, arguments: [String], output: String) throws {
         try Self.checkInstalled()
         self.output = output
-        process = try ChildProcess.spawn([Self.python, Self.script(script)] + arguments, standardOutput: output, standardError: output)
+        process = try ChildProcess.spawn(
+            [Self.python, Self.script(script)] + arguments, standardOutput: output, standardError: output)
     }
 
     /// Runs a script to completion.

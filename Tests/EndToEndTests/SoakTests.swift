@@ -21,7 +21,8 @@ import Testing
             port: device.simulatorBackendPort, clientID: "soak-observer", filter: "devices/my-device/messages/events/#")
 
         let total = 1_200
-        let producer = try MQTTClient(.init(host: "127.0.0.1", port: device.mqttPort, clientID: "soak-producer", cleanSession: false))
+        let producer = try MQTTClient(
+            .init(host: "127.0.0.1", port: device.mqttPort, clientID: "soak-producer", cleanSession: false))
         try producer.start()
         try await producer.waitUntilConnected(timeout: .seconds(10))
         let production = Task {
@@ -29,7 +30,8 @@ import Testing
             for number in 1...total {
                 while true {
                     do {
-                        let mid = try producer.publish(MQTTMessage(topic: "tedge/measurements", text: "{\"n\": \(number)}", qos: .atLeastOnce))
+                        let mid = try producer.publish(
+                            MQTTMessage(topic: "tedge/measurements", text: "{\"n\": \(number)}", qos: .atLeastOnce))
                         try await producer.waitForDelivery(of: mid, timeout: .seconds(10))
                         break
                     } catch {
@@ -54,14 +56,20 @@ import Testing
                 kill(killed, SIGKILL)
                 note("mapper killed")
                 try await Task.sleep(for: .seconds(1))
-                device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-az"], environment: device.environment))
+                device.expectSuccess(
+                    try ChildProcess.run(
+                        [Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-az"],
+                        environment: device.environment))
                 let restarted = try #require(device.pid(of: "tedge-mapper-az"), "a new mapper runs after the restart")
                 #expect(restarted != killed)
                 note("mapper restarted")
             }
             if round == 2 {
                 try await Task.sleep(for: .seconds(2))
-                device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"], environment: device.environment))
+                device.expectSuccess(
+                    try ChildProcess.run(
+                        [Binaries.script("local-init"), device.initState, "restart", "mosquitto"], environment: device.environment
+                    ))
                 note("local broker restarted")
             }
         }
@@ -80,11 +88,15 @@ import Testing
         let unique = Set(received)
         let missing = (1...total).filter { !unique.contains($0) }
         let duplicates = received.count - unique.count
-        print("soak: \(total) published, \(received.count) received, \(unique.count) distinct, \(duplicates) duplicates, \(missing.count) missing")
+        print(
+            "soak: \(total) published, \(received.count) received, \(unique.count) distinct, \(duplicates) duplicates, \(missing.count) missing"
+        )
         for event in events { print("soak: \(event)") }
         #expect(missing.isEmpty, "missing: \(missing.prefix(50))")
         if !missing.isEmpty {
-            for log in [device.initState + "/tedge-mapper-az.log", device.brokerDirectory + "/mosquitto.log", device.simulatorLog] {
+            for log in [
+                device.initState + "/tedge-mapper-az.log", device.brokerDirectory + "/mosquitto.log", device.simulatorLog,
+            ] {
                 let text = try String(contentsOfFile: log, encoding: .utf8)
                 print("soak: --- \(log)\n" + text.split(separator: "\n").suffix(40).joined(separator: "\n"))
             }
@@ -105,12 +117,16 @@ import Testing
         var mapper: ChildProcess? = nil
         defer { mapper?.stop() }
         func startMapper() async throws -> ChildProcess {
-            let process = try ChildProcess.spawn([Binaries.mapper, "--config-dir", directory, "az"], standardOutput: log, standardError: log)
+            let process = try ChildProcess.spawn(
+                [Binaries.mapper, "--config-dir", directory, "az"], standardOutput: log, standardError: log)
             let (client, inbox) = try await broker.client(subscribing: ["tedge/health/tedge-mapper-az"])
             defer { client.disconnect() }
             for _ in 0..<60 {
                 if let message = await inbox.next(timeout: .milliseconds(500)),
-                   message.text?.contains("\"up\",\"pid\":\(process.pid),") == true { return process }
+                    message.text?.contains("\"up\",\"pid\":\(process.pid),") == true
+                {
+                    return process
+                }
             }
             throw TedgeError("the mapper (pid \(process.pid)) never came up: \(try String(contentsOfFile: log, encoding: .utf8))")
         }
@@ -120,14 +136,17 @@ import Testing
         mapper = try await startMapper()
 
         let total = 20_000
-        let producer = try MQTTClient(.init(host: "127.0.0.1", port: broker.port, clientID: "storm-producer", cleanSession: false,
-                                             maxInflightMessages: 100))
+        let producer = try MQTTClient(
+            .init(
+                host: "127.0.0.1", port: broker.port, clientID: "storm-producer", cleanSession: false,
+                maxInflightMessages: 100))
         try producer.start()
         try await producer.waitUntilConnected(timeout: .seconds(10))
         let production = Task {
             var last: Int32 = 0
             for number in 1...total {
-                last = try producer.publish(MQTTMessage(topic: "tedge/measurements", text: "{\"n\": \(number)}", qos: .atLeastOnce))
+                last = try producer.publish(
+                    MQTTMessage(topic: "tedge/measurements", text: "{\"n\": \(number)}", qos: .atLeastOnce))
             }
             try await producer.waitForDelivery(of: last, timeout: .seconds(120))
         }
@@ -161,13 +180,13 @@ import Testing
         let received = collected.numbers
         let unique = Set(received)
         let missing = (1...total).filter { !unique.contains($0) }
-        print("kill storm: \(total) published, \(received.count) received, \(unique.count) distinct, "
-              + "\(received.count - unique.count) duplicates, \(missing.count) missing")
+        print(
+            "kill storm: \(total) published, \(received.count) received, \(unique.count) distinct, "
+                + "\(received.count - unique.count) duplicates, \(missing.count) missing")
         for event in events { print("kill storm: \(event)") }
         #expect(missing.isEmpty, "missing: \(missing.prefix(50))")
     }
 }
-
 
 /// Numbers seen by the observer, in arrival order.
 final class Collected: Sendable {
@@ -178,8 +197,10 @@ final class Collected: Sendable {
     /// A persistent observer (it also gets what arrived while it was away) collecting the `"n"` of every
     /// message on `filter`; the task ends when the client disconnects.
     static func observe(port: Int, clientID: String, filter: String) async throws -> (MQTTClient, Collected, Task<Void, Never>) {
-        let observer = try MQTTClient(.init(host: "127.0.0.1", port: port, clientID: clientID, cleanSession: false,
-                                             maxBufferedMessages: 100_000))
+        let observer = try MQTTClient(
+            .init(
+                host: "127.0.0.1", port: port, clientID: clientID, cleanSession: false,
+                maxBufferedMessages: 100_000))
         try observer.subscribe(filter, qos: .atLeastOnce)
         try observer.connect()
         try await observer.waitUntilSubscribed(timeout: .seconds(10))

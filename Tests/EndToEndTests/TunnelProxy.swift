@@ -20,7 +20,9 @@ final class TunnelProxy: Sendable {
             throw POSIXError(.EADDRINUSE)
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listening, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listening, $0, &length) }
+        }
         port = Int(UInt16(bigEndian: address.sin_port))
         socket = listening
         Thread { [self] in
@@ -42,7 +44,8 @@ final class TunnelProxy: Sendable {
         var byte: UInt8 = 0
         while !head.suffix(4).elementsEqual([13, 10, 13, 10]), recv(client, &byte, 1, 0) == 1 { head.append(byte) }
         let words = String(decoding: head, as: UTF8.self).split(separator: " ")
-        guard words.count >= 2, words[0] == "CONNECT", let port = words[1].split(separator: ":").last.flatMap({ UInt16($0) }) else {
+        guard words.count >= 2, words[0] == "CONNECT", let port = words[1].split(separator: ":").last.flatMap({ UInt16($0) })
+        else {
             close(client)
             return
         }
@@ -50,12 +53,16 @@ final class TunnelProxy: Sendable {
         let upstream = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.loopback(port: port)
         guard Self.withSockaddr(&address, { connect(upstream, $0, $1) }) == 0 else {
-            _ = Array("HTTP/1.1 502 Bad Gateway\r\n\r\n".utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            _ = Array("HTTP/1.1 502 Bad Gateway\r\n\r\n".utf8).withUnsafeBytes {
+                send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             close(upstream)
             close(client)
             return
         }
-        _ = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        _ = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8).withUnsafeBytes {
+            send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+        }
         let done = DispatchGroup()
         for (from, to) in [(client, upstream), (upstream, client)] {
             done.enter()
@@ -63,7 +70,8 @@ final class TunnelProxy: Sendable {
                 var buffer = [UInt8](repeating: 0, count: 16_384)
                 while true {
                     let count = recv(from, &buffer, buffer.count, 0)
-                    guard count > 0, buffer.withUnsafeBytes({ send(to, $0.baseAddress, count, Int32(MSG_NOSIGNAL)) }) == count else { break }
+                    guard count > 0, buffer.withUnsafeBytes({ send(to, $0.baseAddress, count, Int32(MSG_NOSIGNAL)) }) == count
+                    else { break }
                 }
                 shutdown(to, Int32(SHUT_WR))
                 done.leave()
@@ -82,7 +90,10 @@ final class TunnelProxy: Sendable {
         return address
     }
 
-    private static func withSockaddr(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
-        withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    private static func withSockaddr(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32
+    {
+        withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
 }

@@ -31,16 +31,21 @@ import Testing
     @Test func aBrokenProviderFailsWithClearMessages() {
         let violations = ProviderContract.violations(of: BrokenProvider())
         let rules = Set(violations.map(\.rule))
-        for rule in ["the id is lower-case letters and digits", "config keys are named '<id>.…'",
-                     "every key has a doc line with an example", "every bridge topic sits under the local prefix",
-                     "the check talks over the provider's local topics", "converted messages go to the cloud's topics",
-                     "valid Thin Edge JSON is converted", "the remote client id is the device id",
-                     "config keys live in the provider's [<id>] table", "the endpoint key '<id>.url' is declared",
-                     "the root CA key '<id>.root.cert.path' is declared"] {
+        for rule in [
+            "the id is lower-case letters and digits", "config keys are named '<id>.…'",
+            "every key has a doc line with an example", "every bridge topic sits under the local prefix",
+            "the check talks over the provider's local topics", "converted messages go to the cloud's topics",
+            "valid Thin Edge JSON is converted", "the remote client id is the device id",
+            "config keys live in the provider's [<id>] table", "the endpoint key '<id>.url' is declared",
+            "the root CA key '<id>.root.cert.path' is declared",
+        ] {
             #expect(rules.contains(rule), "missing violation: \(rule)")
         }
         let text = violations.map(\.description).joined(separator: "\n")
-        #expect(text.contains("provider 'Bad Cloud' breaks \"every bridge topic sits under the local prefix\": topic # both 0 other/ remote/ has local prefix 'other/'"))
+        #expect(
+            text.contains(
+                "provider 'Bad Cloud' breaks \"every bridge topic sits under the local prefix\": topic # both 0 other/ remote/ has local prefix 'other/'"
+            ))
     }
 }
 
@@ -54,15 +59,17 @@ struct BrokenProvider: CloudProvider {
     let certificateRequirements = CertificateRequirements(clientCertificateRequired: true, registrationHint: "")
 
     func bridge(_ context: ConnectionContext) -> BridgeDescription {
-        BridgeDescription(connection: "bad", address: context.cloud, remoteUsername: nil, rootCertificatePath: context.rootCertificatePath,
-                          remoteClientID: "someone-else", localClientID: "Bad", certificatePath: context.certificatePath,
-                          keyPath: context.keyPath, cleanSession: true,
-                          topics: [BridgeTopic("#", .both, qos: 0, local: "other/", remote: "remote/")])
+        BridgeDescription(
+            connection: "bad", address: context.cloud, remoteUsername: nil, rootCertificatePath: context.rootCertificatePath,
+            remoteClientID: "someone-else", localClientID: "Bad", certificatePath: context.certificatePath,
+            keyPath: context.keyPath, cleanSession: true,
+            topics: [BridgeTopic("#", .both, qos: 0, local: "other/", remote: "remote/")])
     }
 
     func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck {
-        ConnectionCheck(clientID: "x", subscriptions: ["#"], request: MQTTMessage(topic: "ping", text: ""), troubleshooting: "",
-                        judge: { _ in .success })
+        ConnectionCheck(
+            clientID: "x", subscriptions: ["#"], request: MQTTMessage(topic: "ping", text: ""), troubleshooting: "",
+            judge: { _ in .success })
     }
 
     func mapper(_ config: TedgeConfig) -> MapperDescription? {
@@ -71,7 +78,8 @@ struct BrokenProvider: CloudProvider {
 
     struct EchoConverter: MessageConverter {
         mutating func convert(_ message: MQTTMessage) -> Result<[MQTTMessage], ConversionError> {
-            message.payload.count % 2 == 0 ? .success([MQTTMessage(topic: "somewhere/else", payload: message.payload)]) : .failure(ConversionError(""))
+            message.payload.count % 2 == 0
+                ? .success([MQTTMessage(topic: "somewhere/else", payload: message.payload)]) : .failure(ConversionError(""))
         }
     }
 }

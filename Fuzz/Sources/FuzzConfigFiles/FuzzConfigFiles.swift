@@ -7,7 +7,9 @@ import TedgeTOML
 public func fuzzConfigFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     if let document = try? TOMLDocument(parsing: text) {
-        guard let again = try? TOMLDocument(parsing: document.text) else { fatalError("written TOML does not parse: \(document.text)") }
+        guard let again = try? TOMLDocument(parsing: document.text) else {
+            fatalError("written TOML does not parse: \(document.text)")
+        }
         precondition(again.text == document.text, "TOML round trip differs")
     }
     _ = try? InitSystem.parse(text, path: "/fuzz/system.toml")
@@ -15,8 +17,10 @@ public func fuzzConfigFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
 
 /// The process entry point SwiftPM links as `main`: libFuzzer's driver, with this file's target.
 @_cdecl("FuzzConfigFiles_main")

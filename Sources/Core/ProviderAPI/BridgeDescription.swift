@@ -20,9 +20,11 @@ public struct BridgeDescription: Sendable, Equatable {
     public var extraSettings: [(String, String)] = []
     public var topics: [BridgeTopic]
 
-    public init(connection: String, address: HostAndPort, remoteUsername: String?, rootCertificatePath: String,
-                remoteClientID: String, localClientID: String, certificatePath: String, keyPath: String,
-                cleanSession: Bool, topics: [BridgeTopic]) {
+    public init(
+        connection: String, address: HostAndPort, remoteUsername: String?, rootCertificatePath: String,
+        remoteClientID: String, localClientID: String, certificatePath: String, keyPath: String,
+        cleanSession: Bool, topics: [BridgeTopic]
+    ) {
         self.connection = connection
         self.address = address
         self.remoteUsername = remoteUsername

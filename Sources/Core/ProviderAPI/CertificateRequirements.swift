@@ -11,8 +11,10 @@ public struct CertificateRequirements: Sendable, Equatable {
     /// thumbprint as secondary, then primary); the registration hint when the cloud says nothing else.
     public var renewalHint: String
 
-    public init(clientCertificateRequired: Bool, registrationHint: String, recommendedRootCertificate: String? = nil,
-                renewalHint: String? = nil) {
+    public init(
+        clientCertificateRequired: Bool, registrationHint: String, recommendedRootCertificate: String? = nil,
+        renewalHint: String? = nil
+    ) {
         self.clientCertificateRequired = clientCertificateRequired
         self.registrationHint = registrationHint
         self.recommendedRootCertificate = recommendedRootCertificate

@@ -64,7 +64,9 @@ extension CloudProvider {
 
     /// The provider's own key of that name; one by convention (`[<id>] <field>`) when it declares none,
     /// which the contract kit reports.
-    private func standardKey(_ suffix: String, field: String, kind: ConfigValueKind, default value: ConfigKey.Default = .none) -> ConfigKey {
+    private func standardKey(_ suffix: String, field: String, kind: ConfigValueKind, default value: ConfigKey.Default = .none)
+        -> ConfigKey
+    {
         let name = "\(id).\(suffix)"
         return configKeys.first { $0.name == name }
             ?? ConfigKey(name, table: id, field: field, kind: kind, default: value, doc: "\(names.cloud) \(suffix)")

@@ -28,8 +28,10 @@ public struct ConfigKey: Sendable {
     /// A table name older tedge versions wrote this key under, still accepted on read (0.1 wrote `[azure]`).
     public let legacyTable: String?
 
-    public init(_ name: String, table: String, field: String, kind: ConfigValueKind, default defaultValue: Default = .none,
-                doc: String, example: String? = nil, legacyTable: String? = nil) {
+    public init(
+        _ name: String, table: String, field: String, kind: ConfigValueKind, default defaultValue: Default = .none,
+        doc: String, example: String? = nil, legacyTable: String? = nil
+    ) {
         self.name = name
         self.storage = .toml(table: table, field: field)
         self.kind = kind

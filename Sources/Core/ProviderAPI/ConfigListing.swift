@@ -7,13 +7,18 @@ public struct ConfigListing: Sendable {
     public func lines(all: Bool, doc: Bool) -> [String] {
         if doc {
             return config.schema.keys.map { key in
-                key.name.count >= 30 ? "\(key.name) \(key.doc)" : key.name + String(repeating: " ", count: 30 - key.name.count) + " " + key.doc
+                key.name.count >= 30
+                    ? "\(key.name) \(key.doc)" : key.name + String(repeating: " ", count: 30 - key.name.count) + " " + key.doc
             }
         }
         var withValue: [String] = []
         var withoutValue: [String] = []
         for key in config.schema.keys {
-            if let value = config.value(of: key) { withValue.append("\(key.name)=\(value)") } else { withoutValue.append("\(key.name)=") }
+            if let value = config.value(of: key) {
+                withValue.append("\(key.name)=\(value)")
+            } else {
+                withoutValue.append("\(key.name)=")
+            }
         }
         return all ? withValue + [""] + withoutValue : withValue
     }

@@ -45,11 +45,14 @@ public struct ConfigSchema: Sendable {
             for (field, value) in table.entries {
                 if Self.ignoredFields.contains("\(name).\(field)") { continue }
                 guard let key = key(table: name, field: field) else {
-                    throw TedgeError(table.name.isEmpty ? "unknown field `\(field)` at the top level"
-                                                     : "unknown field `\(field)` in table [\(table.name)]")
+                    throw TedgeError(
+                        table.name.isEmpty
+                            ? "unknown field `\(field)` at the top level"
+                            : "unknown field `\(field)` in table [\(table.name)]")
                 }
                 guard key.kind.accepts(value) else {
-                    throw TedgeError("invalid value for `\(field)` in table [\(table.name)] (the key \(key.name)): \(value.tomlText)")
+                    throw TedgeError(
+                        "invalid value for `\(field)` in table [\(table.name)] (the key \(key.name)): \(value.tomlText)")
                 }
                 normalized.set(table: name, key: field, value: value)
             }

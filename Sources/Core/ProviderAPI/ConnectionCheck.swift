@@ -22,9 +22,11 @@ public struct ConnectionCheck: Sendable {
     /// device, and the bridge's inbound subscriptions made before that were refused (Cumulocity).
     public var restartBrokerAfterLateSuccess = false
 
-    public init(clientID: String, subscriptions: [String], request: MQTTMessage, attempts: Int = 1,
-                attemptTimeout: Duration = .seconds(10), troubleshooting: String,
-                judge: @escaping @Sendable (MQTTMessage) -> Verdict) {
+    public init(
+        clientID: String, subscriptions: [String], request: MQTTMessage, attempts: Int = 1,
+        attemptTimeout: Duration = .seconds(10), troubleshooting: String,
+        judge: @escaping @Sendable (MQTTMessage) -> Verdict
+    ) {
         self.clientID = clientID
         self.subscriptions = subscriptions
         self.request = request

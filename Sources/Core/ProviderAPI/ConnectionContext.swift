@@ -7,8 +7,10 @@ public struct ConnectionContext: Sendable {
     public let keyPath: String
     public let config: TedgeConfig
 
-    public init(deviceID: String, cloud: HostAndPort, rootCertificatePath: String, certificatePath: String,
-                keyPath: String, config: TedgeConfig) {
+    public init(
+        deviceID: String, cloud: HostAndPort, rootCertificatePath: String, certificatePath: String,
+        keyPath: String, config: TedgeConfig
+    ) {
         self.deviceID = deviceID
         self.cloud = cloud
         self.rootCertificatePath = rootCertificatePath

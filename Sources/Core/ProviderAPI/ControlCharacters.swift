@@ -13,7 +13,11 @@ public enum ControlCharacters {
     public static func escaped(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
-            if isControl(scalar) { result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" } else { result.unicodeScalars.append(scalar) }
+            if isControl(scalar) {
+                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
         }
         return result
     }
@@ -21,7 +25,8 @@ public enum ControlCharacters {
     /// Throws when `text` holds a control character; `what` names the value in the message.
     public static func refuse(in text: String, what: String) throws(TedgeError) {
         guard let scalar = first(in: text) else { return }
-        let code = "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
+        let code =
+            "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
             + String(scalar.value, radix: 16, uppercase: true)
         throw TedgeError("\(what) must not contain control characters (found \(code)).")
     }

@@ -13,7 +13,9 @@ public enum DeviceID {
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || allowedPunctuation.contains(byte)
         }
         if !valid {
-            throw TedgeError("The string '\(quoted)' contains characters which cannot be used in a name [use only A-Z, a-z, 0-9, ' = ( ) , - . ? % * _ ! @]")
+            throw TedgeError(
+                "The string '\(quoted)' contains characters which cannot be used in a name [use only A-Z, a-z, 0-9, ' = ( ) , - . ? % * _ ! @]"
+            )
         }
     }
 }

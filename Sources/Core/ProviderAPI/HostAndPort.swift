@@ -12,7 +12,9 @@ public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
     public static let genericExample = "example.com"
 
     /// `example` is shown as the right form in errors (thin-edge's text, with the key's own example host).
-    public init(parsing raw: String, defaultPort: Int, example exampleHost: String = HostAndPort.genericExample) throws(TedgeError) {
+    public init(parsing raw: String, defaultPort: Int, example exampleHost: String = HostAndPort.genericExample)
+        throws(TedgeError)
+    {
         let example = "\n         Provided URL should contain only domain, eg: '\(exampleHost)'."
         if raw.containsText("://") || raw.contains("/") {
             throw TedgeError("Provided URL: '\(raw)' contains scheme or port." + example)
@@ -20,14 +22,18 @@ public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
         var hostPart = Substring(raw)
         var portPart: Substring?
         if raw.hasPrefix("[") {
-            guard let close = raw.firstIndex(of: "]") else { throw TedgeError("Provided URL: '\(raw)' is not a valid host name." + example) }
+            guard let close = raw.firstIndex(of: "]") else {
+                throw TedgeError("Provided URL: '\(raw)' is not a valid host name." + example)
+            }
             hostPart = raw[raw.index(after: raw.startIndex)..<close]
             let rest = raw[raw.index(after: close)...]
             if !rest.isEmpty {
                 guard rest.hasPrefix(":") else { throw TedgeError("Provided URL: '\(raw)' is not a valid host name." + example) }
                 portPart = rest.dropFirst()
             }
-            guard IPAddress.isIPv6(String(hostPart)) else { throw TedgeError("Provided URL: '\(raw)' is not a valid host name." + example) }
+            guard IPAddress.isIPv6(String(hostPart)) else {
+                throw TedgeError("Provided URL: '\(raw)' is not a valid host name." + example)
+            }
         } else {
             let pieces = raw.split(separator: ":", omittingEmptySubsequences: false)
             guard pieces.count <= 2 else { throw TedgeError("Provided URL: '\(raw)' is not a valid host name." + example) }
@@ -43,7 +49,7 @@ public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
                 throw TedgeError("Provided URL: '\(raw)' has an invalid port: the port must be a number from 1 to 65535.")
             }
             self.port = port
-            } else {
+        } else {
             port = defaultPort
         }
     }
@@ -57,7 +63,9 @@ public struct HostAndPort: Equatable, Sendable, CustomStringConvertible {
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
         return labels.allSatisfy { label in
             guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
-            return label.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+            return label.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            }
         }
     }
 }

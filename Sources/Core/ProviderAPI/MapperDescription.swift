@@ -9,8 +9,10 @@ public struct MapperDescription: Sendable {
     /// is none). Converters may keep state, e.g. which child devices are registered.
     public var makeConverter: @Sendable (_ listedFiles: [String]) -> any MessageConverter
 
-    public init(subscriptions: [String], listedDirectory: String,
-                makeConverter: @escaping @Sendable (_ listedFiles: [String]) -> any MessageConverter) {
+    public init(
+        subscriptions: [String], listedDirectory: String,
+        makeConverter: @escaping @Sendable (_ listedFiles: [String]) -> any MessageConverter
+    ) {
         self.subscriptions = subscriptions
         self.listedDirectory = listedDirectory
         self.makeConverter = makeConverter

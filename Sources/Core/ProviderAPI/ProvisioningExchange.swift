@@ -31,9 +31,11 @@ public struct ProvisioningExchange: Sendable {
     public var troubleshooting: String
     public var judge: @Sendable (MQTTMessage) -> Step
 
-    public init(endpoint: HostAndPort, rootCertificatePath: String, clientID: String, username: String,
-                subscriptions: [String], first: MQTTMessage, announcement: String, timeout: Duration = .seconds(60),
-                troubleshooting: String, judge: @escaping @Sendable (MQTTMessage) -> Step) {
+    public init(
+        endpoint: HostAndPort, rootCertificatePath: String, clientID: String, username: String,
+        subscriptions: [String], first: MQTTMessage, announcement: String, timeout: Duration = .seconds(60),
+        troubleshooting: String, judge: @escaping @Sendable (MQTTMessage) -> Step
+    ) {
         self.endpoint = endpoint
         self.rootCertificatePath = rootCertificatePath
         self.clientID = clientID

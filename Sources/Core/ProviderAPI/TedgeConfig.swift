@@ -9,8 +9,10 @@ public struct TedgeConfig: Sendable {
     /// CLI's runtime reads certificates; a mapper needs no device id), so this type does no I/O.
     public let deviceIDSource: (@Sendable (TedgeConfig) -> String?)?
 
-    public init(schema: ConfigSchema, directory: String, document: TOMLDocument = TOMLDocument(),
-                deviceIDSource: (@Sendable (TedgeConfig) -> String?)? = nil) {
+    public init(
+        schema: ConfigSchema, directory: String, document: TOMLDocument = TOMLDocument(),
+        deviceIDSource: (@Sendable (TedgeConfig) -> String?)? = nil
+    ) {
         self.schema = schema
         self.directory = directory
         self.document = document
@@ -65,11 +67,13 @@ public struct TedgeConfig: Sendable {
     /// Stores a default explicitly (connect pins the root certificate path this way, as thin-edge does).
     public mutating func pinDefault(_ key: ConfigKey) {
         guard storedValue(of: key) == nil, case .toml(let table, let field) = key.storage,
-              let fallback = defaultValue(of: key), let value = try? key.parse(fallback) else { return }
+            let fallback = defaultValue(of: key), let value = try? key.parse(fallback)
+        else { return }
         document.set(table: table, key: field, value: value)
     }
 
-    static let readOnly = TedgeError("""
+    static let readOnly = TedgeError(
+        """
         Readonly setting: The device id is read from the device certificate and cannot be set directly.
         To set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`.
         """)

@@ -49,9 +49,10 @@ public struct BridgeCertificateCheck: Sendable {
     }
 
     private var rootAdvice: String {
-        let alternative = recommendedRootCertificate.map {
-            ", or a file holding \($0), the root the cloud's certificates chain to"
-        } ?? ""
+        let alternative =
+            recommendedRootCertificate.map {
+                ", or a file holding \($0), the root the cloud's certificates chain to"
+            } ?? ""
         return "    Use the system's CA directory \(ConfigKey.systemCertificates) (the default: "
             + "`tedge config set \(rootCertificateKey) \(ConfigKey.systemCertificates)`)\(alternative)."
     }
@@ -68,7 +69,8 @@ public struct BridgeCertificateCheck: Sendable {
             throw TedgeError("The private key '\(context.keyPath)' cannot be read: \(error)")
         }
         guard certificate.matches(key) else {
-            throw TedgeError("""
+            throw TedgeError(
+                """
                 The device certificate '\(context.certificatePath)' does not match the private key '\(context.keyPath)'.
                     Point device.cert.path and device.key.path at a matching pair, or create a new pair with \
                 `tedge cert remove` and `tedge cert create --device-id <id>`.
@@ -81,15 +83,19 @@ public struct BridgeCertificateCheck: Sendable {
         let validFrom = RFC2822.format(epochSeconds: certificate.notBefore)
         let validUntil = RFC2822.format(epochSeconds: certificate.notAfter)
         if now < certificate.notBefore {
-            throw TedgeError("The device certificate '\(path)' is not valid before \(validFrom). "
-                + "Check the device's clock, or create a new certificate.")
+            throw TedgeError(
+                "The device certificate '\(path)' is not valid before \(validFrom). "
+                    + "Check the device's clock, or create a new certificate.")
         }
         if now >= certificate.notAfter {
-            throw TedgeError("The device certificate '\(path)' expired on \(validUntil). "
-                + "Create or renew the certificate and register it in the cloud again.")
+            throw TedgeError(
+                "The device certificate '\(path)' expired on \(validUntil). "
+                    + "Create or renew the certificate and register it in the cloud again.")
         }
         guard certificate.notAfter - now <= CertificateSummary.renewalWindowSeconds else { return [] }
-        return ["Warning: The device certificate '\(path)' expires on \(validUntil) "
-            + "(in \(Duration.compact(certificate.notAfter - now))). Renew it and register it in the cloud again."]
+        return [
+            "Warning: The device certificate '\(path)' expires on \(validUntil) "
+                + "(in \(Duration.compact(certificate.notAfter - now))). Renew it and register it in the cloud again."
+        ]
     }
 }

@@ -44,9 +44,13 @@ public struct CertificateSummary: Sendable, Equatable {
 
     func status(now: Int) -> String? {
         if now < notBefore { return "NOT VALID YET (will be in: \(Duration.compact(notBefore - now)))" }
-        if now >= notAfter { return "EXPIRED (since: \(Duration.compact(now - notAfter))). Create or renew the certificate and register it in the cloud again." }
+        if now >= notAfter {
+            return
+                "EXPIRED (since: \(Duration.compact(now - notAfter))). Create or renew the certificate and register it in the cloud again."
+        }
         if notAfter - now <= Self.renewalWindowSeconds {
-            return "EXPIRES SOON (expires in: \(Duration.compact(notAfter - now))). Renew the certificate and register it in the cloud again."
+            return
+                "EXPIRES SOON (expires in: \(Duration.compact(notAfter - now))). Renew the certificate and register it in the cloud again."
         }
         return nil
     }

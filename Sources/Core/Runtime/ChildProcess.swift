@@ -30,9 +30,11 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `arguments[0]` (searched on PATH when it has no slash). Output goes to the given files
     /// (appended), or to /dev/null; stdin is /dev/null or the given file.
-    public static func spawn(_ arguments: [String], environment: [String: String] = [:], standardInput: String? = nil,
-                             standardOutput: String? = nil, standardError: String? = nil,
-                             newProcessGroup: Bool = false) throws(TedgeError) -> ChildProcess {
+    public static func spawn(
+        _ arguments: [String], environment: [String: String] = [:], standardInput: String? = nil,
+        standardOutput: String? = nil, standardError: String? = nil,
+        newProcessGroup: Bool = false
+    ) throws(TedgeError) -> ChildProcess {
         guard let program = arguments.first else { throw TedgeError("No program to run") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -61,7 +63,9 @@ public final class ChildProcess: @unchecked Sendable {
         var index = 0
         while let entry = environ[index] {
             let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") { merged[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+            if let equals = text.firstIndex(of: "=") {
+                merged[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
             index += 1
         }
         for (name, value) in environment { merged[name] = value }
@@ -75,14 +79,17 @@ public final class ChildProcess: @unchecked Sendable {
             }
         }
         guard result == 0 else {
-            throw TedgeError(result == ENOENT ? "\(program): command not found" : "Cannot run \(program): \(SystemError.text(result))")
+            throw TedgeError(
+                result == ENOENT ? "\(program): command not found" : "Cannot run \(program): \(SystemError.text(result))")
         }
         return ChildProcess(pid: pid, arguments: arguments)
     }
 
     /// Runs to completion and returns its status and output; kills it (SIGKILL) after `timeout`.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String? = nil,
-                           timeout: Duration = .seconds(120)) throws(TedgeError) -> Output {
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], standardInput: String? = nil,
+        timeout: Duration = .seconds(120)
+    ) throws(TedgeError) -> Output {
         var template = Array("/tmp/tedge-child-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw TedgeError("Cannot create a temporary directory: \(SystemError.text(errno))")
@@ -94,12 +101,15 @@ public final class ChildProcess: @unchecked Sendable {
             unlink(errPath)
             rmdir(directory)
         }
-        let child = try spawn(arguments, environment: environment, standardInput: standardInput,
-                              standardOutput: outPath, standardError: errPath)
-        let status = child.wait(timeout: timeout) ?? {
-            child.signal(SIGKILL)
-            return child.wait(timeout: .seconds(10)) ?? .signalled(SIGKILL)
-        }()
+        let child = try spawn(
+            arguments, environment: environment, standardInput: standardInput,
+            standardOutput: outPath, standardError: errPath)
+        let status =
+            child.wait(timeout: timeout)
+            ?? {
+                child.signal(SIGKILL)
+                return child.wait(timeout: .seconds(10)) ?? .signalled(SIGKILL)
+            }()
         let out = (try? FileSystem.readText(outPath)) ?? ""
         let err = (try? FileSystem.readText(errPath)) ?? ""
         return Output(status: status, standardOutput: out, standardError: err)

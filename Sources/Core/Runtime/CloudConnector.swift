@@ -44,7 +44,9 @@ public struct CloudConnector: Sendable {
 
         step("Checking if configuration for requested bridge already exists.")
         if FileSystem.exists(bridgePath) {
-            throw TedgeError("Connection is already established. To remove existing connection use 'tedge disconnect \(provider.id)' and try again.")
+            throw TedgeError(
+                "Connection is already established. To remove existing connection use 'tedge disconnect \(provider.id)' and try again."
+            )
         }
 
         step("Validating the bridge certificates.")
@@ -57,7 +59,8 @@ public struct CloudConnector: Sendable {
         try writeBrokerFiles(config: config, context: context)
 
         guard servicesAvailable else {
-            step("""
+            step(
+                """
                 'tedge connect' configured the necessary tedge components, but you will have to start the required services on your own.
                 Start/restart mosquitto and other thin edge components.
                 thin-edge.io works seamlessly with '\(services.name)'.
@@ -71,7 +74,9 @@ public struct CloudConnector: Sendable {
             step("Awaiting mosquitto to start. This may take up to 5 seconds.")
             let port = config.mqttPort
             guard await PortProbe.waitUntilListening(port: port, timeout: brokerStartTimeout) else {
-                throw TedgeError("mosquitto is not listening on port \(port) after the restart. Check the broker's log, and that its configuration includes '\(mosquittoDirectory)' (include_dir).")
+                throw TedgeError(
+                    "mosquitto is not listening on port \(port) after the restart. Check the broker's log, and that its configuration includes '\(mosquittoDirectory)' (include_dir)."
+                )
             }
             step("Persisting mosquitto on reboot.")
             try services.enable("mosquitto")
@@ -107,7 +112,8 @@ public struct CloudConnector: Sendable {
         let files = DeviceCertificateFiles(config: config)
         // Without a certificate there is nothing to provision with; bridgeContext says what is missing.
         guard let deviceID = try? files.deviceID(),
-              let exchange = provider.provisioning(ProvisioningRequest(deviceID: deviceID, config: config)) else { return }
+            let exchange = provider.provisioning(ProvisioningRequest(deviceID: deviceID, config: config))
+        else { return }
         step(exchange.announcement)
         let runner = ProvisioningRunner(certificatePath: files.certificatePath, keyPath: files.keyPath)
         let (settings, report) = try await runner.run(exchange)
@@ -146,7 +152,9 @@ public struct CloudConnector: Sendable {
     /// The attempt that succeeded, or why none did.
     private func run(_ check: ConnectionCheck, config: TedgeConfig) async -> Result<Int, TedgeError> {
         let runner = ConnectionCheckRunner(port: config.mqttPort, console: console)
-        step("Sending packets to check connection. This may take up to \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.")
+        step(
+            "Sending packets to check connection. This may take up to \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds."
+        )
         do {
             switch try await runner.run(check, cloudName: provider.cloudName) {
             case .success(let attempt):
@@ -157,7 +165,10 @@ public struct CloudConnector: Sendable {
                 return .failure(TedgeError("The connection check failed: \(reason)"))
             case .noAnswer:
                 console.line(check.troubleshooting)
-                return .failure(TedgeError("No response from \(provider.displayName) within \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.\n\(check.troubleshooting)"))
+                return .failure(
+                    TedgeError(
+                        "No response from \(provider.displayName) within \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.\n\(check.troubleshooting)"
+                    ))
             }
         } catch {
             return .failure(TedgeError(CommandFailure.chain(of: error).joined(separator: "\n")))
@@ -193,9 +204,10 @@ public struct CloudConnector: Sendable {
             step("\(service) service successfully started and enabled!")
             return
         }
-        step("Warning: \(service) service was started and enabled, but did not report \"up\" on \(health.topic) "
-            + "within \(mapperStartTimeout.components.seconds) seconds. "
-            + "Check its log; messages may not be mapped until it is up.")
+        step(
+            "Warning: \(service) service was started and enabled, but did not report \"up\" on \(health.topic) "
+                + "within \(mapperStartTimeout.components.seconds) seconds. "
+                + "Check its log; messages may not be mapped until it is up.")
     }
 
     // MARK: disconnect
@@ -230,17 +242,22 @@ public struct CloudConnector: Sendable {
     /// Everything the provider needs, or thin-edge's message for what is missing.
     public func bridgeContext(_ config: TedgeConfig) throws -> ConnectionContext {
         guard let url = config.value(of: provider.urlKey) else {
-            throw TedgeError("A value for `\(provider.urlKey.name)` is missing.\n    A value can be set with `tedge config set \(provider.urlKey.name) <value>`")
+            throw TedgeError(
+                "A value for `\(provider.urlKey.name)` is missing.\n    A value can be set with `tedge config set \(provider.urlKey.name) <value>`"
+            )
         }
         let cloud = try HostAndPort(parsing: url, defaultPort: 8883)
         let files = DeviceCertificateFiles(config: config)
         let deviceID: String
         do { deviceID = try files.deviceID() } catch {
-            throw TedgeError("Config value device.id, cannot be configured: The device id is read from the device certificate.\nTo set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`. ")
+            throw TedgeError(
+                "Config value device.id, cannot be configured: The device id is read from the device certificate.\nTo set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`. "
+            )
         }
-        return ConnectionContext(deviceID: deviceID, cloud: cloud,
-                             rootCertificatePath: config.value(of: provider.rootCertificateKey) ?? ConfigKey.systemCertificates,
-                             certificatePath: files.certificatePath, keyPath: files.keyPath, config: config)
+        return ConnectionContext(
+            deviceID: deviceID, cloud: cloud,
+            rootCertificatePath: config.value(of: provider.rootCertificateKey) ?? ConfigKey.systemCertificates,
+            certificatePath: files.certificatePath, keyPath: files.keyPath, config: config)
     }
 
     /// Writes tedge-mosquitto.conf and the bridge file atomically; on failure no bridge file remains.
@@ -248,11 +265,13 @@ public struct CloudConnector: Sendable {
         var description = provider.bridge(context)
         // Reconnect soon after an outage (2 s, backing off to 30 s) rather than mosquitto's default.
         description.extraSettings.append(("restart_timeout", "2 30"))
-        let bridge = try description.checkedRender(rootCertificateIsDirectory: FileSystem.isDirectory(context.rootCertificatePath))
+        let bridge = try description.checkedRender(
+            rootCertificateIsDirectory: FileSystem.isDirectory(context.rootCertificatePath))
         do {
             try FileSystem.createDirectories(mosquittoDirectory)
-            try AtomicFile.write(MosquittoLocalConfig(config: config).checkedRender(),
-                                 to: FileSystem.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
+            try AtomicFile.write(
+                MosquittoLocalConfig(config: config).checkedRender(),
+                to: FileSystem.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
             try AtomicFile.write(bridge, to: bridgePath, mode: 0o644, placement: .createNew)
         } catch {
             _ = try? FileSystem.remove(bridgePath)

@@ -24,7 +24,8 @@ public struct ConnectionCheckRunner: Sendable {
 
     /// Throws when the local broker itself cannot be used.
     public func run(_ check: ConnectionCheck, cloudName: String = "the cloud") async throws -> Outcome {
-        let client = try MQTTClient(.init(host: host, port: port, clientID: check.clientID, cleanSession: true, keepAliveSeconds: 10))
+        let client = try MQTTClient(
+            .init(host: host, port: port, clientID: check.clientID, cleanSession: true, keepAliveSeconds: 10))
         defer { client.disconnect() }
         do {
             try client.connect()

@@ -36,10 +36,12 @@ public struct DeviceCertificateFiles: Sendable {
 
         let key = try PrivateKey.generateP256()
         let notBefore = now - 86_400
-        let profile = CertificateIssuer.Profile(notBefore: notBefore, notAfter: notBefore + Self.validityDays * 86_400,
-                                                serial: SecureRandom.certificateSerial(), isCA: true)
+        let profile = CertificateIssuer.Profile(
+            notBefore: notBefore, notAfter: notBefore + Self.validityDays * 86_400,
+            serial: SecureRandom.certificateSerial(), isCA: true)
         let subject = Self.subject(deviceID: deviceID)
-        let certificate = try CertificateIssuer(name: subject, key: key).issue(subject: subject, subjectKey: key, profile: profile)
+        let certificate = try CertificateIssuer(name: subject, key: key).issue(
+            subject: subject, subjectKey: key, profile: profile)
 
         try createParentDirectory(of: certificatePath)
         try createParentDirectory(of: keyPath)
@@ -67,14 +69,16 @@ public struct DeviceCertificateFiles: Sendable {
 
     private func refuseOverwrite() throws(TedgeError) {
         if FileSystem.exists(certificatePath) {
-            throw TedgeError("""
+            throw TedgeError(
+                """
                 A certificate already exists and would be overwritten.
                         Existing file: "\(certificatePath)"
                         Run `tedge cert remove` first to generate a new certificate.
                 """)
         }
         if FileSystem.exists(keyPath) {
-            throw TedgeError("""
+            throw TedgeError(
+                """
                 A private key already exists and would be overwritten.
                         Existing file: "\(keyPath)"
                         Run `tedge cert remove` first to generate a new certificate and private key.
@@ -84,7 +88,8 @@ public struct DeviceCertificateFiles: Sendable {
 
     private func checkPath(_ path: String, key: String) throws(TedgeError) {
         guard path.hasPrefix("/") else {
-            throw TedgeError("Invalid \(key) path: Relative path: \"\(path)\" is not permitted. Provide an absolute path instead.")
+            throw TedgeError(
+                "Invalid \(key) path: Relative path: \"\(path)\" is not permitted. Provide an absolute path instead.")
         }
         let parent = FileSystem.directory(of: path)
         if !FileSystem.isDirectory(parent) && !isInsideConfigDirectory(parent) {
@@ -105,7 +110,8 @@ public struct DeviceCertificateFiles: Sendable {
 
     public func readCertificatePEM() throws(TedgeError) -> String {
         guard FileSystem.exists(certificatePath) else {
-            throw TedgeError("""
+            throw TedgeError(
+                """
                 No certificate has been attached to that device.
                         Missing file: "\(certificatePath)"
                         Run `tedge cert create` to generate a new certificate.
@@ -133,7 +139,8 @@ public struct DeviceCertificateFiles: Sendable {
             throw TedgeError("Cannot read the device key at \(keyPath): \(error)")
         }
         guard try key.publicKeyDER() == certificate.publicKeyDER() else {
-            throw TedgeError("""
+            throw TedgeError(
+                """
                 The device certificate does not match the private key.
                         Certificate: "\(certificatePath)"
                         Private key: "\(keyPath)"
@@ -154,15 +161,18 @@ public struct DeviceCertificateFiles: Sendable {
     public func renew(now: Int = Int(time(nil))) throws -> CertificateSummary {
         let (current, key) = try certificateMatchingKey()
         guard Self.isSelfSigned(current) else {
-            throw TedgeError("""
+            throw TedgeError(
+                """
                 The device certificate is signed by a CA (issuer: \(current.issuer)), which tedge cannot sign for.
                 Renew a CA-signed certificate through your CA: `tedge cert create-csr`, then `tedge cert install <certificate from the CA>`.
                 """)
         }
         let notBefore = now - 86_400
-        let profile = CertificateIssuer.Profile(notBefore: notBefore, notAfter: notBefore + Self.validityDays * 86_400 + 86_400,
-                                                serial: SecureRandom.certificateSerial(), isCA: true)
-        let renewed = try CertificateIssuer(name: current.subject, key: key).issue(subject: current.subject, subjectKey: key, profile: profile)
+        let profile = CertificateIssuer.Profile(
+            notBefore: notBefore, notAfter: notBefore + Self.validityDays * 86_400 + 86_400,
+            serial: SecureRandom.certificateSerial(), isCA: true)
+        let renewed = try CertificateIssuer(name: current.subject, key: key).issue(
+            subject: current.subject, subjectKey: key, profile: profile)
         try AtomicFile.write(renewed.pem, to: certificatePath, mode: 0o444, placement: .replace)
         return try CertificateSummary(path: certificatePath, pem: renewed.pem)
     }
@@ -177,7 +187,8 @@ public struct DeviceCertificateFiles: Sendable {
         }
         let key: PrivateKey
         do { key = try PrivateKey(pem: try FileSystem.readText(keyPath)) } catch {
-            throw TedgeError("""
+            throw TedgeError(
+                """
                 No device key to install a certificate for.
                         Missing file: "\(keyPath)"
                         Run `tedge cert create-csr --device-id <id>` to create the key and a CSR for your CA.
@@ -187,7 +198,9 @@ public struct DeviceCertificateFiles: Sendable {
             throw TedgeError("The certificate does not match the private key at \(keyPath): it was issued for another key.")
         }
         guard now >= certificate.notBefore, now < certificate.notAfter else {
-            throw TedgeError("The certificate is not valid now (valid from \(RFC2822.format(epochSeconds: certificate.notBefore)) to \(RFC2822.format(epochSeconds: certificate.notAfter))).")
+            throw TedgeError(
+                "The certificate is not valid now (valid from \(RFC2822.format(epochSeconds: certificate.notBefore)) to \(RFC2822.format(epochSeconds: certificate.notAfter)))."
+            )
         }
         try createParentDirectory(of: certificatePath)
         try AtomicFile.write(certificate.pem, to: certificatePath, mode: 0o444, placement: .replace)
@@ -221,7 +234,9 @@ public struct DeviceCertificateFiles: Sendable {
         } else if FileSystem.exists(certificatePath) {
             deviceID = try self.deviceID()
         } else {
-            throw TedgeError("No device id is known: pass `--device-id <id>` or create a certificate first with `tedge cert create --device-id <id>`.")
+            throw TedgeError(
+                "No device id is known: pass `--device-id <id>` or create a certificate first with `tedge cert create --device-id <id>`."
+            )
         }
         do { try DeviceID.validate(deviceID) } catch { throw CausedError("DeviceID Error", underlying: error) }
         let path = outputPath ?? csrPath

@@ -20,20 +20,24 @@ public enum HTTPSClient {
 
     /// Sends one request to `https://host:port/path`, trusting the CA file or directory at `rootCertificatePath`,
     /// through the proxy `HTTPS_PROXY` names (unless `NO_PROXY` exempts the host). Gives up on a silent server.
-    public static func send(method: String, host: String, port: Int, path: String, headers: [(String, String)] = [],
-                            body: [UInt8] = [], rootCertificatePath: String,
-                            proxyEnvironment: [String: String] = HTTPSProxy.currentEnvironment()) throws(ConnectionProblem) -> Response {
+    public static func send(
+        method: String, host: String, port: Int, path: String, headers: [(String, String)] = [],
+        body: [UInt8] = [], rootCertificatePath: String,
+        proxyEnvironment: [String: String] = HTTPSProxy.currentEnvironment()
+    ) throws(ConnectionProblem) -> Response {
         let deadline = ContinuousClock.now + .seconds(requestTimeout)
         let connection: TLSClientConnection
         do {
             let proxy = try HTTPSProxy.forHost(host, environment: proxyEnvironment)
             let isDirectory = FileSystem.isDirectory(rootCertificatePath)
-            connection = try TLSClientConnection(host: host, port: port, caFile: isDirectory ? nil : rootCertificatePath,
-                                                 caDirectory: isDirectory ? rootCertificatePath : nil, timeout: stepTimeout,
-                                                 proxy: proxy.map { ($0.host, $0.port) })
+            connection = try TLSClientConnection(
+                host: host, port: port, caFile: isDirectory ? nil : rootCertificatePath,
+                caDirectory: isDirectory ? rootCertificatePath : nil, timeout: stepTimeout,
+                proxy: proxy.map { ($0.host, $0.port) })
         } catch {
             let text = "\(error)"
-            let hint = text.contains("timed out") || text.contains("proxy") || text.contains("connect to")
+            let hint =
+                text.contains("timed out") || text.contains("proxy") || text.contains("connect to")
                 ? "Hint: Check the network, the URL and HTTPS_PROXY." : "Hint: Server certificate validation error."
             throw ConnectionProblem(description: "HTTP Connection Problem: \(text)\n\(hint)")
         }
@@ -46,7 +50,10 @@ public enum HTTPSClient {
         var raw: [UInt8] = []
         while true {
             guard ContinuousClock.now < deadline else {
-                throw ConnectionProblem(description: "HTTP Connection Problem: no complete answer from \(host):\(port): timed out after \(Int(requestTimeout)) s")
+                throw ConnectionProblem(
+                    description:
+                        "HTTP Connection Problem: no complete answer from \(host):\(port): timed out after \(Int(requestTimeout)) s"
+                )
             }
             let chunk: [UInt8]
             do { chunk = try connection.readOrTimeOut() } catch {
@@ -86,8 +93,10 @@ public enum HTTPSClient {
         var index = 0
         while index < data.count {
             guard let lineEnd = (index..<max(index, data.count - 1)).first(where: { data[$0] == 13 && data[$0 + 1] == 10 }),
-                  let size = Int(String(decoding: data[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16),
-                  size > 0 else { break }
+                let size = Int(
+                    String(decoding: data[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16),
+                size > 0
+            else { break }
             let start = lineEnd + 2
             output += data[start..<min(data.count, start + size)]
             index = start + size + 2

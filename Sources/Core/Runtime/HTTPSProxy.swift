@@ -13,7 +13,9 @@ public struct HTTPSProxy: Sendable, Equatable {
     }
 
     /// The proxy for `targetHost` according to the environment, nil for a direct connection.
-    public static func forHost(_ targetHost: String, environment: [String: String] = currentEnvironment()) throws(TedgeError) -> HTTPSProxy? {
+    public static func forHost(_ targetHost: String, environment: [String: String] = currentEnvironment()) throws(TedgeError)
+        -> HTTPSProxy?
+    {
         guard let url = environment["HTTPS_PROXY"] ?? environment["https_proxy"], !url.isEmpty else { return nil }
         let exclusions = (environment["NO_PROXY"] ?? environment["no_proxy"] ?? "").split(separator: ",")
             .map { $0.trimmingSpaces().lowercased() }.filter { !$0.isEmpty }
@@ -39,7 +41,9 @@ public struct HTTPSProxy: Sendable, Equatable {
         let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
         guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { throw TedgeError("Invalid HTTPS_PROXY '\(url)'.") }
         guard parts.count == 2 else { return HTTPSProxy(host: String(host), port: 80) }
-        guard let port = Int(parts[1]), (1...65535).contains(port) else { throw TedgeError("Invalid HTTPS_PROXY '\(url)': bad port.") }
+        guard let port = Int(parts[1]), (1...65535).contains(port) else {
+            throw TedgeError("Invalid HTTPS_PROXY '\(url)': bad port.")
+        }
         return HTTPSProxy(host: String(host), port: port)
     }
 

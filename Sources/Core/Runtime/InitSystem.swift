@@ -13,8 +13,10 @@ public struct InitSystem: Sendable, Equatable {
     public var disable: [String]
     public var isActive: [String]
 
-    public init(name: String, isAvailable: [String], restart: [String], stop: [String], enable: [String],
-                disable: [String], isActive: [String]) {
+    public init(
+        name: String, isAvailable: [String], restart: [String], stop: [String], enable: [String],
+        disable: [String], isActive: [String]
+    ) {
         self.name = name
         self.isAvailable = isAvailable
         self.restart = restart
@@ -57,7 +59,9 @@ public struct InitSystem: Sendable, Equatable {
                 throw TedgeError("Toml syntax error in the system config file '\(path)': unknown table [\(table.name)]")
             }
             for entry in table.entries where !fields.contains(entry.key) {
-                throw TedgeError("Toml syntax error in the system config file '\(path)': unknown field `\(entry.key)` in [init], expected one of \(fields.map { "`\($0)`" }.joined(separator: ", "))")
+                throw TedgeError(
+                    "Toml syntax error in the system config file '\(path)': unknown field `\(entry.key)` in [init], expected one of \(fields.map { "`\($0)`" }.joined(separator: ", "))"
+                )
             }
         }
         func required(_ field: String) throws(TedgeError) -> TOMLValue {
@@ -71,22 +75,26 @@ public struct InitSystem: Sendable, Equatable {
                 throw TedgeError("Toml syntax error in the system config file '\(path)': `\(field)` must be an array of strings")
             }
             guard !words.isEmpty else {
-                throw TedgeError("Syntax error in the system config file for '\(field)': Requires 1 or more arguments.\nCheck '\(path)' file.")
+                throw TedgeError(
+                    "Syntax error in the system config file for '\(field)': Requires 1 or more arguments.\nCheck '\(path)' file.")
             }
             if placeholder && !words.contains("{}") {
-                throw TedgeError("Syntax error in the system config file for '\(field)': A placeholder '{}' is missing.\nCheck '\(path)' file.")
+                throw TedgeError(
+                    "Syntax error in the system config file for '\(field)': A placeholder '{}' is missing.\nCheck '\(path)' file."
+                )
             }
             return words
         }
         guard case .string(let name) = try required("name") else {
             throw TedgeError("Toml syntax error in the system config file '\(path)': `name` must be a string")
         }
-        return InitSystem(name: name,
-                          isAvailable: try command("is_available", placeholder: false),
-                          restart: try command("restart", placeholder: true),
-                          stop: try command("stop", placeholder: true),
-                          enable: try command("enable", placeholder: true),
-                          disable: try command("disable", placeholder: true),
-                          isActive: try command("is_active", placeholder: true))
+        return InitSystem(
+            name: name,
+            isAvailable: try command("is_available", placeholder: false),
+            restart: try command("restart", placeholder: true),
+            stop: try command("stop", placeholder: true),
+            enable: try command("enable", placeholder: true),
+            disable: try command("disable", placeholder: true),
+            isActive: try command("is_active", placeholder: true))
     }
 }

@@ -15,7 +15,7 @@ public struct MapperHealth: Sendable {
     /// older than `notBefore`: a retained `up` left by an earlier run is not this run's answer.
     public static func isUp(_ payload: [UInt8], notBefore: Int? = nil) -> Bool {
         guard case .success(.object(let members)) = JSONText.parse(payload),
-              members.contains(where: { $0.key == "status" && $0.value == .string("up") })
+            members.contains(where: { $0.key == "status" && $0.value == .string("up") })
         else { return false }
         guard let notBefore, let time = members.first(where: { $0.key == "time" })?.value else { return true }
         switch time {

@@ -15,9 +15,11 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
     /// Store and forward: when set, persistence on and this many messages queued per offline client.
     public var maxQueuedMessages: Int?
 
-    public init(port: Int, bindAddress: String? = nil, externalPort: Int? = nil, externalBindAddress: String? = nil,
-                externalBindInterface: String? = nil, externalCAPath: String? = nil, externalCertFile: String? = nil,
-                externalKeyFile: String? = nil) {
+    public init(
+        port: Int, bindAddress: String? = nil, externalPort: Int? = nil, externalBindAddress: String? = nil,
+        externalBindInterface: String? = nil, externalCAPath: String? = nil, externalCertFile: String? = nil,
+        externalKeyFile: String? = nil
+    ) {
         self.port = port
         self.bindAddress = bindAddress
         self.externalPort = externalPort
@@ -30,14 +32,15 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
 
     public init(config: TedgeConfig) {
         func value(_ key: ConfigKey) -> String? { config.value(of: key) }
-        self.init(port: config.mqttPort,
-                  bindAddress: config.storedValue(of: CoreConfigKeys.mqttBindAddress)?.description,
-                  externalPort: config.integer(CoreConfigKeys.externalPort),
-                  externalBindAddress: value(CoreConfigKeys.externalBindAddress),
-                  externalBindInterface: value(CoreConfigKeys.externalBindInterface),
-                  externalCAPath: value(CoreConfigKeys.externalCAPath),
-                  externalCertFile: value(CoreConfigKeys.externalCertFile),
-                  externalKeyFile: value(CoreConfigKeys.externalKeyFile))
+        self.init(
+            port: config.mqttPort,
+            bindAddress: config.storedValue(of: CoreConfigKeys.mqttBindAddress)?.description,
+            externalPort: config.integer(CoreConfigKeys.externalPort),
+            externalBindAddress: value(CoreConfigKeys.externalBindAddress),
+            externalBindInterface: value(CoreConfigKeys.externalBindInterface),
+            externalCAPath: value(CoreConfigKeys.externalCAPath),
+            externalCertFile: value(CoreConfigKeys.externalCertFile),
+            externalKeyFile: value(CoreConfigKeys.externalKeyFile))
         maxQueuedMessages = config.integer(CoreConfigKeys.maxQueuedMessages)
     }
 
@@ -82,7 +85,9 @@ public struct MosquittoLocalConfig: Sendable, Equatable {
         }
         if let maxQueuedMessages {
             // Messages for an offline bridge or mapper survive a broker restart, and a day of telemetry fits.
-            lines += ["persistence true", "autosave_interval 60", "max_queued_messages \(maxQueuedMessages)", "max_queued_bytes 0"]
+            lines += [
+                "persistence true", "autosave_interval 60", "max_queued_messages \(maxQueuedMessages)", "max_queued_bytes 0",
+            ]
         }
         return lines
     }

@@ -19,8 +19,9 @@ public struct ProvisioningRunner: Sendable {
             rootCertificatePath: exchange.rootCertificatePath,
             rootCertificateIsDirectory: FileSystem.isDirectory(exchange.rootCertificatePath),
             certificatePath: certificatePath, keyPath: keyPath)
-        var configuration = MQTTClient.Configuration(host: exchange.endpoint.host, port: exchange.endpoint.port,
-                                                     clientID: exchange.clientID, cleanSession: true, keepAliveSeconds: 30)
+        var configuration = MQTTClient.Configuration(
+            host: exchange.endpoint.host, port: exchange.endpoint.port,
+            clientID: exchange.clientID, cleanSession: true, keepAliveSeconds: 30)
         configuration.username = exchange.username
         configuration.tls = tls
         let client = try MQTTClient(configuration)
@@ -34,22 +35,25 @@ public struct ProvisioningRunner: Sendable {
         } catch let error as MQTTError {
             // A CONNACK refusal is the service's verdict (Azure: an unknown id scope); anything else is the way there.
             let what = if case .refused = error { "refused the connection" } else { "cannot be reached" }
-            throw CausedError("The provisioning service at \(exchange.endpoint) \(what).\n\(exchange.troubleshooting)", underlying: error)
+            throw CausedError(
+                "The provisioning service at \(exchange.endpoint) \(what).\n\(exchange.troubleshooting)", underlying: error)
         }
         try client.publish(exchange.first)
         while true {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero, let answer = await inbox.next(timeout: remaining) else {
-                throw TedgeError("No answer from the provisioning service at \(exchange.endpoint) within "
-                    + "\(exchange.timeout.components.seconds) seconds.\n\(exchange.troubleshooting)")
+                throw TedgeError(
+                    "No answer from the provisioning service at \(exchange.endpoint) within "
+                        + "\(exchange.timeout.components.seconds) seconds.\n\(exchange.troubleshooting)")
             }
             switch exchange.judge(answer) {
             case .ignore:
                 continue
             case .request(let next, let delay):
                 guard ContinuousClock.now + delay < deadline else {
-                    throw TedgeError("The provisioning service at \(exchange.endpoint) did not finish within "
-                        + "\(exchange.timeout.components.seconds) seconds.")
+                    throw TedgeError(
+                        "The provisioning service at \(exchange.endpoint) did not finish within "
+                            + "\(exchange.timeout.components.seconds) seconds.")
                 }
                 try await Task.sleep(for: delay)
                 try client.publish(next)

@@ -18,7 +18,9 @@ public struct ConfigStore: Sendable {
 
     /// A missing file means "all defaults".
     public func load() throws(TedgeError) -> TedgeConfig {
-        guard FileSystem.exists(path) else { return TedgeConfig(schema: schema, directory: directory, deviceIDSource: deviceIDSource) }
+        guard FileSystem.exists(path) else {
+            return TedgeConfig(schema: schema, directory: directory, deviceIDSource: deviceIDSource)
+        }
         let text = try FileSystem.readText(path)
         let document: TOMLDocument
         do {
@@ -27,8 +29,9 @@ public struct ConfigStore: Sendable {
             throw TedgeError("TOML parse error in \(path) at line \(error.line) column \(error.column): \(error.reason)")
         }
         do {
-            return TedgeConfig(schema: schema, directory: directory, document: try schema.validate(document),
-                               deviceIDSource: deviceIDSource)
+            return TedgeConfig(
+                schema: schema, directory: directory, document: try schema.validate(document),
+                deviceIDSource: deviceIDSource)
         } catch {
             throw TedgeError("TOML parse error in \(path): \(error.description)")
         }

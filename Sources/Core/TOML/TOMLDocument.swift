@@ -53,7 +53,9 @@ public struct TOMLDocument: Equatable, Sendable {
     }
 
     static func keyText(_ key: String) -> String {
-        let bare = !key.isEmpty && key.unicodeScalars.allSatisfy { TOMLParser.isBareKeyCharacter(UInt8(truncatingIfNeeded: $0.value)) && $0.isASCII }
+        let bare =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy { TOMLParser.isBareKeyCharacter(UInt8(truncatingIfNeeded: $0.value)) && $0.isASCII }
         return bare ? key : TOMLValue.quote(key)
     }
 

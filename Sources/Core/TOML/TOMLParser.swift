@@ -10,7 +10,8 @@ struct TOMLParser {
     static func isBareKeyCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"): return true
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+            return true
         default: return false
         }
     }
@@ -35,7 +36,8 @@ struct TOMLParser {
                 let headerColumn = column
                 let path = try parseKeyPath()
                 guard path.allSatisfy(Self.isBareKey) else {
-                    throw TOMLSyntaxError(line: line, column: headerColumn, reason: "table names must be bare keys (letters, digits, _ and -)")
+                    throw TOMLSyntaxError(
+                        line: line, column: headerColumn, reason: "table names must be bare keys (letters, digits, _ and -)")
                 }
                 let name = path.joined(separator: ".")
                 skipSpaces()
@@ -125,12 +127,17 @@ struct TOMLParser {
         let start = index
         if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { advance() }
         while let b = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) || b == UInt8(ascii: "_") { advance() }
-        if let b = peek, b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: ":") || b == UInt8(ascii: "x") {
+        if let b = peek,
+            b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: ":")
+                || b == UInt8(ascii: "x")
+        {
             throw TOMLSyntaxError(line: line, column: startColumn, reason: "only decimal integers are supported")
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         let digits = text.filter { $0 != "_" }
-        guard !text.hasSuffix("_"), !zip(text, text.dropFirst()).contains(where: { $0 == "_" && $1 == "_" }), let number = Int(digits) else {
+        guard !text.hasSuffix("_"), !zip(text, text.dropFirst()).contains(where: { $0 == "_" && $1 == "_" }),
+            let number = Int(digits)
+        else {
             throw TOMLSyntaxError(line: line, column: startColumn, reason: "invalid integer `\(text)`")
         }
         return .integer(number)
@@ -187,8 +194,8 @@ struct TOMLParser {
             case UInt8(ascii: "u"), UInt8(ascii: "U"):
                 let count = escape == UInt8(ascii: "u") ? 4 : 8
                 guard index + count <= bytes.count,
-                      let value = UInt32(String(decoding: bytes[index..<index + count], as: UTF8.self), radix: 16),
-                      let scalar = Unicode.Scalar(value)
+                    let value = UInt32(String(decoding: bytes[index..<index + count], as: UTF8.self), radix: 16),
+                    let scalar = Unicode.Scalar(value)
                 else { throw error("invalid unicode escape") }
                 index += count
                 out += Array(String(Character(scalar)).utf8)
@@ -211,10 +218,15 @@ struct TOMLParser {
 
     private mutating func skipWhitespaceAndComments(newlines: Bool) {
         while let b = peek {
-            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") { advance() }
-            else if b == UInt8(ascii: "#") { skipComment() }
-            else if b == UInt8(ascii: "\n") && newlines { newline() }
-            else { return }
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") {
+                advance()
+            } else if b == UInt8(ascii: "#") {
+                skipComment()
+            } else if b == UInt8(ascii: "\n") && newlines {
+                newline()
+            } else {
+                return
+            }
         }
     }
 

@@ -29,7 +29,9 @@ struct JSONSourceLocator {
                 index = firstNonSpace(from: afterKey)
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
                 index = firstNonSpace(from: index + 1)
-                if name == key { found = index } else {
+                if name == key {
+                    found = index
+                } else {
                     index = firstNonSpace(from: skipValue(at: index))
                     guard index < bytes.count, bytes[index] == UInt8(ascii: ",") else { return nil }
                     index += 1
@@ -84,7 +86,9 @@ struct JSONSourceLocator {
             return index
         default:
             var index = start
-            while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) {
+            while index < bytes.count,
+                ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D].contains(bytes[index])
+            {
                 index += 1
             }
             return index

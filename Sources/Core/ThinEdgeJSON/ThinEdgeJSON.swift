@@ -23,14 +23,18 @@ public enum ThinEdgeJSON {
                 let token = error.reason[near.upperBound..<error.reason.index(before: error.reason.endIndex)]
                 column = max(1, column - token.count + 1)
             }
-            return .failure(ThinEdgeJSONError(reason: error.reason, line: error.line, column: column,
-                                              excerpt: ThinEdgeJSONError.excerpt(of: text, line: error.line, column: column)))
+            return .failure(
+                ThinEdgeJSONError(
+                    reason: error.reason, line: error.line, column: column,
+                    excerpt: ThinEdgeJSONError.excerpt(of: text, line: error.line, column: column)))
         }
         func fail(_ reason: String, at path: [String]) -> Result<ThinEdgeMeasurement, ThinEdgeJSONError> {
             let text = String(decoding: payload, as: UTF8.self)
             let (line, column) = path == ["<root>"] ? (1, 0) : JSONSourceLocator(bytes: payload).position(of: path)
-            return .failure(ThinEdgeJSONError(reason: reason, line: line, column: column,
-                                              excerpt: ThinEdgeJSONError.excerpt(of: text, line: line, column: column)))
+            return .failure(
+                ThinEdgeJSONError(
+                    reason: reason, line: line, column: column,
+                    excerpt: ThinEdgeJSONError.excerpt(of: text, line: line, column: column)))
         }
         guard case .object(let members) = root else {
             return fail("invalid type: \(describe(root)), expected ThinEdge JSON", at: ["<root>"])
@@ -45,7 +49,9 @@ public enum ThinEdgeJSON {
                     measurement.time = try Timestamp(rfc3339: text)
                     measurement.timePosition = measurement.entries.count
                 } catch {
-                    return fail("Invalid ISO8601 timestamp (expected YYYY-MM-DDThh:mm:ss.sss.±hh:mm): \(debugQuoted(text)): \(error)", at: [name])
+                    return fail(
+                        "Invalid ISO8601 timestamp (expected YYYY-MM-DDThh:mm:ss.sss.±hh:mm): \(debugQuoted(text)): \(error)",
+                        at: [name])
                 }
                 continue
             }
@@ -60,7 +66,8 @@ public enum ThinEdgeJSON {
                 }
             case .object(let inner):
                 guard !inner.isEmpty else {
-                    return fail("Empty Thin Edge measurement: \(debugQuoted(name)) must contain at least one measurement", at: [name])
+                    return fail(
+                        "Empty Thin Edge measurement: \(debugQuoted(name)) must contain at least one measurement", at: [name])
                 }
                 var values: [(name: String, value: Double)] = []
                 values.reserveCapacity(inner.count)
@@ -74,7 +81,8 @@ public enum ThinEdgeJSON {
                     case .object:
                         return fail("Expect single-value measurement", at: [name, innerName])
                     default:
-                        return fail("invalid type: \(describe(innerValue)), expected a single-value measurement", at: [name, innerName])
+                        return fail(
+                            "invalid type: \(describe(innerValue)), expected a single-value measurement", at: [name, innerName])
                     }
                 }
                 measurement.entries.append(.group(name: name, values: values))
@@ -90,7 +98,8 @@ public enum ThinEdgeJSON {
 
     /// Integers must fit i32 (negative) or u32 (non-negative); reals must be normal or zero.
     private static func number(_ value: JSONValue, name: String) -> Result<Double, ThinEdgeJSONErrorReason> {
-        let outOfRange = ThinEdgeJSONErrorReason("Number out-of-range: the \(debugQuoted(name)) value is too large to be represented as a float64.")
+        let outOfRange = ThinEdgeJSONErrorReason(
+            "Number out-of-range: the \(debugQuoted(name)) value is too large to be represented as a float64.")
         switch value {
         case .integer(let integer):
             guard integer < 0 ? integer >= Int64(Int32.min) : integer <= Int64(UInt32.max) else { return .failure(outOfRange) }

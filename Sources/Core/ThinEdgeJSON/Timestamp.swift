@@ -26,9 +26,10 @@ public struct Timestamp: Equatable, Sendable, CustomStringConvertible {
         var seconds = spec.tv_sec
         var parts = tm()
         localtime_r(&seconds, &parts)
-        return Timestamp(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
-                         hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec),
-                         nanosecond: spec.tv_nsec / 1_000_000 * 1_000_000, offsetSeconds: parts.tm_gmtoff)
+        return Timestamp(
+            year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
+            hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec),
+            nanosecond: spec.tv_nsec / 1_000_000 * 1_000_000, offsetSeconds: parts.tm_gmtoff)
     }
 
     /// `2013-06-22T17:03:14+02:00`: fraction left out when zero, else 3, 6 or 9 digits; `+00:00` for UTC.
@@ -39,9 +40,13 @@ public struct Timestamp: Equatable, Sendable, CustomStringConvertible {
         }
         var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
         if nanosecond != 0 {
-            if nanosecond % 1_000_000 == 0 { text += "." + pad(nanosecond / 1_000_000, 3) }
-            else if nanosecond % 1_000 == 0 { text += "." + pad(nanosecond / 1_000, 6) }
-            else { text += "." + pad(nanosecond, 9) }
+            if nanosecond % 1_000_000 == 0 {
+                text += "." + pad(nanosecond / 1_000_000, 3)
+            } else if nanosecond % 1_000 == 0 {
+                text += "." + pad(nanosecond / 1_000, 6)
+            } else {
+                text += "." + pad(nanosecond, 9)
+            }
         }
         let offset = abs(offsetSeconds)
         text += (offsetSeconds < 0 ? "-" : "+") + pad(offset / 3600, 2) + ":" + pad(offset / 60 % 60, 2)
@@ -107,8 +112,9 @@ public struct Timestamp: Equatable, Sendable, CustomStringConvertible {
         guard (1...12).contains(month), (1...days[month - 1]).contains(day), hour < 24, minute < 60, second <= 60 else {
             throw .outOfRange
         }
-        self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-                  nanosecond: nanosecond, offsetSeconds: offset)
+        self.init(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+            nanosecond: nanosecond, offsetSeconds: offset)
     }
 
     private struct Reader {

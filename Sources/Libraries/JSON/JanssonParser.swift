@@ -20,7 +20,9 @@ public enum JanssonParser {
             let reason = withUnsafeBytes(of: error.text) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            throw JSONSyntaxError(reason: reason, line: max(1, Int(error.line)), column: max(0, Int(error.column)), offset: max(0, Int(error.position)))
+            throw JSONSyntaxError(
+                reason: reason, line: max(1, Int(error.line)), column: max(0, Int(error.column)),
+                offset: max(0, Int(error.position)))
         }
         defer { tedge_json_decref(root) }
         return try convert(root, depth: 0)
@@ -50,9 +52,12 @@ public enum JanssonParser {
             return .array(items)
         case JSON_STRING:
             let length = json_string_length(value)
-            let text = json_string_value(value).map {
-                $0.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
-            } ?? ""
+            let text =
+                json_string_value(value).map {
+                    $0.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                    }
+                } ?? ""
             return .string(text)
         case JSON_INTEGER: return .integer(Int64(json_integer_value(value)))
         case JSON_REAL: return .real(json_real_value(value))

@@ -29,9 +29,11 @@ public final class MQTTClient: @unchecked Sendable {
         /// Mutual TLS to a cloud endpoint (provisioning); nil for the plain loopback brokers.
         public var tls: TLSSettings? = nil
 
-        public init(host: String = "localhost", port: Int = 1883, clientID: String, cleanSession: Bool = true,
-                    keepAliveSeconds: Int = 60, will: MQTTMessage? = nil, maxInflightMessages: Int = 20,
-                    reconnectDelaySeconds: (minimum: Int, maximum: Int) = (1, 5), maxBufferedMessages: Int = 1_000) {
+        public init(
+            host: String = "localhost", port: Int = 1883, clientID: String, cleanSession: Bool = true,
+            keepAliveSeconds: Int = 60, will: MQTTMessage? = nil, maxInflightMessages: Int = 20,
+            reconnectDelaySeconds: (minimum: Int, maximum: Int) = (1, 5), maxBufferedMessages: Int = 1_000
+        ) {
             self.host = host
             self.port = port
             self.clientID = clientID
@@ -97,8 +99,9 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
         _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311)
         _ = mosquitto_max_inflight_messages_set(handle, UInt32(configuration.maxInflightMessages))
-        _ = mosquitto_reconnect_delay_set(handle, UInt32(configuration.reconnectDelaySeconds.minimum),
-                                          UInt32(configuration.reconnectDelaySeconds.maximum), true)
+        _ = mosquitto_reconnect_delay_set(
+            handle, UInt32(configuration.reconnectDelaySeconds.minimum),
+            UInt32(configuration.reconnectDelaySeconds.maximum), true)
         if let will = configuration.will {
             let rc = will.payload.withUnsafeBytes {
                 mosquitto_will_set(handle, will.topic, Int32($0.count), $0.baseAddress, will.qos.rawValue, will.retain)
@@ -110,9 +113,10 @@ public final class MQTTClient: @unchecked Sendable {
             guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw Self.error(rc) }
         }
         if let tls = configuration.tls {
-            let rc = mosquitto_tls_set(handle, tls.rootCertificateIsDirectory ? nil : tls.rootCertificatePath,
-                                       tls.rootCertificateIsDirectory ? tls.rootCertificatePath : nil,
-                                       tls.certificatePath, tls.keyPath, nil)
+            let rc = mosquitto_tls_set(
+                handle, tls.rootCertificateIsDirectory ? nil : tls.rootCertificatePath,
+                tls.rootCertificateIsDirectory ? tls.rootCertificatePath : nil,
+                tls.certificatePath, tls.keyPath, nil)
             guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw Self.error(rc) }
             // The bridge's floor too: nothing older than TLS 1.2.
             _ = mosquitto_tls_opts_set(handle, 1, "tlsv1.2", nil)
@@ -196,7 +200,8 @@ public final class MQTTClient: @unchecked Sendable {
         try state.withLock { state in
             var mid: Int32 = 0
             let rc = message.payload.withUnsafeBytes {
-                mosquitto_publish(handle, &mid, message.topic, Int32($0.count), $0.baseAddress, message.qos.rawValue, message.retain)
+                mosquitto_publish(
+                    handle, &mid, message.topic, Int32($0.count), $0.baseAddress, message.qos.rawValue, message.retain)
             }
             guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw Self.error(rc) }
             state.inFlight.insert(mid)
@@ -208,7 +213,6 @@ public final class MQTTClient: @unchecked Sendable {
     public func waitForDelivery(of mid: Int32, timeout: Duration) async throws {
         try await wait(for: .delivery(mid), timeout: timeout, what: "the broker to acknowledge the message")
     }
-
 
     // MARK: waiting
 
@@ -279,7 +283,11 @@ public final class MQTTClient: @unchecked Sendable {
                 expired?.continuation.resume(throwing: MQTTError.timeout(what))
             }
             state.withLock { state in
-                if let index = state.waiters.firstIndex(where: { $0.id == id }) { state.waiters[index].timer = timer } else { timer.cancel() }
+                if let index = state.waiters.firstIndex(where: { $0.id == id }) {
+                    state.waiters[index].timer = timer
+                } else {
+                    timer.cancel()
+                }
             }
         }
     }
@@ -374,11 +382,14 @@ public final class MQTTClient: @unchecked Sendable {
         guard !closing.load(ordering: .sequentiallyConsistent) else { return }
         let topic = String(cString: message.topic)
         let length = Int(message.payloadlen)
-        let payload: [UInt8] = length > 0 && message.payload != nil
+        let payload: [UInt8] =
+            length > 0 && message.payload != nil
             ? Array(UnsafeRawBufferPointer(start: message.payload, count: length))
             : []
-        messageSink.yield(MQTTMessage(topic: topic, payload: payload,
-                                      qos: MQTTQoS(rawValue: message.qos) ?? .atMostOnce, retain: message.retain))
+        messageSink.yield(
+            MQTTMessage(
+                topic: topic, payload: payload,
+                qos: MQTTQoS(rawValue: message.qos) ?? .atMostOnce, retain: message.retain))
     }
 
     // MARK: errors

@@ -29,15 +29,17 @@ public struct CertificateIssuer {
         }
     }
 
-    public func issue(subject: DistinguishedName, subjectKey: PrivateKey, profile: Profile,
-                      issuerCertificate: Certificate? = nil) throws -> Certificate {
+    public func issue(
+        subject: DistinguishedName, subjectKey: PrivateKey, profile: Profile,
+        issuerCertificate: Certificate? = nil
+    ) throws -> Certificate {
         guard let x509 = X509_new() else { throw OpenSSLError.drain("allocate certificate") }
         let certificate = Certificate(owning: x509)
         guard X509_set_version(x509, 2) == 1,
-              ASN1_INTEGER_set(X509_get_serialNumber(x509), profile.serial) == 1,
-              ASN1_TIME_set(X509_getm_notBefore(x509), time_t(profile.notBefore)) != nil,
-              ASN1_TIME_set(X509_getm_notAfter(x509), time_t(profile.notAfter)) != nil,
-              X509_set_pubkey(x509, subjectKey.pointer) == 1
+            ASN1_INTEGER_set(X509_get_serialNumber(x509), profile.serial) == 1,
+            ASN1_TIME_set(X509_getm_notBefore(x509), time_t(profile.notBefore)) != nil,
+            ASN1_TIME_set(X509_getm_notAfter(x509), time_t(profile.notAfter)) != nil,
+            X509_set_pubkey(x509, subjectKey.pointer) == 1
         else { throw OpenSSLError.drain("fill certificate fields") }
 
         let subjectName = try subject.makeX509Name()

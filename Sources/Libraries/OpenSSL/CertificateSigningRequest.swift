@@ -10,9 +10,9 @@ public final class CertificateSigningRequest: @unchecked Sendable {
         let name = try subject.makeX509Name()
         defer { X509_NAME_free(name) }
         guard X509_REQ_set_version(request, 0) == 1,
-              X509_REQ_set_subject_name(request, name) == 1,
-              X509_REQ_set_pubkey(request, key.pointer) == 1,
-              X509_REQ_sign(request, key.pointer, EVP_sha256()) > 0
+            X509_REQ_set_subject_name(request, name) == 1,
+            X509_REQ_set_pubkey(request, key.pointer) == 1,
+            X509_REQ_sign(request, key.pointer, EVP_sha256()) > 0
         else { throw OpenSSLError.drain("sign certificate signing request") }
     }
 

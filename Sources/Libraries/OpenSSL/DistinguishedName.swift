@@ -26,14 +26,16 @@ public struct DistinguishedName: Equatable, Sendable, CustomStringConvertible {
         var result: [Attribute] = []
         for index in 0..<X509_NAME_entry_count(name) {
             guard let entry = X509_NAME_get_entry(name, index),
-                  let object = X509_NAME_ENTRY_get_object(entry),
-                  let data = X509_NAME_ENTRY_get_data(entry) else { continue }
+                let object = X509_NAME_ENTRY_get_object(entry),
+                let data = X509_NAME_ENTRY_get_data(entry)
+            else { continue }
             let nid = OBJ_obj2nid(object)
             let type = OBJ_nid2sn(nid).map { String(cString: $0) } ?? "UNKNOWN"
             let length = Int(ASN1_STRING_length(data))
-            let value = ASN1_STRING_get0_data(data).map {
-                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-            } ?? ""
+            let value =
+                ASN1_STRING_get0_data(data).map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                } ?? ""
             result.append(Attribute(type, value))
         }
         attributes = result

@@ -12,8 +12,10 @@ public final class TLSClientConnection: @unchecked Sendable {
     private let timeout: Double
     private let peer: String
 
-    public init(host: String, port: Int, caFile: String?, caDirectory: String?, timeout: Double = 15,
-                proxy: (host: String, port: Int)? = nil) throws {
+    public init(
+        host: String, port: Int, caFile: String?, caDirectory: String?, timeout: Double = 15,
+        proxy: (host: String, port: Int)? = nil
+    ) throws {
         self.timeout = timeout
         peer = "\(host):\(port)"
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw OpenSSLError.drain("create TLS context") }
@@ -54,7 +56,11 @@ public final class TLSClientConnection: @unchecked Sendable {
         guard SSL_connect(session) == 1 else {
             if Self.lastCallTimedOut(session, result: -1) {
                 _ = OpenSSLError.drain("")
-                throw OpenSSLError(operation: "TLS handshake with \(host):\(port)", reasons: ["timed out after \(Self.seconds(timeout)) s (the server accepted the connection but did not answer)"])
+                throw OpenSSLError(
+                    operation: "TLS handshake with \(host):\(port)",
+                    reasons: [
+                        "timed out after \(Self.seconds(timeout)) s (the server accepted the connection but did not answer)"
+                    ])
             }
             let verify = SSL_get_verify_result(session)
             let reason = verify != X509_V_OK ? String(cString: X509_verify_cert_error_string(verify)) : nil
@@ -83,7 +89,8 @@ public final class TLSClientConnection: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: maximum)
         let count = buffer.withUnsafeMutableBytes { SSL_read(session, $0.baseAddress, Int32($0.count)) }
         if count <= 0, Self.lastCallTimedOut(session, result: count) {
-            throw OpenSSLError(operation: "read from \(peer)", reasons: ["timed out after \(Self.seconds(timeout)) s without an answer"])
+            throw OpenSSLError(
+                operation: "read from \(peer)", reasons: ["timed out after \(Self.seconds(timeout)) s without an answer"])
         }
         return count > 0 ? Array(buffer.prefix(Int(count))) : []
     }
@@ -116,7 +123,8 @@ public final class TLSClientConnection: @unchecked Sendable {
         let sent = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == request.count else {
             close(fd)
-            throw OpenSSLError(operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)", reasons: ["the request could not be sent"])
+            throw OpenSSLError(
+                operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)", reasons: ["the request could not be sent"])
         }
         var answer: [UInt8] = []
         var byte: UInt8 = 0
@@ -126,8 +134,9 @@ public final class TLSClientConnection: @unchecked Sendable {
             guard count == 1 else {
                 let timedOut = count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
                 close(fd)
-                throw OpenSSLError(operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)",
-                                   reasons: [timedOut ? "timed out without an answer" : "the proxy closed the connection"])
+                throw OpenSSLError(
+                    operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)",
+                    reasons: [timedOut ? "timed out without an answer" : "the proxy closed the connection"])
             }
             answer.append(byte)
         }
@@ -135,7 +144,9 @@ public final class TLSClientConnection: @unchecked Sendable {
         let words = statusLine.split(separator: " ")
         guard words.count >= 2, words[0].hasPrefix("HTTP/1."), words[1] == "200" else {
             close(fd)
-            throw OpenSSLError(operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)", reasons: ["the proxy answered: \(statusLine)"])
+            throw OpenSSLError(
+                operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)",
+                reasons: ["the proxy answered: \(statusLine)"])
         }
     }
 
@@ -159,7 +170,9 @@ public final class TLSClientConnection: @unchecked Sendable {
             }
             current = info.pointee.ai_next
         }
-        let reason = lastError == ETIMEDOUT ? "timed out after \(seconds(timeout)) s" : "\(String(cString: strerror(lastError))) (os error \(lastError))"
+        let reason =
+            lastError == ETIMEDOUT
+            ? "timed out after \(seconds(timeout)) s" : "\(String(cString: strerror(lastError))) (os error \(lastError))"
         throw OpenSSLError(operation: "connect to \(host):\(port)", reasons: [reason])
     }
 

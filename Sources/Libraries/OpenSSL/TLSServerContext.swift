@@ -8,8 +8,10 @@ import CTedgeOpenSSL
 public final class TLSServerContext: @unchecked Sendable {
     let pointer: OpaquePointer
 
-    public init(certificate: Certificate, key: PrivateKey, maximumVersion: TLSVersion? = nil,
-                requireClientCertificate: Bool = true) throws {
+    public init(
+        certificate: Certificate, key: PrivateKey, maximumVersion: TLSVersion? = nil,
+        requireClientCertificate: Bool = true
+    ) throws {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw OpenSSLError.drain("create TLS context") }
         pointer = context
         if maximumVersion == .tls11 {
@@ -21,8 +23,8 @@ public final class TLSServerContext: @unchecked Sendable {
             }
         }
         guard SSL_CTX_use_certificate(context, certificate.pointer) == 1,
-              SSL_CTX_use_PrivateKey(context, key.pointer) == 1,
-              SSL_CTX_check_private_key(context) == 1
+            SSL_CTX_use_PrivateKey(context, key.pointer) == 1,
+            SSL_CTX_check_private_key(context) == 1
         else { throw OpenSSLError.drain("load server certificate") }
         if requireClientCertificate {
             SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT) { _, _ in 1 }
@@ -34,8 +36,8 @@ public final class TLSServerContext: @unchecked Sendable {
     private static func offerOnlyTLS11(_ context: OpaquePointer) throws {
         SSL_CTX_set_security_level(context, 0)
         guard SSL_CTX_set_cipher_list(context, "DEFAULT:@SECLEVEL=0") == 1,
-              tedge_ssl_ctx_set_min_proto(context, TLSVersion.tls11.rawValue) == 1,
-              tedge_ssl_ctx_set_max_proto(context, TLSVersion.tls11.rawValue) == 1
+            tedge_ssl_ctx_set_min_proto(context, TLSVersion.tls11.rawValue) == 1,
+            tedge_ssl_ctx_set_max_proto(context, TLSVersion.tls11.rawValue) == 1
         else { throw OpenSSLError.drain("offer TLS 1.1 only") }
     }
 
