@@ -79,6 +79,9 @@ public final class MessageForwarder {
     private static let firstRetryDelay: Int64 = 100
     private static let maximumRetryDelay: Int64 = 500
     private static let readChunkBytes = 64 * 1024
+    /// Input is read in smaller pieces: about a window of inputs, as more would only wait in the decoder, in
+    /// our memory instead of the kernel's and the broker's.
+    private static let inputReadChunkBytes = 16 * 1024
     /// Reads per connection and step before writing, so acknowledgements go out under a continuous stream.
     private static let readsPerStep = 16
     /// The input session's only SUBSCRIBE; it publishes nothing, so no other identifier is in use there.
@@ -356,12 +359,13 @@ public final class MessageForwarder {
             guard isCurrent(connection), connection.state != .connecting else { return }
             // What an earlier read left buffered comes first, then the socket, unless the window is full.
             guard decodeBuffered(connection), !isPaused(connection) else { return }
-            switch connection.transport.read(into: readBuffer) {
+            let chunk = connection.role == .input ? MessageForwarder.inputReadChunkBytes : readBuffer.count
+            switch connection.transport.read(into: UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<chunk])) {
             case .bytes(let count):
                 connection.lastReceived = now
                 connection.decoder.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
                 guard decodeBuffered(connection) else { return }
-                if count < readBuffer.count { return }
+                if count < chunk { return }
             case .wouldBlock:
                 return
             case .endOfStream:
