@@ -1,17 +1,24 @@
+import Testing
 import TedgeMessaging
 import TedgeMQTTSession
 
-/// A forwarder on in-memory connections with a manual clock; every connection it opens gets a scripted broker.
+/// A forwarder on in-memory connections with a manual clock; every connection it opens gets a scripted broker,
+/// kept by the session it carries.
 final class ForwarderHarness {
     let clock = ManualClock()
+    /// The input session's brokers, one per connection, newest last.
     private(set) var brokers: [ScriptedBroker] = []
+    private(set) var outputBrokers: [ScriptedBroker] = []
     private(set) var logLines: [String] = []
     private(set) var convertedTopics: [String] = []
+    /// Input connections to refuse (the output connection of the same attempt is closed with it).
     var failNextConnections = 0
     var forwarder: MessageForwarder!
 
     init(maxInflight: Int = 20, keepAliveSeconds: UInt16 = 60, drainTimeoutMilliseconds: Int64 = 5000,
-         maxQueuedOutputs: Int = 1000, maxPendingInputs: Int = 1000, subscriptions: [String] = ["te/+/+/+/+/m/+"],
+         maxQueuedOutputs: Int = 1000, inputWindow: Int = 1000, subscriptions: [String] = ["te/+/+/+/+/m/+"],
+         maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength,
+         oversizedInput: @escaping (String, Int) -> [MQTTMessage] = { _, _ in [] },
          readyMessages: @escaping () -> [MQTTMessage] = { [] },
          finalMessages: @escaping () -> [MQTTMessage] = { [] },
          convert: @escaping (MQTTMessage) -> [MQTTMessage] = ForwarderHarness.renameToCloud) {
@@ -20,22 +27,25 @@ final class ForwarderHarness {
             will: MQTTMessage(topic: "te/health", text: "down", qos: .atLeastOnce, retain: true),
             subscriptions: subscriptions, maxInflight: maxInflight,
             drainTimeoutMilliseconds: drainTimeoutMilliseconds, maxQueuedOutputs: maxQueuedOutputs,
-            maxPendingInputs: maxPendingInputs)
+            inputWindow: inputWindow, maxIncomingPacketBytes: maxIncomingPacketBytes)
         forwarder = MessageForwarder(
             configuration: configuration,
             convert: { [unowned self] message in
                 convertedTopics.append(message.topic)
                 return convert(message)
             },
-            readyMessages: readyMessages, finalMessages: finalMessages,
+            oversizedInput: oversizedInput, readyMessages: readyMessages, finalMessages: finalMessages,
             log: { [unowned self] line in logLines.append(line) },
-            connector: { [unowned self] _, _ in
+            connector: { [unowned self] _, _, session in
                 let (client, peer) = InMemoryTransport.makePair()
-                if failNextConnections > 0 {
+                switch session {
+                case .input where failNextConnections > 0:
                     failNextConnections -= 1
                     client.connectProgress = .failed("Connection refused")
-                } else {
-                    brokers.append(ScriptedBroker(transport: peer))
+                case .input:
+                    brokers.append(ScriptedBroker(transport: peer, client: client))
+                case .output:
+                    outputBrokers.append(ScriptedBroker(transport: peer, client: client))
                 }
                 return client
             },
@@ -47,25 +57,43 @@ final class ForwarderHarness {
         [MQTTMessage(topic: "c8y/" + message.topic, payload: message.payload, qos: message.qos)]
     }
 
+    /// The input session's current broker.
     var broker: ScriptedBroker { brokers[brokers.count - 1] }
+    /// The output session's current broker.
+    var outputBroker: ScriptedBroker { outputBrokers[outputBrokers.count - 1] }
+
+    func broker(_ session: MQTTSessionRole) -> ScriptedBroker { session == .input ? broker : outputBroker }
 
     func step() { forwarder.step() }
 
-    /// Connects, answers CONNACK and SUBACK, and returns what the forwarder sent after SUBACK.
+    /// Connects both sessions, answers CONNACK on both and SUBACK on the input, and returns what the forwarder
+    /// sent on the output session once ready.
     @discardableResult
     func establish() throws -> [MQTTPacket] {
         step()
-        let connect = try broker.received()
-        guard case .connect = connect.first else { throw HarnessError.unexpected(connect) }
-        broker.send(.connack(sessionPresent: false, returnCode: 0))
+        for session in [MQTTSessionRole.input, .output] {
+            let connect = try broker(session).received()
+            guard case .connect = connect.first else { throw HarnessError.unexpected(connect) }
+            broker(session).send(.connack(sessionPresent: false, returnCode: 0))
+        }
         step()
+        #expect(try outputBroker.received().isEmpty)
         let subscribe = try broker.received()
         guard case .subscribe(let packetID, let subscriptions) = subscribe.first else {
             throw HarnessError.unexpected(subscribe)
         }
         broker.send(.suback(packetID: packetID, returnCodes: subscriptions.map { _ in 1 }))
         step()
-        return try broker.received()
+        #expect(try broker.received().isEmpty)
+        return try outputBroker.received()
+    }
+
+    /// Answers every PUBLISH the output session has sent with a PUBACK; returns their packet identifiers.
+    @discardableResult
+    func acknowledgeOutputs() throws -> [UInt16] {
+        let ids = try outputBroker.received().compactMap(\.publishedPacketID)
+        for id in ids { outputBroker.send(.puback(packetID: id)) }
+        return ids
     }
 
     func sendInput(_ packetID: UInt16, topic: String = "te/device/main///m/", qos: MQTTQoS = .atLeastOnce) {

@@ -3,9 +3,10 @@ import Testing
 import TedgeMessaging
 import TedgeMQTTSession
 
-/// The forwarder against a scripted broker over the in-memory transport, time driven by a manual clock.
+/// The forwarder against scripted brokers (one per session) over the in-memory transport, time driven by a manual
+/// clock.
 @Suite struct MessageForwarderTests {
-    @Test func connectsWithPersistentSessionWillAndKeepAlive() throws {
+    @Test func connectsTwoSessionsWithTheWillAndSubscriptionsOnTheInput() throws {
         let harness = ForwarderHarness(keepAliveSeconds: 30)
         harness.step()
         let packets = try harness.broker.received()
@@ -17,20 +18,33 @@ import TedgeMQTTSession
         #expect(!connect.cleanSession)
         #expect(connect.keepAliveSeconds == 30)
         #expect(connect.will == MQTTMessage(topic: "te/health", text: "down", qos: .atLeastOnce, retain: true))
+        let outputPackets = try harness.outputBroker.received()
+        guard case .connect(let outputConnect) = outputPackets.first else {
+            Issue.record("expected CONNECT on the output session, got \(outputPackets)")
+            return
+        }
+        #expect(outputConnect.clientID == "tedge-mapper-test-out")
+        #expect(outputConnect.cleanSession)
+        #expect(outputConnect.keepAliveSeconds == 30)
+        #expect(outputConnect.will == nil)
         harness.broker.send(.connack(sessionPresent: false, returnCode: 0))
+        harness.outputBroker.send(.connack(sessionPresent: false, returnCode: 0))
         harness.step()
         let subscribe = try harness.broker.received()
         #expect(subscribe == [.subscribe(packetID: 1, subscriptions: [
             MQTTSubscription(filter: "te/+/+/+/+/m/+", qos: .atLeastOnce)])])
+        #expect(try harness.outputBroker.received().isEmpty)
     }
 
-    /// (f) "ready" means subscribed: the ready messages follow SUBACK, never CONNACK alone.
-    @Test func readyMessagesOnlyAfterSuback() throws {
+    /// (f) "ready" means subscribed on the input and connected on the output: the ready messages follow SUBACK,
+    /// never CONNACK alone, and never before the output session is connected.
+    @Test func readyMessagesOnlyAfterSubackAndBothSessionsConnected() throws {
         let up = MQTTMessage(topic: "te/device/main/service/mapper/status/health", text: "up", qos: .atLeastOnce,
                              retain: true)
         let harness = ForwarderHarness(readyMessages: { [up] })
         harness.step()
         _ = try harness.broker.received()
+        _ = try harness.outputBroker.received()
         harness.broker.send(.connack(sessionPresent: false, returnCode: 0))
         harness.step()
         let afterConnack = try harness.broker.received()
@@ -40,12 +54,15 @@ import TedgeMQTTSession
             Issue.record("expected SUBSCRIBE, got \(afterConnack)")
             return
         }
-        harness.step()
-        #expect(try harness.broker.received().isEmpty)
         harness.broker.send(.suback(packetID: packetID, returnCodes: [1]))
         harness.step()
-        let afterSuback = try harness.broker.received()
-        #expect(afterSuback.map(\.publishedTopic) == [up.topic])
+        // Subscribed, but the output session has no CONNACK yet: not ready.
+        #expect(try harness.outputBroker.received().isEmpty)
+        #expect(!harness.forwarder.isReady)
+        harness.outputBroker.send(.connack(sessionPresent: false, returnCode: 0))
+        harness.step()
+        #expect(try harness.outputBroker.received().map(\.publishedTopic) == [up.topic])
+        #expect(try harness.broker.received().isEmpty)
         #expect(harness.forwarder.isReady)
     }
 
@@ -54,6 +71,7 @@ import TedgeMQTTSession
         harness.step()
         _ = try harness.broker.received()
         harness.broker.send(.connack(sessionPresent: false, returnCode: 0))
+        harness.outputBroker.send(.connack(sessionPresent: false, returnCode: 0))
         harness.step()
         _ = try harness.broker.received()
         harness.broker.send(.suback(packetID: 1, returnCodes: [0x80]))
@@ -78,23 +96,24 @@ import TedgeMQTTSession
         harness.sendInput(102, topic: "te/one")
         harness.sendInput(103, topic: "te/none")
         harness.step()
-        let outputs = try harness.broker.received()
+        let outputs = try harness.outputBroker.received()
         #expect(outputs.map(\.publishedTopic) == ["c8y/a", "c8y/b", "c8y/one"])
-        #expect(outputs.allSatisfy { $0.acknowledgedPacketID == nil })
+        #expect(try harness.broker.received().isEmpty)
         let ids = outputs.compactMap(\.publishedPacketID)
         try #require(ids.count == 3)
 
         // The second input's only output is acknowledged first: still nothing, 101 is at the head.
-        harness.broker.send(.puback(packetID: ids[2]))
+        harness.outputBroker.send(.puback(packetID: ids[2]))
         harness.step()
         #expect(try harness.broker.received().isEmpty)
-        harness.broker.send(.puback(packetID: ids[1]))
+        harness.outputBroker.send(.puback(packetID: ids[1]))
         harness.step()
         #expect(try harness.broker.received().isEmpty)
-        harness.broker.send(.puback(packetID: ids[0]))
+        harness.outputBroker.send(.puback(packetID: ids[0]))
         harness.step()
         #expect(try harness.broker.received() == [.puback(packetID: 101), .puback(packetID: 102),
                                                     .puback(packetID: 103)])
+        #expect(try harness.outputBroker.received().isEmpty)
         #expect(harness.forwarder.pendingInputCount == 0)
     }
 
@@ -111,9 +130,8 @@ import TedgeMQTTSession
         try harness.establish()
         harness.sendInput(6)
         harness.step()
-        let packets = try harness.broker.received()
-        #expect(packets.map(\.publishedTopic) == ["c8y/fast", nil])
-        #expect(packets.last == .puback(packetID: 6))
+        #expect(try harness.outputBroker.received().map(\.publishedTopic) == ["c8y/fast"])
+        #expect(try harness.broker.received() == [.puback(packetID: 6)])
     }
 
     @Test func qos0InputsForwardedWithoutAcknowledgement() throws {
@@ -121,9 +139,10 @@ import TedgeMQTTSession
         try harness.establish()
         harness.sendInput(1, qos: .atMostOnce)
         harness.step()
-        let packets = try harness.broker.received()
+        let packets = try harness.outputBroker.received()
         #expect(packets.count == 1)
         #expect(packets.first?.publishedTopic == "c8y/te/device/main///m/")
+        #expect(try harness.broker.received().isEmpty)
     }
 
     /// (b) Never more than maxInflight outgoing QoS 1 publishes unacknowledged.
@@ -132,68 +151,87 @@ import TedgeMQTTSession
         try harness.establish()
         for id in UInt16(1)...10 { harness.sendInput(id) }
         harness.step()
-        var outstanding = try harness.broker.received().compactMap(\.publishedPacketID)
+        var outstanding = try harness.outputBroker.received().compactMap(\.publishedPacketID)
         #expect(outstanding.count == 3)
         #expect(harness.forwarder.queuedOutputCount == 7)
         var acknowledged: [UInt16] = []
         while let next = outstanding.first {
             outstanding.removeFirst()
-            harness.broker.send(.puback(packetID: next))
+            harness.outputBroker.send(.puback(packetID: next))
             harness.step()
-            let packets = try harness.broker.received()
-            acknowledged += packets.compactMap(\.acknowledgedPacketID)
-            outstanding += packets.compactMap(\.publishedPacketID)
+            acknowledged += try harness.broker.received().compactMap(\.acknowledgedPacketID)
+            outstanding += try harness.outputBroker.received().compactMap(\.publishedPacketID)
             #expect(outstanding.count <= 3)
             #expect(harness.forwarder.inflightCount <= 3)
         }
         #expect(acknowledged == Array(1...10))
     }
 
-    @Test func qos0InputsDroppedWhenTheBacklogIsFull() throws {
+    /// QoS 0 inputs are throttled like QoS 1 ones: once the output backlog is full the input is not read, so
+    /// nothing is dropped; the broker holds the rest.
+    @Test func qos0InputsNotReadWhileTheOutputBacklogIsFull() throws {
         let harness = ForwarderHarness(maxInflight: 1, maxQueuedOutputs: 2, convert: { message in
             [MQTTMessage(topic: "c8y/x", payload: message.payload, qos: .atLeastOnce)]
         })
         try harness.establish()
         for id in UInt16(1)...10 { harness.sendInput(id, qos: .atMostOnce) }
         harness.step()
-        #expect(try harness.broker.received().compactMap(\.publishedPacketID).count == 1)
+        let first = try harness.outputBroker.received().compactMap(\.publishedPacketID)
+        #expect(first.count == 1)
         #expect(harness.forwarder.queuedOutputCount == 2)
-        #expect(harness.forwarder.statistics.droppedQoS0Inputs == 7)
-        #expect(harness.logLines.filter { $0.contains("dropping QoS 0 inputs") }.count == 1)
+        #expect(harness.convertedTopics.count == 3)
+        #expect(harness.forwarder.isInputPaused)
+        for id in first { harness.outputBroker.send(.puback(packetID: id)) }
+        harness.step()
+        var forwarded = first.count
+        for _ in 0..<20 where forwarded < 10 {
+            forwarded += try harness.acknowledgeOutputs().count
+            harness.step()
+            #expect(harness.forwarder.queuedOutputCount <= 2)
+        }
+        #expect(forwarded == 10)
+        #expect(harness.convertedTopics.count == 10)
+        #expect(!harness.forwarder.isInputPaused)
     }
 
-    /// (c) Drain: outstanding outputs acknowledged, then the input PUBACKs, then the final messages, then
-    /// DISCONNECT; inputs arriving during the drain are neither converted nor acknowledged.
+    /// (c) Drain: the input is no longer read; outstanding outputs acknowledged, then the input PUBACKs, then
+    /// the final messages on the output session, then DISCONNECT on both.
     @Test func drainCompletesInOrder() throws {
         let down = MQTTMessage(topic: "te/health", text: "down", qos: .atLeastOnce, retain: true)
         let harness = ForwarderHarness(finalMessages: { [down] })
         try harness.establish()
         harness.sendInput(11)
         harness.step()
-        let output = try harness.broker.received().compactMap(\.publishedPacketID)
+        let output = try harness.outputBroker.received().compactMap(\.publishedPacketID)
         try #require(output.count == 1)
 
         harness.forwarder.requestStop()
+        #expect(harness.forwarder.isInputPaused)
+        let readsBefore = harness.broker.client.readCalls
         harness.sendInput(12)
         harness.step()
+        #expect(harness.broker.client.readCalls == readsBefore)
         #expect(try harness.broker.received().isEmpty)
+        #expect(try harness.outputBroker.received().isEmpty)
         #expect(harness.convertedTopics.count == 1)
         #expect(harness.forwarder.outcome == nil)
 
-        harness.broker.send(.puback(packetID: output[0]))
+        harness.outputBroker.send(.puback(packetID: output[0]))
         harness.step()
-        let packets = try harness.broker.received()
-        #expect(packets.first == .puback(packetID: 11))
-        #expect(packets.dropFirst().map(\.publishedTopic) == ["te/health"])
-        #expect(!packets.contains(.puback(packetID: 12)))
+        #expect(try harness.broker.received() == [.puback(packetID: 11)])
+        let final = try harness.outputBroker.received()
+        #expect(final.map(\.publishedTopic) == ["te/health"])
         #expect(harness.forwarder.outcome == nil)
-        let finalID = try #require(packets.last?.publishedPacketID)
+        let finalID = try #require(final.last?.publishedPacketID)
 
-        harness.broker.send(.puback(packetID: finalID))
+        harness.outputBroker.send(.puback(packetID: finalID))
         harness.step()
         #expect(try harness.broker.received() == [.disconnect])
+        #expect(try harness.outputBroker.received() == [.disconnect])
         #expect(harness.forwarder.outcome == .completed)
         #expect(harness.broker.isClosed)
+        #expect(harness.outputBroker.isClosed)
+        #expect(harness.convertedTopics.count == 1)
     }
 
     @Test func drainTimesOutButStillPublishesFinalMessages() throws {
@@ -202,19 +240,19 @@ import TedgeMQTTSession
         try harness.establish()
         harness.sendInput(21)
         harness.step()
-        _ = try harness.broker.received()
+        _ = try harness.outputBroker.received()
         harness.forwarder.requestStop()
         harness.clock.advance(by: 1999)
         harness.step()
-        #expect(try harness.broker.received().isEmpty)
+        #expect(try harness.outputBroker.received().isEmpty)
         harness.clock.advance(by: 1)
         harness.step()
-        let final = try harness.broker.received()
-        #expect(final.map(\.publishedTopic) == ["te/health"])
-        #expect(!final.contains(.puback(packetID: 21)))
+        #expect(try harness.outputBroker.received().map(\.publishedTopic) == ["te/health"])
+        #expect(try harness.broker.received().isEmpty)
         harness.clock.advance(by: 2000)
         harness.step()
         #expect(try harness.broker.received() == [.disconnect])
+        #expect(try harness.outputBroker.received() == [.disconnect])
         #expect(harness.forwarder.outcome == .timedOut(unacknowledgedOutputs: 1, finalMessagesAcknowledged: false))
         #expect(harness.forwarder.outcome?.isComplete == false)
     }
@@ -225,64 +263,101 @@ import TedgeMQTTSession
         #expect(harness.forwarder.outcome == .notConnected)
     }
 
-    /// (d) PINGREQ after keep-alive seconds without sending; nothing received for 1.5 × keep-alive: reconnect.
-    @Test func keepAlivePingsAndDetectsADeadBroker() throws {
+    /// (d) PINGREQ on each session after keep-alive seconds without sending on it; nothing received on either
+    /// for 1.5 × keep-alive: both dropped, both reconnected.
+    @Test(arguments: [MQTTSessionRole.input, .output])
+    func keepAlivePingsAndDetectsADeadBroker(silentSession: MQTTSessionRole) throws {
         let harness = ForwarderHarness(keepAliveSeconds: 2)
         try harness.establish()
+        let silent = harness.broker(silentSession)
+        let alive = harness.broker(silentSession == .input ? .output : .input)
         harness.clock.advance(by: 1999)
         harness.step()
         #expect(try harness.broker.received().isEmpty)
+        #expect(try harness.outputBroker.received().isEmpty)
         harness.clock.advance(by: 1)
         harness.step()
         #expect(try harness.broker.received() == [.pingreq])
+        #expect(try harness.outputBroker.received() == [.pingreq])
         harness.clock.advance(by: 500)
-        harness.broker.send(.pingresp)
+        silent.send(.pingresp)
+        alive.send(.pingresp)
         harness.step()
         // 2.9 s after SUBACK but 0.5 s after PINGRESP: alive.
         harness.clock.advance(by: 400)
         harness.step()
-        #expect(!harness.broker.isClosed)
+        #expect(!silent.isClosed)
         #expect(harness.brokers.count == 1)
 
-        // Now the broker goes silent: 3 s (1.5 × 2 s) after the PINGRESP the connection is dropped.
-        harness.clock.advance(by: 2599)
+        // Now one broker connection goes silent while the other keeps answering: 3 s (1.5 × 2 s) after its
+        // last PINGRESP both connections are dropped.
+        for _ in 0..<5 {
+            harness.clock.advance(by: 500)
+            harness.step()
+            if try alive.received().contains(.pingreq) { alive.send(.pingresp) }
+            _ = try silent.received()
+        }
+        harness.clock.advance(by: 99)
         harness.step()
-        #expect(!harness.broker.isClosed)
+        #expect(!silent.isClosed)
         harness.clock.advance(by: 1)
         harness.step()
-        #expect(harness.broker.isClosed)
-        #expect(harness.logLines.contains { $0.contains("disconnected") && $0.contains("nothing received") })
+        #expect(silent.isClosed)
+        #expect(alive.isClosed)
+        #expect(harness.logLines.contains { $0.contains("disconnected") && $0.contains("(\(silentSession) session)")
+            && $0.contains("nothing received") })
         harness.clock.advance(by: 100)
         harness.step()
         #expect(harness.brokers.count == 2)
-        guard case .connect = try harness.broker.received().first else {
-            Issue.record("expected a new CONNECT")
+        #expect(harness.outputBrokers.count == 2)
+        guard case .connect = try harness.broker.received().first, case .connect = try harness.outputBroker.received().first
+        else {
+            Issue.record("expected a new CONNECT on both sessions")
             return
         }
     }
 
-    /// (e) A protocol violation by the broker: drop the connection, no crash, reconnect; in-flight state dropped
-    /// so the redelivered input is handled afresh.
-    @Test(arguments: [[UInt8]([0xF0, 0x00]), [0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], [0x30, 0x04, 0x00, 0x02, 0x61, 0x23],
-                      [0x50, 0x02, 0x00, 0x01], [0x20, 0x02, 0x00, 0x00]])
-    func protocolViolationReconnects(garbage: [UInt8]) throws {
+    /// (e) A protocol violation by the broker on either session: drop both connections, no crash, reconnect;
+    /// in-flight state dropped so the redelivered input is handled afresh.
+    @Test(arguments: [MQTTSessionRole.input, .output],
+          [[UInt8]([0xF0, 0x00]), [0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], [0x30, 0x04, 0x00, 0x02, 0x61, 0x23],
+           [0x50, 0x02, 0x00, 0x01], [0x20, 0x02, 0x00, 0x00]])
+    func protocolViolationReconnects(session: MQTTSessionRole, garbage: [UInt8]) throws {
         let harness = ForwarderHarness()
         try harness.establish()
         harness.sendInput(31)
         harness.step()
-        #expect(try harness.broker.received().count == 1)
-        harness.broker.sendRaw(garbage)
+        #expect(try harness.outputBroker.received().count == 1)
+        harness.broker(session).sendRaw(garbage)
         harness.step()
         #expect(harness.broker.isClosed)
+        #expect(harness.outputBroker.isClosed)
         #expect(harness.logLines.contains { $0.contains("protocol violation") })
         #expect(harness.forwarder.pendingInputCount == 0)
         #expect(harness.forwarder.inflightCount == 0)
+        #expect(!harness.forwarder.isReady)
         harness.clock.advance(by: 100)
         try harness.establish()
         #expect(harness.brokers.count == 2)
+        #expect(harness.outputBrokers.count == 2)
         harness.sendInput(31)
         harness.step()
-        #expect(try harness.broker.received().compactMap(\.publishedPacketID).count == 1)
+        #expect(try harness.outputBroker.received().compactMap(\.publishedPacketID).count == 1)
+    }
+
+    /// Each session carries one direction: a PUBACK on the input or a PUBLISH on the output is a violation.
+    @Test func packetOnTheWrongSessionIsAProtocolViolation() throws {
+        for (session, packet) in [(MQTTSessionRole.input, MQTTPacket.puback(packetID: 1)),
+                                  (.output, .publish(MQTTMessage(topic: "x", text: "y", qos: .atLeastOnce),
+                                                     packetID: 9, isDuplicate: false))] {
+            let harness = ForwarderHarness()
+            try harness.establish()
+            harness.broker(session).send(packet)
+            harness.step()
+            #expect(harness.broker.isClosed)
+            #expect(harness.outputBroker.isClosed)
+            #expect(harness.logLines.contains { $0.contains("protocol violation") && $0.contains("\(session) session") })
+        }
     }
 
     @Test func qos2InputDisconnectsCleanly() throws {
@@ -292,21 +367,26 @@ import TedgeMQTTSession
         harness.step()
         #expect(try harness.broker.received() == [.disconnect])
         #expect(harness.broker.isClosed)
+        #expect(harness.outputBroker.isClosed)
         #expect(harness.convertedTopics.isEmpty)
     }
 
-    @Test func brokerClosingTheConnectionReconnectsWithBackoff() throws {
+    @Test(arguments: [MQTTSessionRole.input, .output])
+    func brokerClosingAConnectionReconnectsBothWithBackoff(session: MQTTSessionRole) throws {
         let harness = ForwarderHarness()
         try harness.establish()
-        harness.broker.transport.close()
+        harness.broker(session).transport.close()
         harness.step()
-        #expect(harness.logLines.contains { $0.contains("disconnected from localhost:1883") })
+        #expect(harness.logLines.contains { $0.contains("disconnected from localhost:1883 (\(session) session)") })
+        #expect(harness.broker.isClosed)
+        #expect(harness.outputBroker.isClosed)
         harness.clock.advance(by: 99)
         harness.step()
         #expect(harness.brokers.count == 1)
         harness.clock.advance(by: 1)
         harness.step()
         #expect(harness.brokers.count == 2)
+        #expect(harness.outputBrokers.count == 2)
     }
 
     /// A mapper started before its broker: retries at 100, 200, 400, 500, 500 ms, logging the reason once.
@@ -324,17 +404,20 @@ import TedgeMQTTSession
         #expect(harness.brokers.count == 1)
         #expect(harness.logLines.filter { $0.contains("cannot connect to localhost:1883: Connection refused") }.count
                 == 1)
+        #expect(harness.outputBrokers.dropLast().allSatisfy { $0.isClosed })
         try harness.establish()
         #expect(harness.forwarder.isReady)
     }
 
-    @Test func refusedConnackLoggedAndRetried() throws {
+    @Test(arguments: [MQTTSessionRole.input, .output])
+    func refusedConnackLoggedAndRetried(session: MQTTSessionRole) throws {
         let harness = ForwarderHarness()
         harness.step()
-        _ = try harness.broker.received()
-        harness.broker.send(.connack(sessionPresent: false, returnCode: 5))
+        _ = try harness.broker(session).received()
+        harness.broker(session).send(.connack(sessionPresent: false, returnCode: 5))
         harness.step()
         #expect(harness.broker.isClosed)
+        #expect(harness.outputBroker.isClosed)
         #expect(harness.logLines.contains { $0.contains("not authorised") })
         harness.clock.advance(by: 100)
         try harness.establish()
@@ -349,7 +432,31 @@ import TedgeMQTTSession
         harness.sendInput(51)
         harness.step()
         #expect(try harness.broker.received() == [.puback(packetID: 51)])
+        #expect(try harness.outputBroker.received().isEmpty)
         #expect(harness.logLines.contains { $0.contains("dropping output on c8y/+/bad") })
+    }
+
+    /// An input larger than the limit is not received whole: `oversizedInput` reports it (an output like any
+    /// other) and it is acknowledged once that report is.
+    @Test func oversizedInputReportedAndAcknowledged() throws {
+        var reported: [(String, Int)] = []
+        let harness = ForwarderHarness(maxIncomingPacketBytes: 1024, oversizedInput: { topic, size in
+            reported.append((topic, size))
+            return [MQTTMessage(topic: "tedge/errors", text: "too big: \(size)", qos: .atLeastOnce)]
+        })
+        try harness.establish()
+        harness.broker.send(.publish(MQTTMessage(topic: "te/big", payload: [UInt8](repeating: 0x41, count: 5000),
+                                                 qos: .atLeastOnce), packetID: 61, isDuplicate: false))
+        harness.sendInput(62)
+        harness.step()
+        #expect(reported.map(\.0) == ["te/big"])
+        #expect(reported.first.map { $0.1 >= 5000 - 1024 } == true)
+        let outputs = try harness.outputBroker.received()
+        #expect(outputs.map(\.publishedTopic) == ["tedge/errors", "c8y/te/device/main///m/"])
+        #expect(try harness.broker.received().isEmpty)
+        for id in outputs.compactMap(\.publishedPacketID) { harness.outputBroker.send(.puback(packetID: id)) }
+        harness.step()
+        #expect(try harness.broker.received() == [.puback(packetID: 61), .puback(packetID: 62)])
     }
 
     /// Writes are coalesced: many packets produced in one step leave in a single write.
@@ -371,36 +478,68 @@ import TedgeMQTTSession
         #expect(harness.logLines.contains { $0.contains("received signal \(SIGUSR1)") })
         #expect(outcome == .completed)
         #expect(try harness.broker.received() == [.disconnect])
+        #expect(try harness.outputBroker.received() == [.disconnect])
     }
 }
 
-/// A broker that exceeds its own in-flight window cannot make the forwarder buffer without bound.
-@Suite struct MessageForwarderPendingInputBoundTests {
-    @Test func inputsBeyondTheBoundAreIgnoredThenRedeliveredAfterAReconnect() throws {
-        let harness = ForwarderHarness(maxInflight: 1, maxPendingInputs: 2)
+/// A broker that exceeds its own in-flight window (mosquitto 2.0.11) cannot make the forwarder buffer without
+/// bound: at the input window the input session is not read at all, while the output session's
+/// acknowledgements keep flowing.
+@Suite struct MessageForwarderInputWindowTests {
+    @Test func fullWindowStopsReadingTheInputUntilOutputsAreAcknowledged() throws {
+        let harness = ForwarderHarness(maxInflight: 10, inputWindow: 3)
         try harness.establish()
-        for id in UInt16(1)...4 { harness.sendInput(id) }
+        for id in UInt16(1)...10 { harness.sendInput(id) }
         harness.step()
-        let first = try harness.broker.received().compactMap(\.publishedPacketID)
-        try #require(first.count == 1)
-        #expect(harness.convertedTopics.count == 2)
-        #expect(harness.forwarder.statistics.ignoredQoS1Inputs == 2)
+        #expect(harness.convertedTopics.count == 3)
+        #expect(harness.forwarder.pendingInputCount == 3)
+        #expect(harness.forwarder.isInputPaused)
+        var outstanding = try harness.outputBroker.received().compactMap(\.publishedPacketID)
+        #expect(outstanding.count == 3)
 
-        harness.broker.send(.puback(packetID: first[0]))
+        // Paused: more inputs arrive, the input transport is not read at all, the output one still is.
+        for id in UInt16(11)...15 { harness.sendInput(id) }
+        let inputReads = harness.broker.client.readCalls
+        let outputReads = harness.outputBroker.client.readCalls
+        for _ in 0..<3 { harness.step() }
+        #expect(harness.broker.client.readCalls == inputReads)
+        #expect(harness.outputBroker.client.readCalls > outputReads)
+        #expect(harness.convertedTopics.count == 3)
+        #expect(try harness.broker.received().isEmpty)
+
+        // Acknowledgements flow; each one frees a place in the window; every input PUBACK in order.
+        var acknowledged: [UInt16] = []
+        while let next = outstanding.first {
+            outstanding.removeFirst()
+            harness.outputBroker.send(.puback(packetID: next))
+            harness.step()
+            #expect(harness.forwarder.pendingInputCount <= 3)
+            acknowledged += try harness.broker.received().compactMap(\.acknowledgedPacketID)
+            outstanding += try harness.outputBroker.received().compactMap(\.publishedPacketID)
+        }
+        #expect(acknowledged == Array(1...15))
+        #expect(harness.broker.client.readCalls > inputReads)
+        #expect(!harness.forwarder.isInputPaused)
+    }
+
+    /// A long pause is not mistaken for a dead broker: the input is not being read, not silent.
+    @Test func pausedInputIsNotTakenForADeadBroker() throws {
+        let harness = ForwarderHarness(keepAliveSeconds: 2, inputWindow: 1)
+        try harness.establish()
+        harness.sendInput(1)
+        harness.sendInput(2)
         harness.step()
-        let second = try harness.broker.received()
-        #expect(second.contains(.puback(packetID: 1)))
-        let next = try #require(second.compactMap(\.publishedPacketID).first)
+        let output = try #require(try harness.outputBroker.received().compactMap(\.publishedPacketID).first)
+        for _ in 0..<10 {
+            harness.clock.advance(by: 1000)
+            harness.step()
+            if try harness.outputBroker.received().contains(.pingreq) { harness.outputBroker.send(.pingresp) }
+            _ = try harness.broker.received()
+        }
         #expect(!harness.broker.isClosed)
-
-        harness.broker.send(.puback(packetID: next))
+        harness.outputBroker.send(.puback(packetID: output))
         harness.step()
-        // Everything before the ignored inputs acknowledged, in order; then a clean reconnect.
-        #expect(try harness.broker.received() == [.puback(packetID: 2), .disconnect])
-        #expect(harness.broker.isClosed)
-        harness.clock.advance(by: 100)
-        try harness.establish()
-        #expect(harness.brokers.count == 2)
-        #expect(harness.logLines.contains { $0.contains("ignoring new inputs") })
+        #expect(try harness.broker.received().compactMap(\.acknowledgedPacketID) == [1])
+        #expect(harness.convertedTopics.count == 2)
     }
 }

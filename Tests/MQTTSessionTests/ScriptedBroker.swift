@@ -4,9 +4,14 @@ import TedgeMQTTSession
 /// The broker's end of an in-memory connection, driven by the test script.
 final class ScriptedBroker {
     let transport: InMemoryTransport
+    /// The forwarder's end, to see whether it reads.
+    let client: InMemoryTransport
     private var decoder = MQTTPacketDecoder()
 
-    init(transport: InMemoryTransport) { self.transport = transport }
+    init(transport: InMemoryTransport, client: InMemoryTransport) {
+        self.transport = transport
+        self.client = client
+    }
 
     func send(_ packet: MQTTPacket) {
         transport.send(try! packet.encoded())

@@ -12,6 +12,8 @@ public final class InMemoryTransport: MQTTTransport {
     private let isClient: Bool
     /// What the client's connect reports; a test sets `.failed` to script a refused connection.
     public var connectProgress: TransportConnectProgress = .connected
+    /// How many times `read` was called: a test asserts that a paused connection is not read at all.
+    public private(set) var readCalls = 0
 
     private init(pipe: Pipe, isClient: Bool) {
         self.pipe = pipe
@@ -29,6 +31,7 @@ public final class InMemoryTransport: MQTTTransport {
     public func finishConnecting() -> TransportConnectProgress { connectProgress }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportReadResult {
+        readCalls += 1
         let available = isClient ? pipe.towardClient : pipe.towardPeer
         guard !available.isEmpty else { return pipe.closed ? .endOfStream : .wouldBlock }
         let count = min(available.count, buffer.count)

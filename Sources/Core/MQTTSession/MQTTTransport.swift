@@ -10,5 +10,7 @@ public protocol MQTTTransport: AnyObject {
     func close()
 }
 
-/// Opens a transport to host:port; failures are reported by the transport's `finishConnecting()`.
-public typealias MQTTTransportConnector = (_ host: String, _ port: UInt16) -> any MQTTTransport
+/// Opens a transport to host:port for one of the forwarder's sessions; failures are reported by the transport's
+/// `finishConnecting()`.
+public typealias MQTTTransportConnector = (_ host: String, _ port: UInt16, _ session: MQTTSessionRole)
+    -> any MQTTTransport

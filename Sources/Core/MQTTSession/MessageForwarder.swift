@@ -4,13 +4,17 @@ import TedgeMessaging
 /// The mapper's data plane: subscribes at QoS 1, converts every input and acknowledges it only after the broker
 /// has acknowledged every QoS 1 output produced from it, in the order the inputs arrived (MQTT 3.1.1 §4.6).
 /// A crash therefore loses nothing: unacknowledged inputs are redelivered to the same client id (persistent
-/// session) on the next connection. One thread, one poll(2) loop, bounded memory:
-/// - at most `maxInflight` outgoing QoS 1 publishes unacknowledged; further outputs queue. The queue is bounded
-///   because unacknowledged QoS 1 inputs are: by the broker's window and, as mosquitto 2.0.11 overshoots it,
-///   by `maxPendingInputs` (inputs beyond are ignored, then redelivered after a clean reconnect);
-/// - QoS 0 inputs are not flow-controlled by the broker, so they are dropped (counted and logged) while
-///   `maxQueuedOutputs` outputs or `maxWriteBacklogBytes` bytes are waiting.
-/// `run` drives it with poll; tests call `step` with an in-memory transport and a manual clock.
+/// session) on the next connection. One thread, one poll(2) loop, bounded memory, two connections:
+/// - the input session (the configured client id, persistent, the will, the subscriptions) only receives inputs
+///   and sends their PUBACKs; the output session (client id + "-out", clean) publishes every output and
+///   receives their PUBACKs. The output socket is always read, so the input socket can simply stop being read;
+/// - at most `inputWindow` QoS 1 inputs pending, `maxQueuedOutputs` outputs waiting for the `maxInflight`
+///   window and `maxWriteBacklogBytes` waiting for the output socket: at any of these the input socket is no
+///   longer read, the kernel's buffers fill and the broker holds the rest (TCP backpressure). This bounds the
+///   forwarder even though mosquitto 2.0.11 overshoots its own max_inflight_messages, and QoS 0 inputs too;
+/// - a disconnect of either session drops both and everything in flight: the broker redelivers the inputs and
+///   the outputs are converted again.
+/// `run` drives it with poll; tests call `step` with in-memory transports and a manual clock.
 public final class MessageForwarder {
     private let configuration: MessageForwarderConfiguration
     private let convert: (MQTTMessage) -> [MQTTMessage]
@@ -26,9 +30,8 @@ public final class MessageForwarder {
 
     private enum ConnectionPhase: Equatable {
         case waitingToConnect(atMilliseconds: Int64)
+        /// Both sessions opening: CONNECT and CONNACK on each, SUBSCRIBE and SUBACK on the input.
         case connecting
-        case awaitingConnack
-        case subscribing(packetID: UInt16)
         case ready
     }
 
@@ -58,17 +61,13 @@ public final class MessageForwarder {
 
     private var phase: ConnectionPhase = .waitingToConnect(atMilliseconds: 0)
     private var stopPhase: StopPhase = .running
-    private var transport: (any MQTTTransport)?
-    private var decoder: MQTTPacketDecoder
-    private var writeBuffer: [UInt8] = []
-    private var writeOffset = 0
-    private var lastSent: Int64 = 0
-    private var lastReceived: Int64 = 0
+    private var input: ForwarderConnection?
+    private var output: ForwarderConnection?
     private var retryDelay: Int64 = MessageForwarder.firstRetryDelay
     private var lastConnectFailure: String?
-    private var sessionEstablished = false
 
-    // Per-connection session state, dropped on disconnect: the broker redelivers what we did not acknowledge.
+    // Session state, dropped with the connections: the broker redelivers what we did not acknowledge.
+    private var subscribed = false
     private var pendingInputs = FIFOQueue<PendingInput>()
     private var firstPendingSequence = 0
     private var queuedOutputs = FIFOQueue<QueuedOutput>()
@@ -76,16 +75,17 @@ public final class MessageForwarder {
     private var nextPacketID: UInt16 = 1
     private var finalMessagesOutstanding = 0
     private var drainShortfall: Int?
-    private var droppedInCurrentOverload = 0
-    /// QoS 1 inputs ignored on this connection since `maxPendingInputs` was reached; they come back after a
-    /// reconnect, which happens once everything before them is acknowledged (keeping PUBACKs in order).
-    private var ignoredInputs = 0
 
     private static let firstRetryDelay: Int64 = 100
     private static let maximumRetryDelay: Int64 = 500
     private static let readChunkBytes = 64 * 1024
-    /// Reads per step before writing, so acknowledgements go out even under a continuous stream of input.
+    /// Input is read in smaller pieces: about a window of inputs, as more would only wait in the decoder, in
+    /// our memory instead of the kernel's and the broker's.
+    private static let inputReadChunkBytes = 16 * 1024
+    /// Reads per connection and step before writing, so acknowledgements go out under a continuous stream.
     private static let readsPerStep = 16
+    /// The input session's only SUBSCRIBE; it publishes nothing, so no other identifier is in use there.
+    private static let subscribePacketID: UInt16 = 1
 
     public init(configuration: MessageForwarderConfiguration,
                 convert: @escaping (MQTTMessage) -> [MQTTMessage],
@@ -93,7 +93,9 @@ public final class MessageForwarder {
                 readyMessages: @escaping () -> [MQTTMessage] = { [] },
                 finalMessages: @escaping () -> [MQTTMessage] = { [] },
                 log: @escaping (String) -> Void,
-                connector: @escaping MQTTTransportConnector = TCPTransport.connect,
+                connector: @escaping MQTTTransportConnector = { host, port, _ in
+                    TCPTransport.connect(host: host, port: port)
+                },
                 clock: any MonotonicClock = SystemMonotonicClock()) {
         self.configuration = configuration
         self.convert = convert
@@ -103,12 +105,11 @@ public final class MessageForwarder {
         self.log = log
         self.connector = connector
         self.clock = clock
-        decoder = MQTTPacketDecoder(maxRemainingLength: configuration.maxIncomingPacketBytes)
         readBuffer = .allocate(byteCount: MessageForwarder.readChunkBytes, alignment: 16)
     }
 
     deinit {
-        transport?.close()
+        closeConnections()
         readBuffer.deallocate()
     }
 
@@ -121,7 +122,7 @@ public final class MessageForwarder {
         }
     }
 
-    /// One loop iteration: waits (poll) at most `maxWaitMilliseconds` for the socket, a signal or a timer, then
+    /// One loop iteration: waits (poll) at most `maxWaitMilliseconds` for a socket, a signal or a timer, then
     /// steps. Returns the outcome once the forwarder has finished.
     public func runOnce(maxWaitMilliseconds: Int32 = 1000, stopSignals: SignalDescriptor? = nil) -> DrainOutcome? {
         if let outcome { return outcome }
@@ -129,10 +130,14 @@ public final class MessageForwarder {
         if let stopSignals {
             descriptors.append(pollfd(fd: stopSignals.fileDescriptor, events: Int16(POLLIN), revents: 0))
         }
-        if let transport, transport.fileDescriptor >= 0 {
-            var events = Int16(POLLIN)
-            if phase == .connecting || writeOffset < writeBuffer.count { events |= Int16(POLLOUT) }
-            descriptors.append(pollfd(fd: transport.fileDescriptor, events: events, revents: 0))
+        for connection in [input, output].compactMap({ $0 }) where connection.transport.fileDescriptor >= 0 {
+            var events: Int16 = 0
+            // The paused input is left out of POLLIN: its data waits in the kernel, and then at the broker.
+            if connection.state != .connecting && !isPaused(connection) { events |= Int16(POLLIN) }
+            if connection.state == .connecting || connection.hasPendingWrites { events |= Int16(POLLOUT) }
+            if events != 0 {
+                descriptors.append(pollfd(fd: connection.transport.fileDescriptor, events: events, revents: 0))
+            }
         }
         let now = clock.milliseconds
         let timeout = max(0, min(Int64(maxWaitMilliseconds), nextDeadline(now: now) - now))
@@ -147,12 +152,14 @@ public final class MessageForwarder {
         return outcome
     }
 
-    /// Starts the drain: no new input is converted (nor acknowledged: the broker redelivers it next session);
-    /// outstanding outputs are awaited, then the final messages are published, then DISCONNECT.
+    /// Starts the drain: the input session is no longer read (the broker keeps what it has not delivered and
+    /// redelivers what is not acknowledged); outstanding outputs are awaited, their inputs acknowledged, then
+    /// the final messages are published, then DISCONNECT on both sessions.
     public func requestStop() {
         guard stopPhase == .running else { return }
-        guard transport != nil, sessionEstablished else {
-            closeTransport()
+        guard input?.state == .established, output?.state == .established else {
+            closeConnections()
+            resetSession()
             finish(.notConnected)
             return
         }
@@ -163,20 +170,18 @@ public final class MessageForwarder {
         flush()
     }
 
-    /// One iteration without waiting: connect or reconnect when due, read everything available, handle timers,
-    /// write everything produced in one go. Tests call this directly.
+    /// One iteration without waiting: connect or reconnect when due, read the output session (its PUBACKs may
+    /// reopen the input window), then the input session unless paused, handle timers, write what was produced.
+    /// Tests call this directly.
     public func step() {
         guard outcome == nil else { return }
         let now = clock.milliseconds
-        switch phase {
-        case .waitingToConnect(let due):
-            if now >= due { openConnection(now: now) }
-        case .connecting:
-            finishConnecting(now: now)
-        case .awaitingConnack, .subscribing, .ready:
-            break
+        if case .waitingToConnect(let due) = phase, now >= due { openConnections(now: now) }
+        for connection in [input, output].compactMap({ $0 }) where connection.state == .connecting {
+            if isCurrent(connection) { finishConnecting(connection, now: now) }
         }
-        readAvailable(now: now)
+        if let output { readAvailable(output, now: now) }
+        if let input { readAvailable(input, now: now) }
         checkTimers(now: now)
         advanceDrain(now: now)
         flush()
@@ -188,40 +193,55 @@ public final class MessageForwarder {
         return nil
     }
 
-    /// Subscribed (SUBACK received) on the current connection.
+    /// Both sessions connected and the input session's SUBACK received.
     public var isReady: Bool { phase == .ready }
     public var inflightCount: Int { inflight.count }
     public var queuedOutputCount: Int { queuedOutputs.count }
     public var pendingInputCount: Int { pendingInputs.count }
+    /// The input session is not being read: the window is full, or the forwarder is draining.
+    public var isInputPaused: Bool { input.map(isPaused) ?? false }
 
     // MARK: - Connection
 
     private var endpoint: String { "\(configuration.host):\(configuration.port)" }
 
-    private func openConnection(now: Int64) {
-        transport = connector(configuration.host, configuration.port)
-        phase = .connecting
-        lastReceived = now
-        finishConnecting(now: now)
+    private func clientID(for role: MQTTSessionRole) -> String {
+        role == .input ? configuration.clientID : configuration.outputClientID
     }
 
-    private func finishConnecting(now: Int64) {
-        guard let transport else { return }
-        switch transport.finishConnecting() {
+    private func isCurrent(_ connection: ForwarderConnection) -> Bool {
+        connection === input || connection === output
+    }
+
+    private func openConnections(now: Int64) {
+        phase = .connecting
+        input = ForwarderConnection(role: .input, transport: connector(configuration.host, configuration.port, .input),
+                                    maxIncomingPacketBytes: configuration.maxIncomingPacketBytes, now: now)
+        output = ForwarderConnection(role: .output,
+                                     transport: connector(configuration.host, configuration.port, .output),
+                                     maxIncomingPacketBytes: configuration.maxIncomingPacketBytes, now: now)
+    }
+
+    private func finishConnecting(_ connection: ForwarderConnection, now: Int64) {
+        switch connection.transport.finishConnecting() {
         case .connected:
-            let connect = MQTTConnect(clientID: configuration.clientID, cleanSession: false,
-                                      keepAliveSeconds: configuration.keepAliveSeconds, will: configuration.will)
+            // The will belongs to the input session: it is the one whose loss means the mapper is gone.
+            let connect = connection.role == .input
+                ? MQTTConnect(clientID: configuration.clientID, cleanSession: false,
+                              keepAliveSeconds: configuration.keepAliveSeconds, will: configuration.will)
+                : MQTTConnect(clientID: configuration.outputClientID, cleanSession: true,
+                              keepAliveSeconds: configuration.keepAliveSeconds)
             do {
-                try MQTTPacket.connect(connect).encode(into: &writeBuffer)
+                try connection.append(.connect(connect))
             } catch {
                 connectFailed("invalid CONNECT: \(error)", now: now)
                 return
             }
-            phase = .awaitingConnack
-            lastReceived = now
-            lastSent = now
+            connection.state = .awaitingConnack
+            connection.lastReceived = now
+            connection.lastSent = now
         case .inProgress:
-            if now - lastReceived >= deadInterval { connectFailed("connect timed out", now: now) }
+            if now - connection.lastReceived >= deadInterval { connectFailed("connect timed out", now: now) }
         case .failed(let reason):
             connectFailed(reason, now: now)
         }
@@ -233,7 +253,7 @@ public final class MessageForwarder {
             log("cannot connect to \(endpoint): \(reason); retrying")
             lastConnectFailure = reason
         }
-        closeTransport()
+        closeConnections()
         resetSession()
         scheduleReconnect(now: now)
     }
@@ -243,16 +263,17 @@ public final class MessageForwarder {
         retryDelay = min(retryDelay * 2, MessageForwarder.maximumRetryDelay)
     }
 
-    /// Drops the connection and everything in flight on it; the broker redelivers unacknowledged inputs.
-    private func dropConnection(_ reason: String) {
+    /// Drops both connections and everything in flight: the broker redelivers unacknowledged inputs, and the
+    /// outputs are converted again from them (the output session is clean, nothing of it survives).
+    private func drop(_ connection: ForwarderConnection, reason: String) {
         let now = clock.milliseconds
-        guard sessionEstablished else {
+        guard connection.state == .established else {
             connectFailed(reason, now: now)
             if stopPhase != .running { finish(.notConnected) }
             return
         }
-        log("disconnected from \(endpoint): \(reason)")
-        closeTransport()
+        log("disconnected from \(endpoint) (\(connection.role) session): \(reason)")
+        closeConnections()
         resetSession()
         if stopPhase == .running {
             scheduleReconnect(now: now)
@@ -261,21 +282,23 @@ public final class MessageForwarder {
         }
     }
 
-    private func closeTransport() {
-        transport?.close()
-        transport = nil
+    private func protocolViolation(_ what: String, on connection: ForwarderConnection) {
+        drop(connection, reason: "protocol violation by the broker: \(what)")
+    }
+
+    private func closeConnections() {
+        input?.close()
+        output?.close()
+        input = nil
+        output = nil
     }
 
     private func resetSession() {
-        sessionEstablished = false
+        subscribed = false
         pendingInputs.removeAll()
         queuedOutputs.removeAll()
         inflight.removeAll()
         finalMessagesOutstanding = 0
-        ignoredInputs = 0
-        writeBuffer = []
-        writeOffset = 0
-        decoder = MQTTPacketDecoder(maxRemainingLength: configuration.maxIncomingPacketBytes)
     }
 
     private var keepAliveInterval: Int64 { Int64(configuration.keepAliveSeconds) * 1000 }
@@ -283,28 +306,29 @@ public final class MessageForwarder {
     private var deadInterval: Int64 { keepAliveInterval * 3 / 2 }
 
     private func checkTimers(now: Int64) {
-        switch phase {
-        case .waitingToConnect, .connecting: return
-        case .awaitingConnack, .subscribing, .ready: break
-        }
-        if now - lastReceived >= deadInterval {
-            dropConnection("nothing received for \(deadInterval) ms")
-            return
-        }
-        if sessionEstablished && writeOffset == writeBuffer.count && now - lastSent >= keepAliveInterval {
-            append(.pingreq)
+        for connection in [input, output].compactMap({ $0 }) where connection.state != .connecting {
+            guard isCurrent(connection) else { return }
+            // A connection we choose not to read is not silent; the output session, read throughout, still
+            // notices a dead broker.
+            if isPaused(connection) { connection.lastReceived = now }
+            if now - connection.lastReceived >= deadInterval {
+                drop(connection, reason: "nothing received for \(deadInterval) ms")
+                return
+            }
+            if connection.state == .established && !connection.hasPendingWrites
+                && now - connection.lastSent >= keepAliveInterval {
+                append(.pingreq, to: connection)
+            }
         }
     }
 
     private func nextDeadline(now: Int64) -> Int64 {
         var deadline = now + 60_000
-        switch phase {
-        case .waitingToConnect(let due): deadline = due
-        case .connecting: deadline = lastReceived + deadInterval
-        case .awaitingConnack, .subscribing, .ready:
-            deadline = lastReceived + deadInterval
-            if sessionEstablished && writeOffset == writeBuffer.count {
-                deadline = min(deadline, lastSent + keepAliveInterval)
+        if case .waitingToConnect(let due) = phase { deadline = due }
+        for connection in [input, output].compactMap({ $0 }) {
+            if !isPaused(connection) { deadline = min(deadline, connection.lastReceived + deadInterval) }
+            if connection.state == .established && !connection.hasPendingWrites {
+                deadline = min(deadline, connection.lastSent + keepAliveInterval)
             }
         }
         switch stopPhase {
@@ -315,76 +339,114 @@ public final class MessageForwarder {
         return deadline
     }
 
-    // MARK: - Reading
+    // MARK: - Reading and backpressure
 
-    private func readAvailable(now: Int64) {
+    /// The input session is not read while this much is waiting on it, nor during the drain. Checked before
+    /// every packet, so not even what is already read and buffered goes past the window.
+    private var isInputWindowFull: Bool {
+        stopPhase != .running
+            || pendingInputs.count >= configuration.inputWindow
+            || queuedOutputs.count >= configuration.maxQueuedOutputs
+            || (output?.pendingWriteBytes ?? 0) >= configuration.maxWriteBacklogBytes
+    }
+
+    private func isPaused(_ connection: ForwarderConnection) -> Bool {
+        connection.role == .input && connection.state != .connecting && isInputWindowFull
+    }
+
+    private func readAvailable(_ connection: ForwarderConnection, now: Int64) {
         for _ in 0..<MessageForwarder.readsPerStep {
-            guard let current = transport, phase != .connecting else { return }
-            switch current.read(into: readBuffer) {
+            guard isCurrent(connection), connection.state != .connecting else { return }
+            // What an earlier read left buffered comes first, then the socket, unless the window is full.
+            guard decodeBuffered(connection), !isPaused(connection) else { return }
+            let chunk = connection.role == .input ? MessageForwarder.inputReadChunkBytes : readBuffer.count
+            switch connection.transport.read(into: UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<chunk])) {
             case .bytes(let count):
-                lastReceived = now
-                decoder.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-                do {
-                    while let decoded = try decoder.nextDecoded() {
-                        if decoded.omittedPayloadBytes > 0, case .publish(let message, let packetID, _) = decoded.packet {
-                            handleOversizedInput(message, packetID: packetID, size: decoded.omittedPayloadBytes)
-                        } else {
-                            handle(decoded.packet)
-                        }
-                        guard transport === current else { return }
-                    }
-                } catch {
-                    dropConnection("protocol violation by the broker: \(error)")
-                    return
-                }
-                if count < readBuffer.count { return }
+                connection.lastReceived = now
+                connection.decoder.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+                guard decodeBuffered(connection) else { return }
+                if count < chunk { return }
             case .wouldBlock:
                 return
             case .endOfStream:
-                dropConnection("connection closed by the broker")
+                drop(connection, reason: "connection closed by the broker")
                 return
             case .failed(let reason):
-                dropConnection(reason)
+                drop(connection, reason: reason)
                 return
             }
         }
     }
 
-    private func handle(_ packet: MQTTPacket) {
+    /// Handles the decoded packets until the buffer is empty (true) or the connection is gone or paused (false).
+    private func decodeBuffered(_ connection: ForwarderConnection) -> Bool {
+        do {
+            while !isPaused(connection), let decoded = try connection.decoder.nextDecoded() {
+                if decoded.omittedPayloadBytes > 0, connection.role == .input,
+                   case .publish(let message, let packetID, _) = decoded.packet {
+                    handleOversizedInput(message, packetID: packetID, size: decoded.omittedPayloadBytes,
+                                         on: connection)
+                } else {
+                    handle(decoded.packet, on: connection)
+                }
+                guard isCurrent(connection) else { return false }
+            }
+        } catch {
+            drop(connection, reason: "protocol violation by the broker: \(error)")
+            return false
+        }
+        return !isPaused(connection)
+    }
+
+    private func handle(_ packet: MQTTPacket, on connection: ForwarderConnection) {
         switch packet {
         case .connack(let sessionPresent, let returnCode):
-            guard phase == .awaitingConnack else { return protocolViolation("unexpected CONNACK") }
+            guard connection.state == .awaitingConnack else {
+                return protocolViolation("unexpected CONNACK", on: connection)
+            }
             guard returnCode == 0 else {
                 return connectFailed("connection refused: \(MessageForwarder.connackReason(returnCode))",
                                      now: clock.milliseconds)
             }
-            sessionEstablished = true
-            retryDelay = MessageForwarder.firstRetryDelay
-            lastConnectFailure = nil
-            statistics.connections += 1
-            log("connected to \(endpoint) as \(configuration.clientID) (session present: \(sessionPresent))")
-            subscribe()
+            connection.state = .established
+            log("connected to \(endpoint) as \(clientID(for: connection.role)) (session present: \(sessionPresent))")
+            if connection.role == .input {
+                subscribe(on: connection)
+            } else {
+                sendQueuedOutputs()
+            }
+            becomeReadyIfComplete()
         case .suback(let packetID, let returnCodes):
-            guard phase == .subscribing(packetID: packetID) else { return protocolViolation("unexpected SUBACK") }
+            guard connection.role == .input, connection.state == .established, !subscribed,
+                  packetID == MessageForwarder.subscribePacketID else {
+                return protocolViolation("unexpected SUBACK", on: connection)
+            }
             for (filter, code) in zip(configuration.subscriptions, returnCodes) where code == 0x80 {
                 log("the broker refused the subscription to \(filter)")
             }
-            becomeReady()
+            subscribed = true
+            becomeReadyIfComplete()
         case .publish(let message, let packetID, _):
-            guard sessionEstablished else { return protocolViolation("PUBLISH before CONNACK") }
-            handleInput(message, packetID: packetID)
+            guard connection.role == .input else {
+                return protocolViolation("PUBLISH on the output session, which subscribes to nothing", on: connection)
+            }
+            guard connection.state == .established else {
+                return protocolViolation("PUBLISH before CONNACK", on: connection)
+            }
+            handleInput(message, packetID: packetID, convert: convert)
         case .puback(let packetID):
-            guard sessionEstablished else { return protocolViolation("PUBACK before CONNACK") }
+            guard connection.role == .output else {
+                return protocolViolation("PUBACK on the input session, which publishes nothing", on: connection)
+            }
+            guard connection.state == .established else {
+                return protocolViolation("PUBACK before CONNACK", on: connection)
+            }
             outputAcknowledged(packetID: packetID)
         case .pingresp:
             break
         case .connect, .subscribe, .pingreq, .disconnect:
-            protocolViolation("unexpected packet from the broker: \(packet)")
+            protocolViolation("unexpected packet from the broker: \(packet)", on: connection)
         }
-    }
-
-    private func protocolViolation(_ what: String) {
-        dropConnection("protocol violation by the broker: \(what)")
     }
 
     private static func connackReason(_ code: UInt8) -> String {
@@ -398,22 +460,31 @@ public final class MessageForwarder {
         }
     }
 
-    private func subscribe() {
-        guard !configuration.subscriptions.isEmpty else { return becomeReady() }
-        let packetID = allocatePacketID()
+    private func subscribe(on connection: ForwarderConnection) {
+        guard !configuration.subscriptions.isEmpty else {
+            subscribed = true
+            return
+        }
         let subscriptions = configuration.subscriptions.map { MQTTSubscription(filter: $0, qos: .atLeastOnce) }
         do {
-            try MQTTPacket.subscribe(packetID: packetID, subscriptions: subscriptions).encode(into: &writeBuffer)
-            phase = .subscribing(packetID: packetID)
+            try connection.append(.subscribe(packetID: MessageForwarder.subscribePacketID,
+                                             subscriptions: subscriptions))
         } catch {
             log("cannot subscribe: \(error)")
-            becomeReady()
+            subscribed = true
         }
     }
 
-    /// Subscribed: only now are the ready messages true ("up" must mean messages will be forwarded).
-    private func becomeReady() {
+    /// Both sessions up and subscribed: only now are the ready messages true ("up" must mean messages will be
+    /// forwarded).
+    private func becomeReadyIfComplete() {
+        guard phase == .connecting, subscribed, input?.state == .established, output?.state == .established else {
+            return
+        }
         phase = .ready
+        retryDelay = MessageForwarder.firstRetryDelay
+        lastConnectFailure = nil
+        statistics.connections += 1
         guard stopPhase == .running else { return }
         for message in readyMessages() { publish(message, owner: .untracked) }
     }
@@ -422,50 +493,28 @@ public final class MessageForwarder {
 
     /// An input too large to hold: what `oversizedInput` makes of it (an error report) stands for its outputs,
     /// so it is acknowledged like any other input instead of being redelivered forever.
-    private func handleOversizedInput(_ message: MQTTMessage, packetID: UInt16?, size: Int) {
-        guard sessionEstablished else { return protocolViolation("PUBLISH before CONNACK") }
+    private func handleOversizedInput(_ message: MQTTMessage, packetID: UInt16?, size: Int,
+                                      on connection: ForwarderConnection) {
+        guard connection.state == .established else {
+            return protocolViolation("PUBLISH before CONNACK", on: connection)
+        }
         handleInput(message, packetID: packetID) { [oversizedInput] _ in oversizedInput(message.topic, size) }
     }
 
-    private func handleInput(_ message: MQTTMessage, packetID: UInt16?) {
-        handleInput(message, packetID: packetID, convert: convert)
-    }
-
     private func handleInput(_ message: MQTTMessage, packetID: UInt16?, convert: (MQTTMessage) -> [MQTTMessage]) {
-        // Draining: not converted, not acknowledged; the broker redelivers it to the next session.
-        guard stopPhase == .running else { return }
+        guard stopPhase == .running, let input else { return }
         statistics.inputsReceived += 1
         switch message.qos {
         case .exactlyOnce:
             log("received QoS 2 on \(message.topic) despite subscribing at QoS 1; disconnecting")
-            append(.disconnect)
-            flush()
-            if transport != nil { dropConnection("QoS 2 input") }
+            append(.disconnect, to: input)
+            if let reason = input.flush(now: clock.milliseconds) { return drop(input, reason: reason) }
+            drop(input, reason: "QoS 2 input")
         case .atMostOnce:
-            if queuedOutputs.count >= configuration.maxQueuedOutputs
-                || writeBuffer.count - writeOffset >= configuration.maxWriteBacklogBytes {
-                if droppedInCurrentOverload == 0 {
-                    log("output backlog full: dropping QoS 0 inputs (first on \(message.topic))")
-                }
-                droppedInCurrentOverload += 1
-                statistics.droppedQoS0Inputs += 1
-                return
-            }
-            if droppedInCurrentOverload > 0 {
-                log("dropped \(droppedInCurrentOverload) QoS 0 inputs while the output backlog was full")
-                droppedInCurrentOverload = 0
-            }
             for output in convert(message) { publish(output, owner: .untracked) }
         case .atLeastOnce:
-            guard let packetID else { return protocolViolation("QoS 1 PUBLISH without packet identifier") }
-            if ignoredInputs > 0 || pendingInputs.count >= configuration.maxPendingInputs {
-                if ignoredInputs == 0 {
-                    log("\(pendingInputs.count) inputs unacknowledged: ignoring new inputs until they are forwarded, "
-                        + "then reconnecting to have the ignored ones redelivered")
-                }
-                ignoredInputs += 1
-                statistics.ignoredQoS1Inputs += 1
-                return
+            guard let packetID else {
+                return protocolViolation("QoS 1 PUBLISH without packet identifier", on: input)
             }
             let sequence = firstPendingSequence + pendingInputs.count
             pendingInputs.append(PendingInput(packetID: packetID, unacknowledgedOutputs: 0))
@@ -483,7 +532,7 @@ public final class MessageForwarder {
     /// for a slot in the in-flight window.
     private func publish(_ message: MQTTMessage, owner: OutputOwner) {
         guard message.qos != .atMostOnce else {
-            append(.publish(message, packetID: nil, isDuplicate: false), describing: message.topic)
+            append(.publish(message, packetID: nil, isDuplicate: false), to: output, describing: message.topic)
             return
         }
         var output = message
@@ -493,6 +542,7 @@ public final class MessageForwarder {
     }
 
     private func sendQueuedOutputs() {
+        guard output?.state == .established else { return }
         while inflight.count < configuration.maxInflight, let next = queuedOutputs.popFirst() {
             sendTracked(next.message, owner: next.owner)
         }
@@ -500,7 +550,7 @@ public final class MessageForwarder {
 
     private func sendTracked(_ message: MQTTMessage, owner: OutputOwner) {
         let packetID = allocatePacketID()
-        if append(.publish(message, packetID: packetID, isDuplicate: false), describing: message.topic) {
+        if append(.publish(message, packetID: packetID, isDuplicate: false), to: output, describing: message.topic) {
             inflight[packetID] = owner
         } else {
             outputSettled(owner)
@@ -535,13 +585,8 @@ public final class MessageForwarder {
         while let head = pendingInputs.first, head.unacknowledgedOutputs <= 0 {
             _ = pendingInputs.popFirst()
             firstPendingSequence += 1
-            append(.puback(packetID: head.packetID))
+            append(.puback(packetID: head.packetID), to: input)
             statistics.inputsAcknowledged += 1
-        }
-        if ignoredInputs > 0 && pendingInputs.isEmpty && stopPhase == .running, transport != nil {
-            append(.disconnect)
-            flush()
-            if transport != nil { dropConnection("reconnecting to have \(ignoredInputs) ignored inputs redelivered") }
         }
     }
 
@@ -549,7 +594,7 @@ public final class MessageForwarder {
         while true {
             let candidate = nextPacketID
             nextPacketID = candidate == UInt16.max ? 1 : candidate + 1
-            if inflight[candidate] == nil && phase != .subscribing(packetID: candidate) { return candidate }
+            if inflight[candidate] == nil { return candidate }
         }
     }
 
@@ -583,12 +628,12 @@ public final class MessageForwarder {
     private func publishFinalMessages(now: Int64) {
         for message in finalMessages() {
             if message.qos == .atMostOnce {
-                append(.publish(message, packetID: nil, isDuplicate: false), describing: message.topic)
+                append(.publish(message, packetID: nil, isDuplicate: false), to: output, describing: message.topic)
             } else {
-                var output = message
-                output.qos = .atLeastOnce
+                var final = message
+                final.qos = .atLeastOnce
                 finalMessagesOutstanding += 1
-                sendTracked(output, owner: .finalMessage)
+                sendTracked(final, owner: .finalMessage)
             }
         }
         stopPhase = .awaitingFinalMessages(deadline: now + configuration.drainTimeoutMilliseconds)
@@ -596,9 +641,12 @@ public final class MessageForwarder {
     }
 
     private func finishDrain(finalMessagesAcknowledged: Bool) {
-        append(.disconnect)
-        flush()
-        closeTransport()
+        let now = clock.milliseconds
+        for connection in [input, output].compactMap({ $0 }) {
+            append(.disconnect, to: connection)
+            _ = connection.flush(now: now)
+        }
+        closeConnections()
         let outcome: DrainOutcome = drainShortfall == nil && finalMessagesAcknowledged
             ? .completed
             : .timedOut(unacknowledgedOutputs: drainShortfall ?? 0,
@@ -614,11 +662,12 @@ public final class MessageForwarder {
 
     // MARK: - Writing
 
-    /// Encodes into the write buffer, flushed once per step: many packets, one write call.
     @discardableResult
-    private func append(_ packet: MQTTPacket, describing topic: String? = nil) -> Bool {
+    private func append(_ packet: MQTTPacket, to connection: ForwarderConnection?,
+                        describing topic: String? = nil) -> Bool {
+        guard let connection else { return false }
         do {
-            try packet.encode(into: &writeBuffer)
+            try connection.append(packet)
             if case .publish = packet { statistics.outputsPublished += 1 }
             return true
         } catch {
@@ -628,39 +677,9 @@ public final class MessageForwarder {
     }
 
     private func flush() {
-        guard let current = transport else { return }
-        while writeOffset < writeBuffer.count {
-            let result = writeBuffer.withUnsafeBytes { bytes in
-                current.write(UnsafeRawBufferPointer(rebasing: bytes[writeOffset...]))
-            }
-            switch result {
-            case .wrote(let count):
-                writeOffset += count
-                lastSent = clock.milliseconds
-                if count == 0 { return }
-            case .wouldBlock:
-                compactWriteBuffer()
-                return
-            case .failed(let reason):
-                dropConnection(reason)
-                return
-            }
-        }
-        compactWriteBuffer()
-    }
-
-    private func compactWriteBuffer() {
-        if writeOffset == writeBuffer.count {
-            // A burst may have grown the buffer; do not keep a large one for an idle mapper.
-            if writeBuffer.capacity > 256 * 1024 {
-                writeBuffer = []
-            } else {
-                writeBuffer.removeAll(keepingCapacity: true)
-            }
-            writeOffset = 0
-        } else if writeOffset >= 64 * 1024 {
-            writeBuffer.removeSubrange(0..<writeOffset)
-            writeOffset = 0
+        let now = clock.milliseconds
+        for connection in [input, output].compactMap({ $0 }) where isCurrent(connection) {
+            if let reason = connection.flush(now: now) { drop(connection, reason: reason) }
         }
     }
 }

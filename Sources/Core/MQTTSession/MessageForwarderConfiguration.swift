@@ -4,6 +4,7 @@ import TedgeMessaging
 public struct MessageForwarderConfiguration: Sendable {
     public var host: String
     public var port: UInt16
+    /// The input session's client id (persistent session, the will, the subscriptions).
     public var clientID: String
     /// Seconds; 1 is allowed for tests. 0 would disable keep-alive and dead-broker detection, so it is raised to 1.
     public var keepAliveSeconds: UInt16
@@ -15,22 +16,21 @@ public struct MessageForwarderConfiguration: Sendable {
     public var maxInflight: Int
     /// How long a stop waits for outstanding outputs, and then again for the final messages, in milliseconds.
     public var drainTimeoutMilliseconds: Int64
-    /// QoS 0 inputs (which the broker does not flow-control) are dropped while this many outputs wait for the
-    /// in-flight window, or `maxWriteBacklogBytes` wait for the socket.
+    /// The input session is not read while this many outputs wait for the in-flight window, or
+    /// `maxWriteBacklogBytes` wait for the output socket (one input may be converted to many outputs).
     public var maxQueuedOutputs: Int
     public var maxWriteBacklogBytes: Int
-    /// QoS 1 inputs received and not yet acknowledged. mosquitto 2.0.11 does not stop at max_inflight_messages
-    /// (20): it was measured delivering up to max_queued_messages + max_inflight_messages (1020 by default)
-    /// unacknowledged messages, and without bound with max_queued_messages 0. Beyond this many, further inputs
-    /// are ignored until the backlog is forwarded; then the forwarder reconnects to have them redelivered.
-    public var maxPendingInputs: Int
+    /// QoS 1 inputs received and not yet acknowledged. At this many the input session is not read until some
+    /// are acknowledged: the broker's own window cannot be relied on (mosquitto 2.0.11 refills it on every
+    /// PUBACK), TCP backpressure can.
+    public var inputWindow: Int
     /// The largest packet accepted from the broker.
     public var maxIncomingPacketBytes: Int
 
     public init(host: String = "localhost", port: UInt16 = 1883, clientID: String, keepAliveSeconds: UInt16 = 60,
                 will: MQTTMessage? = nil, subscriptions: [String], maxInflight: Int = 20,
                 drainTimeoutMilliseconds: Int64 = 5000, maxQueuedOutputs: Int = 1000,
-                maxWriteBacklogBytes: Int = 512 * 1024, maxPendingInputs: Int = 1100,
+                maxWriteBacklogBytes: Int = 512 * 1024, inputWindow: Int = 100,
                 maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength) {
         self.host = host
         self.port = port
@@ -42,7 +42,10 @@ public struct MessageForwarderConfiguration: Sendable {
         self.drainTimeoutMilliseconds = drainTimeoutMilliseconds
         self.maxQueuedOutputs = maxQueuedOutputs
         self.maxWriteBacklogBytes = maxWriteBacklogBytes
-        self.maxPendingInputs = max(maxPendingInputs, 1)
+        self.inputWindow = max(inputWindow, 1)
         self.maxIncomingPacketBytes = maxIncomingPacketBytes
     }
+
+    /// The output session's client id: a clean session of its own, so that its socket can always be read.
+    public var outputClientID: String { clientID + "-out" }
 }

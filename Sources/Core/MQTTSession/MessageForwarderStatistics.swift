@@ -4,7 +4,4 @@ public struct MessageForwarderStatistics: Equatable, Sendable {
     public internal(set) var inputsReceived = 0
     public internal(set) var inputsAcknowledged = 0
     public internal(set) var outputsPublished = 0
-    public internal(set) var droppedQoS0Inputs = 0
-    /// QoS 1 inputs ignored (not acknowledged, so redelivered) because `maxPendingInputs` were pending.
-    public internal(set) var ignoredQoS1Inputs = 0
 }

@@ -3,8 +3,8 @@ import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
 
-/// Runs a provider's mapper: the same loop for every cloud, on the mapper's own MQTT session
-/// (`MessageForwarder`), which acknowledges an input to the local broker only once the broker has
+/// Runs a provider's mapper: the same loop for every cloud, on the mapper's own MQTT sessions
+/// (`MessageForwarder`: inputs on a persistent session, outputs on a second one), which acknowledges an input to the local broker only once the broker has
 /// acknowledged everything converted from it. So a SIGKILL at any moment loses nothing: what was not
 /// acknowledged is redelivered to the next run (same client id, persistent session); duplicates are
 /// possible, loss is not. Every conversion error goes to `tedge/errors`; a retained health message
