@@ -102,7 +102,8 @@ func run(name: String, relay: [String]?, port: Int, directory: String) async thr
             if ahead > 0 { try await Task.sleep(for: .microseconds(Int(ahead))) }
         }
         let payload = "{\"seq\": \(sequence), \"sent\": \(micros())}"
-        let topic = relay == nil ? "az/messages/events/" : relay![0].hasSuffix("/c-relay") ? relayInputTopic : "tedge/measurements"
+        let topic =
+            relay == nil ? "az/messages/events/" : relay![0].hasSuffix("/c-relay") ? relayInputTopic : "tedge/measurements"
         pending.append(try producer.publish(MQTTMessage(topic: topic, text: payload, qos: .atLeastOnce)))
         if let process, sequence % max(1, count / 10) == 0 { rss.append(memory(of: process.pid).rss) }
     }

@@ -1,6 +1,6 @@
-import Testing
-import TedgeMessaging
 import TedgeMQTTSession
+import TedgeMessaging
+import Testing
 
 /// A forwarder on in-memory connections with a manual clock; every connection it opens gets a scripted broker,
 /// kept by the session it carries.
@@ -15,13 +15,15 @@ final class ForwarderHarness {
     var failNextConnections = 0
     var forwarder: MessageForwarder!
 
-    init(maxInflight: Int = 20, keepAliveSeconds: UInt16 = 60, drainTimeoutMilliseconds: Int64 = 5000,
-         maxQueuedOutputs: Int = 1000, inputWindow: Int = 1000, subscriptions: [String] = ["te/+/+/+/+/m/+"],
-         maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength,
-         oversizedInput: @escaping (String, Int) -> [MQTTMessage] = { _, _ in [] },
-         readyMessages: @escaping () -> [MQTTMessage] = { [] },
-         finalMessages: @escaping () -> [MQTTMessage] = { [] },
-         convert: @escaping (MQTTMessage) -> [MQTTMessage] = ForwarderHarness.renameToCloud) {
+    init(
+        maxInflight: Int = 20, keepAliveSeconds: UInt16 = 60, drainTimeoutMilliseconds: Int64 = 5000,
+        maxQueuedOutputs: Int = 1000, inputWindow: Int = 1000, subscriptions: [String] = ["te/+/+/+/+/m/+"],
+        maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength,
+        oversizedInput: @escaping (String, Int) -> [MQTTMessage] = { _, _ in [] },
+        readyMessages: @escaping () -> [MQTTMessage] = { [] },
+        finalMessages: @escaping () -> [MQTTMessage] = { [] },
+        convert: @escaping (MQTTMessage) -> [MQTTMessage] = ForwarderHarness.renameToCloud
+    ) {
         let configuration = MessageForwarderConfiguration(
             clientID: "tedge-mapper-test", keepAliveSeconds: keepAliveSeconds,
             will: MQTTMessage(topic: "te/health", text: "down", qos: .atLeastOnce, retain: true),
@@ -97,8 +99,10 @@ final class ForwarderHarness {
     }
 
     func sendInput(_ packetID: UInt16, topic: String = "te/device/main///m/", qos: MQTTQoS = .atLeastOnce) {
-        broker.send(.publish(MQTTMessage(topic: topic, text: "{\"n\":\(packetID)}", qos: qos),
-                             packetID: qos == .atMostOnce ? nil : packetID, isDuplicate: false))
+        broker.send(
+            .publish(
+                MQTTMessage(topic: topic, text: "{\"n\":\(packetID)}", qos: qos),
+                packetID: qos == .atMostOnce ? nil : packetID, isDuplicate: false))
     }
 }
 

@@ -1,11 +1,12 @@
-import Testing
-import TedgeMessaging
 import TedgeMQTTSession
+import TedgeMessaging
+import Testing
 
 /// Whatever the peer sends, the decoder answers with an MQTTProtocolError or waits for more, bounded.
 @Suite struct MQTTPacketDecoderHostileInputTests {
     private func decode(_ bytes: [UInt8], maxRemainingLength: Int = MQTTPacketDecoder.defaultMaxRemainingLength)
-        throws(MQTTProtocolError) -> MQTTPacket? {
+        throws(MQTTProtocolError) -> MQTTPacket?
+    {
         var decoder = MQTTPacketDecoder(maxRemainingLength: maxRemainingLength)
         decoder.append(bytes)
         return try decoder.next()
@@ -26,8 +27,10 @@ import TedgeMQTTSession
     @Test func oversizedPublishIsSkippedNotBuffered() throws {
         var decoder = MQTTPacketDecoder(maxRemainingLength: 100)
         let payload = [UInt8](repeating: 0x41, count: 1_000)
-        let big = try MQTTPacket.publish(MQTTMessage(topic: "t/big", payload: payload, qos: .atLeastOnce),
-                                         packetID: 7, isDuplicate: false).encoded()
+        let big = try MQTTPacket.publish(
+            MQTTMessage(topic: "t/big", payload: payload, qos: .atLeastOnce),
+            packetID: 7, isDuplicate: false
+        ).encoded()
         let after = try MQTTPacket.puback(packetID: 9).encoded()
         var decoded: [MQTTPacketDecoder.Decoded] = []
         for chunk in stride(from: 0, to: big.count + after.count, by: 37) {
@@ -37,8 +40,11 @@ import TedgeMQTTSession
             while let item = try decoder.nextDecoded() { decoded.append(item) }
         }
         #expect(decoded.count == 2)
-        #expect(decoded.first?.packet == .publish(MQTTMessage(topic: "t/big", payload: [], qos: .atLeastOnce),
-                                                  packetID: 7, isDuplicate: false))
+        #expect(
+            decoded.first?.packet
+                == .publish(
+                    MQTTMessage(topic: "t/big", payload: [], qos: .atLeastOnce),
+                    packetID: 7, isDuplicate: false))
         #expect(decoded.first?.omittedPayloadBytes == 1_000)
         #expect(decoded.last?.packet == .puback(packetID: 9))
         #expect(decoded.last?.omittedPayloadBytes == 0)

@@ -1,7 +1,7 @@
 import Glibc
-import Testing
-import TedgeMessaging
 import TedgeMQTTSession
+import TedgeMessaging
+import Testing
 
 /// The forwarder through a real mosquitto: every numbered message arrives on its rewritten topic.
 @Suite(.serialized) struct MessageForwarderMosquittoTests {
@@ -9,8 +9,9 @@ import TedgeMQTTSession
         let broker = try MosquittoBroker()
         defer { broker.stop() }
         var logLines: [String] = []
-        let configuration = MessageForwarderConfiguration(host: "127.0.0.1", port: broker.port,
-                                                          clientID: "mapper-integration", subscriptions: ["in/#"])
+        let configuration = MessageForwarderConfiguration(
+            host: "127.0.0.1", port: broker.port,
+            clientID: "mapper-integration", subscriptions: ["in/#"])
         let forwarder = MessageForwarder(
             configuration: configuration,
             convert: { message in
@@ -19,8 +20,9 @@ import TedgeMQTTSession
             readyMessages: { [MQTTMessage(topic: "health/mapper", text: "up", qos: .atLeastOnce, retain: true)] },
             finalMessages: { [MQTTMessage(topic: "health/mapper", text: "down", qos: .atLeastOnce, retain: true)] },
             log: { logLines.append($0) })
-        let subscriber = try TestMQTTClient(port: broker.port, clientID: "integration-subscriber",
-                                            subscribeTo: "out/#")
+        let subscriber = try TestMQTTClient(
+            port: broker.port, clientID: "integration-subscriber",
+            subscribeTo: "out/#")
         defer { subscriber.close() }
         let clock = SystemMonotonicClock()
         let setupStart = clock.milliseconds
@@ -40,8 +42,10 @@ import TedgeMQTTSession
         // A hang guard, not a duration assertion.
         while numbers.count < count && clock.milliseconds - start < 60_000 {
             while nextToSend < count && publisher.unacknowledgedPublishes < 100 {
-                try publisher.publish(MQTTMessage(topic: "in/device\(nextToSend % 7)", text: "\(nextToSend)",
-                                                  qos: .atLeastOnce))
+                try publisher.publish(
+                    MQTTMessage(
+                        topic: "in/device\(nextToSend % 7)", text: "\(nextToSend)",
+                        qos: .atLeastOnce))
                 nextToSend += 1
             }
             try publisher.pump()
@@ -54,9 +58,10 @@ import TedgeMQTTSession
             seen = subscriber.received.count
         }
         let elapsed = max(clock.milliseconds - start, 1)
-        print("forwarded \(numbers.count) messages in \(elapsed) ms (\(Int64(numbers.count) * 1000 / elapsed) msg/s, "
-              + "\(duplicates) duplicates; debug build, publisher and subscriber on the same thread; "
-              + "\(forwarder.statistics))")
+        print(
+            "forwarded \(numbers.count) messages in \(elapsed) ms (\(Int64(numbers.count) * 1000 / elapsed) msg/s, "
+                + "\(duplicates) duplicates; debug build, publisher and subscriber on the same thread; "
+                + "\(forwarder.statistics))")
         #expect(numbers == Set(0..<count))
         // The input window is TCP backpressure, not ignore-and-reconnect: every input is received once.
         #expect(forwarder.statistics.inputsReceived == count)
@@ -78,8 +83,9 @@ import TedgeMQTTSession
         let port = try MosquittoBroker.freeLoopbackPort()
         var logLines: [String] = []
         let forwarder = MessageForwarder(
-            configuration: MessageForwarderConfiguration(host: "127.0.0.1", port: port, clientID: "mapper-early",
-                                                         subscriptions: ["in/#"]),
+            configuration: MessageForwarderConfiguration(
+                host: "127.0.0.1", port: port, clientID: "mapper-early",
+                subscriptions: ["in/#"]),
             convert: { _ in [] }, log: { logLines.append($0) })
         let clock = SystemMonotonicClock()
         let start = clock.milliseconds

@@ -1,7 +1,7 @@
 import Glibc
-import Testing
-import TedgeMessaging
 import TedgeMQTTSession
+import TedgeMessaging
+import Testing
 
 /// The forwarder against scripted brokers (one per session) over the in-memory transport, time driven by a manual
 /// clock.
@@ -31,16 +31,23 @@ import TedgeMQTTSession
         harness.outputBroker.send(.connack(sessionPresent: false, returnCode: 0))
         harness.step()
         let subscribe = try harness.broker.received()
-        #expect(subscribe == [.subscribe(packetID: 1, subscriptions: [
-            MQTTSubscription(filter: "te/+/+/+/+/m/+", qos: .atLeastOnce)])])
+        #expect(
+            subscribe == [
+                .subscribe(
+                    packetID: 1,
+                    subscriptions: [
+                        MQTTSubscription(filter: "te/+/+/+/+/m/+", qos: .atLeastOnce)
+                    ])
+            ])
         #expect(try harness.outputBroker.received().isEmpty)
     }
 
     /// (f) "ready" means subscribed on the input and connected on the output: the ready messages follow SUBACK,
     /// never CONNACK alone, and never before the output session is connected.
     @Test func readyMessagesOnlyAfterSubackAndBothSessionsConnected() throws {
-        let up = MQTTMessage(topic: "te/device/main/service/mapper/status/health", text: "up", qos: .atLeastOnce,
-                             retain: true)
+        let up = MQTTMessage(
+            topic: "te/device/main/service/mapper/status/health", text: "up", qos: .atLeastOnce,
+            retain: true)
         let harness = ForwarderHarness(readyMessages: { [up] })
         harness.step()
         _ = try harness.broker.received()
@@ -85,8 +92,11 @@ import TedgeMQTTSession
     @Test func inputAcknowledgedOnlyAfterItsOutputsInReceiveOrder() throws {
         let harness = ForwarderHarness(convert: { message in
             switch message.topic {
-            case "te/two": return [MQTTMessage(topic: "c8y/a", text: "1", qos: .atLeastOnce),
-                                   MQTTMessage(topic: "c8y/b", text: "2", qos: .atLeastOnce)]
+            case "te/two":
+                return [
+                    MQTTMessage(topic: "c8y/a", text: "1", qos: .atLeastOnce),
+                    MQTTMessage(topic: "c8y/b", text: "2", qos: .atLeastOnce),
+                ]
             case "te/none": return []
             default: return [MQTTMessage(topic: "c8y/one", text: "3", qos: .atLeastOnce)]
             }
@@ -111,8 +121,11 @@ import TedgeMQTTSession
         #expect(try harness.broker.received().isEmpty)
         harness.outputBroker.send(.puback(packetID: ids[0]))
         harness.step()
-        #expect(try harness.broker.received() == [.puback(packetID: 101), .puback(packetID: 102),
-                                                    .puback(packetID: 103)])
+        #expect(
+            try harness.broker.received() == [
+                .puback(packetID: 101), .puback(packetID: 102),
+                .puback(packetID: 103),
+            ])
         #expect(try harness.outputBroker.received().isEmpty)
         #expect(harness.forwarder.pendingInputCount == 0)
     }
@@ -170,9 +183,11 @@ import TedgeMQTTSession
     /// QoS 0 inputs are throttled like QoS 1 ones: once the output backlog is full the input is not read, so
     /// nothing is dropped; the broker holds the rest.
     @Test func qos0InputsNotReadWhileTheOutputBacklogIsFull() throws {
-        let harness = ForwarderHarness(maxInflight: 1, maxQueuedOutputs: 2, convert: { message in
-            [MQTTMessage(topic: "c8y/x", payload: message.payload, qos: .atLeastOnce)]
-        })
+        let harness = ForwarderHarness(
+            maxInflight: 1, maxQueuedOutputs: 2,
+            convert: { message in
+                [MQTTMessage(topic: "c8y/x", payload: message.payload, qos: .atLeastOnce)]
+            })
         try harness.establish()
         for id in UInt16(1)...10 { harness.sendInput(id, qos: .atMostOnce) }
         harness.step()
@@ -304,8 +319,11 @@ import TedgeMQTTSession
         harness.step()
         #expect(silent.isClosed)
         #expect(alive.isClosed)
-        #expect(harness.logLines.contains { $0.contains("disconnected") && $0.contains("(\(silentSession) session)")
-            && $0.contains("nothing received") })
+        #expect(
+            harness.logLines.contains {
+                $0.contains("disconnected") && $0.contains("(\(silentSession) session)")
+                    && $0.contains("nothing received")
+            })
         harness.clock.advance(by: 100)
         harness.step()
         #expect(harness.brokers.count == 2)
@@ -319,9 +337,12 @@ import TedgeMQTTSession
 
     /// (e) A protocol violation by the broker on either session: drop both connections, no crash, reconnect;
     /// in-flight state dropped so the redelivered input is handled afresh.
-    @Test(arguments: [MQTTSessionRole.input, .output],
-          [[UInt8]([0xF0, 0x00]), [0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], [0x30, 0x04, 0x00, 0x02, 0x61, 0x23],
-           [0x50, 0x02, 0x00, 0x01], [0x20, 0x02, 0x00, 0x00]])
+    @Test(
+        arguments: [MQTTSessionRole.input, .output],
+        [
+            [UInt8]([0xF0, 0x00]), [0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], [0x30, 0x04, 0x00, 0x02, 0x61, 0x23],
+            [0x50, 0x02, 0x00, 0x01], [0x20, 0x02, 0x00, 0x00],
+        ])
     func protocolViolationReconnects(session: MQTTSessionRole, garbage: [UInt8]) throws {
         let harness = ForwarderHarness()
         try harness.establish()
@@ -347,9 +368,15 @@ import TedgeMQTTSession
 
     /// Each session carries one direction: a PUBACK on the input or a PUBLISH on the output is a violation.
     @Test func packetOnTheWrongSessionIsAProtocolViolation() throws {
-        for (session, packet) in [(MQTTSessionRole.input, MQTTPacket.puback(packetID: 1)),
-                                  (.output, .publish(MQTTMessage(topic: "x", text: "y", qos: .atLeastOnce),
-                                                     packetID: 9, isDuplicate: false))] {
+        for (session, packet) in [
+            (MQTTSessionRole.input, MQTTPacket.puback(packetID: 1)),
+            (
+                .output,
+                .publish(
+                    MQTTMessage(topic: "x", text: "y", qos: .atLeastOnce),
+                    packetID: 9, isDuplicate: false)
+            ),
+        ] {
             let harness = ForwarderHarness()
             try harness.establish()
             harness.broker(session).send(packet)
@@ -402,7 +429,8 @@ import TedgeMQTTSession
             harness.step()
         }
         #expect(harness.brokers.count == 1)
-        #expect(harness.logLines.filter { $0.contains("cannot connect to localhost:1883: Connection refused") }.count
+        #expect(
+            harness.logLines.filter { $0.contains("cannot connect to localhost:1883: Connection refused") }.count
                 == 1)
         #expect(harness.outputBrokers.dropLast().allSatisfy { $0.isClosed })
         try harness.establish()
@@ -440,13 +468,18 @@ import TedgeMQTTSession
     /// other) and it is acknowledged once that report is.
     @Test func oversizedInputReportedAndAcknowledged() throws {
         var reported: [(String, Int)] = []
-        let harness = ForwarderHarness(maxIncomingPacketBytes: 1024, oversizedInput: { topic, size in
-            reported.append((topic, size))
-            return [MQTTMessage(topic: "tedge/errors", text: "too big: \(size)", qos: .atLeastOnce)]
-        })
+        let harness = ForwarderHarness(
+            maxIncomingPacketBytes: 1024,
+            oversizedInput: { topic, size in
+                reported.append((topic, size))
+                return [MQTTMessage(topic: "tedge/errors", text: "too big: \(size)", qos: .atLeastOnce)]
+            })
         try harness.establish()
-        harness.broker.send(.publish(MQTTMessage(topic: "te/big", payload: [UInt8](repeating: 0x41, count: 5000),
-                                                 qos: .atLeastOnce), packetID: 61, isDuplicate: false))
+        harness.broker.send(
+            .publish(
+                MQTTMessage(
+                    topic: "te/big", payload: [UInt8](repeating: 0x41, count: 5000),
+                    qos: .atLeastOnce), packetID: 61, isDuplicate: false))
         harness.sendInput(62)
         harness.step()
         #expect(reported.map(\.0) == ["te/big"])

@@ -14,7 +14,8 @@ final class MosquittoBroker {
         directory = String(cString: created)
         self.port = try port ?? MosquittoBroker.freeLoopbackPort()
         // The publisher outpaces a 20-message in-flight window; mosquitto would drop beyond 1000 queued.
-        var configuration = "listener \(self.port) 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        var configuration =
+            "listener \(self.port) 127.0.0.1\nallow_anonymous true\npersistence false\n"
             + "max_queued_messages 10000\n"
         if getuid() == 0 { configuration += "user root\n" }
         let configurationPath = directory + "/mosquitto.conf"

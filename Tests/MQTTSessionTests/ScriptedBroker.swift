@@ -1,5 +1,5 @@
-import TedgeMessaging
 import TedgeMQTTSession
+import TedgeMessaging
 
 /// The broker's end of an in-memory connection, driven by the test script.
 final class ScriptedBroker {

@@ -1,6 +1,6 @@
 import Glibc
-import TedgeMessaging
 import TedgeMQTTSession
+import TedgeMessaging
 
 /// A minimal MQTT client for the integration test's publisher and subscriber, built on the session's own codec
 /// and TCP transport; non-blocking, serviced by `pump` from the test's loop.
@@ -21,8 +21,10 @@ final class TestMQTTClient {
         try send(.connect(MQTTConnect(clientID: clientID, cleanSession: true, keepAliveSeconds: 60)))
         try waitFor("CONNACK") { connected }
         if let filter {
-            try send(.subscribe(packetID: allocatePacketID(),
-                                subscriptions: [MQTTSubscription(filter: filter, qos: .atLeastOnce)]))
+            try send(
+                .subscribe(
+                    packetID: allocatePacketID(),
+                    subscriptions: [MQTTSubscription(filter: filter, qos: .atLeastOnce)]))
             try waitFor("SUBACK") { subscribed }
         }
     }

@@ -10,8 +10,10 @@ public struct MQTTConnect: Equatable, Sendable {
     public var username: String?
     public var password: [UInt8]?
 
-    public init(clientID: String, cleanSession: Bool, keepAliveSeconds: UInt16, will: MQTTMessage? = nil,
-                username: String? = nil, password: [UInt8]? = nil) {
+    public init(
+        clientID: String, cleanSession: Bool, keepAliveSeconds: UInt16, will: MQTTMessage? = nil,
+        username: String? = nil, password: [UInt8]? = nil
+    ) {
         self.clientID = clientID
         self.cleanSession = cleanSession
         self.keepAliveSeconds = keepAliveSeconds

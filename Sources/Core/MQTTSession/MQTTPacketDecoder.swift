@@ -75,7 +75,8 @@ public struct MQTTPacketDecoder {
 
     /// Reads an oversized PUBLISH's topic and packet identifier (at most 65,539 bytes) and skips its payload.
     private mutating func oversizedPublish(firstByte: UInt8, remainingLength: Int, bodyStart: Int)
-        throws(MQTTProtocolError) -> Decoded? {
+        throws(MQTTProtocolError) -> Decoded?
+    {
         guard buffer.count - bodyStart >= 2 else { return nil }
         let topicLength = Int(buffer[bodyStart]) << 8 | Int(buffer[bodyStart + 1])
         let hasPacketID = (firstByte >> 1) & 0x03 != 0
@@ -126,14 +127,15 @@ public struct MQTTPacketDecoder {
         }
         switch type {
         case MQTTPacket.PacketType.pubrec, MQTTPacket.PacketType.pubrel, MQTTPacket.PacketType.pubcomp,
-             MQTTPacket.PacketType.unsubscribe, MQTTPacket.PacketType.unsuback:
+            MQTTPacket.PacketType.unsubscribe, MQTTPacket.PacketType.unsuback:
             throw .unsupportedPacketType(type)
         default: break
         }
     }
 
     private static func decodeBody(firstByte: UInt8, body: ArraySlice<UInt8>) throws(MQTTProtocolError)
-        -> MQTTPacket {
+        -> MQTTPacket
+    {
         var reader = MQTTByteReader(body)
         let packet: MQTTPacket
         switch firstByte >> 4 {
@@ -178,14 +180,16 @@ public struct MQTTPacketDecoder {
     }
 
     private static func readPacketID(_ reader: inout MQTTByteReader, _ what: String) throws(MQTTProtocolError)
-        -> UInt16 {
+        -> UInt16
+    {
         let packetID = try reader.readUInt16("\(what) packet identifier")
         guard packetID != 0 else { throw .invalidPacketID }
         return packetID
     }
 
     private static func decodePublish(firstByte: UInt8, _ reader: inout MQTTByteReader)
-        throws(MQTTProtocolError) -> MQTTPacket {
+        throws(MQTTProtocolError) -> MQTTPacket
+    {
         let qosBits = (firstByte >> 1) & 0x03
         guard let qos = MQTTQoS(rawValue: Int32(qosBits)) else { throw .invalidQoS(qosBits) }
         let topic = try reader.readString("PUBLISH topic")
@@ -223,7 +227,8 @@ public struct MQTTPacketDecoder {
         }
         let username = hasUsername ? try reader.readString("CONNECT user name") : nil
         let password = hasPassword ? try reader.readBinary("CONNECT password") : nil
-        return MQTTConnect(clientID: clientID, cleanSession: flags & 0x02 != 0, keepAliveSeconds: keepAlive,
-                           will: will, username: username, password: password)
+        return MQTTConnect(
+            clientID: clientID, cleanSession: flags & 0x02 != 0, keepAliveSeconds: keepAlive,
+            will: will, username: username, password: password)
     }
 }

@@ -87,16 +87,18 @@ public final class MessageForwarder {
     /// The input session's only SUBSCRIBE; it publishes nothing, so no other identifier is in use there.
     private static let subscribePacketID: UInt16 = 1
 
-    public init(configuration: MessageForwarderConfiguration,
-                convert: @escaping (MQTTMessage) -> [MQTTMessage],
-                oversizedInput: @escaping (_ topic: String, _ payloadBytes: Int) -> [MQTTMessage] = { _, _ in [] },
-                readyMessages: @escaping () -> [MQTTMessage] = { [] },
-                finalMessages: @escaping () -> [MQTTMessage] = { [] },
-                log: @escaping (String) -> Void,
-                connector: @escaping MQTTTransportConnector = { host, port, _ in
-                    TCPTransport.connect(host: host, port: port)
-                },
-                clock: any MonotonicClock = SystemMonotonicClock()) {
+    public init(
+        configuration: MessageForwarderConfiguration,
+        convert: @escaping (MQTTMessage) -> [MQTTMessage],
+        oversizedInput: @escaping (_ topic: String, _ payloadBytes: Int) -> [MQTTMessage] = { _, _ in [] },
+        readyMessages: @escaping () -> [MQTTMessage] = { [] },
+        finalMessages: @escaping () -> [MQTTMessage] = { [] },
+        log: @escaping (String) -> Void,
+        connector: @escaping MQTTTransportConnector = { host, port, _ in
+            TCPTransport.connect(host: host, port: port)
+        },
+        clock: any MonotonicClock = SystemMonotonicClock()
+    ) {
         self.configuration = configuration
         self.convert = convert
         self.oversizedInput = oversizedInput
@@ -215,22 +217,27 @@ public final class MessageForwarder {
 
     private func openConnections(now: Int64) {
         phase = .connecting
-        input = ForwarderConnection(role: .input, transport: connector(configuration.host, configuration.port, .input),
-                                    maxIncomingPacketBytes: configuration.maxIncomingPacketBytes, now: now)
-        output = ForwarderConnection(role: .output,
-                                     transport: connector(configuration.host, configuration.port, .output),
-                                     maxIncomingPacketBytes: configuration.maxIncomingPacketBytes, now: now)
+        input = ForwarderConnection(
+            role: .input, transport: connector(configuration.host, configuration.port, .input),
+            maxIncomingPacketBytes: configuration.maxIncomingPacketBytes, now: now)
+        output = ForwarderConnection(
+            role: .output,
+            transport: connector(configuration.host, configuration.port, .output),
+            maxIncomingPacketBytes: configuration.maxIncomingPacketBytes, now: now)
     }
 
     private func finishConnecting(_ connection: ForwarderConnection, now: Int64) {
         switch connection.transport.finishConnecting() {
         case .connected:
             // The will belongs to the input session: it is the one whose loss means the mapper is gone.
-            let connect = connection.role == .input
-                ? MQTTConnect(clientID: configuration.clientID, cleanSession: false,
-                              keepAliveSeconds: configuration.keepAliveSeconds, will: configuration.will)
-                : MQTTConnect(clientID: configuration.outputClientID, cleanSession: true,
-                              keepAliveSeconds: configuration.keepAliveSeconds)
+            let connect =
+                connection.role == .input
+                ? MQTTConnect(
+                    clientID: configuration.clientID, cleanSession: false,
+                    keepAliveSeconds: configuration.keepAliveSeconds, will: configuration.will)
+                : MQTTConnect(
+                    clientID: configuration.outputClientID, cleanSession: true,
+                    keepAliveSeconds: configuration.keepAliveSeconds)
             do {
                 try connection.append(.connect(connect))
             } catch {
@@ -316,7 +323,8 @@ public final class MessageForwarder {
                 return
             }
             if connection.state == .established && !connection.hasPendingWrites
-                && now - connection.lastSent >= keepAliveInterval {
+                && now - connection.lastSent >= keepAliveInterval
+            {
                 append(.pingreq, to: connection)
             }
         }
@@ -383,9 +391,11 @@ public final class MessageForwarder {
         do {
             while !isPaused(connection), let decoded = try connection.decoder.nextDecoded() {
                 if decoded.omittedPayloadBytes > 0, connection.role == .input,
-                   case .publish(let message, let packetID, _) = decoded.packet {
-                    handleOversizedInput(message, packetID: packetID, size: decoded.omittedPayloadBytes,
-                                         on: connection)
+                    case .publish(let message, let packetID, _) = decoded.packet
+                {
+                    handleOversizedInput(
+                        message, packetID: packetID, size: decoded.omittedPayloadBytes,
+                        on: connection)
                 } else {
                     handle(decoded.packet, on: connection)
                 }
@@ -405,8 +415,9 @@ public final class MessageForwarder {
                 return protocolViolation("unexpected CONNACK", on: connection)
             }
             guard returnCode == 0 else {
-                return connectFailed("connection refused: \(MessageForwarder.connackReason(returnCode))",
-                                     now: clock.milliseconds)
+                return connectFailed(
+                    "connection refused: \(MessageForwarder.connackReason(returnCode))",
+                    now: clock.milliseconds)
             }
             connection.state = .established
             log("connected to \(endpoint) as \(clientID(for: connection.role)) (session present: \(sessionPresent))")
@@ -418,7 +429,8 @@ public final class MessageForwarder {
             becomeReadyIfComplete()
         case .suback(let packetID, let returnCodes):
             guard connection.role == .input, connection.state == .established, !subscribed,
-                  packetID == MessageForwarder.subscribePacketID else {
+                packetID == MessageForwarder.subscribePacketID
+            else {
                 return protocolViolation("unexpected SUBACK", on: connection)
             }
             for (filter, code) in zip(configuration.subscriptions, returnCodes) where code == 0x80 {
@@ -467,8 +479,10 @@ public final class MessageForwarder {
         }
         let subscriptions = configuration.subscriptions.map { MQTTSubscription(filter: $0, qos: .atLeastOnce) }
         do {
-            try connection.append(.subscribe(packetID: MessageForwarder.subscribePacketID,
-                                             subscriptions: subscriptions))
+            try connection.append(
+                .subscribe(
+                    packetID: MessageForwarder.subscribePacketID,
+                    subscriptions: subscriptions))
         } catch {
             log("cannot subscribe: \(error)")
             subscribed = true
@@ -493,8 +507,10 @@ public final class MessageForwarder {
 
     /// An input too large to hold: what `oversizedInput` makes of it (an error report) stands for its outputs,
     /// so it is acknowledged like any other input instead of being redelivered forever.
-    private func handleOversizedInput(_ message: MQTTMessage, packetID: UInt16?, size: Int,
-                                      on connection: ForwarderConnection) {
+    private func handleOversizedInput(
+        _ message: MQTTMessage, packetID: UInt16?, size: Int,
+        on connection: ForwarderConnection
+    ) {
         guard connection.state == .established else {
             return protocolViolation("PUBLISH before CONNACK", on: connection)
         }
@@ -647,10 +663,12 @@ public final class MessageForwarder {
             _ = connection.flush(now: now)
         }
         closeConnections()
-        let outcome: DrainOutcome = drainShortfall == nil && finalMessagesAcknowledged
+        let outcome: DrainOutcome =
+            drainShortfall == nil && finalMessagesAcknowledged
             ? .completed
-            : .timedOut(unacknowledgedOutputs: drainShortfall ?? 0,
-                        finalMessagesAcknowledged: finalMessagesAcknowledged)
+            : .timedOut(
+                unacknowledgedOutputs: drainShortfall ?? 0,
+                finalMessagesAcknowledged: finalMessagesAcknowledged)
         log(outcome == .completed ? "drained; disconnected from \(endpoint)" : "stopped without a complete drain")
         resetSession()
         finish(outcome)
@@ -663,8 +681,10 @@ public final class MessageForwarder {
     // MARK: - Writing
 
     @discardableResult
-    private func append(_ packet: MQTTPacket, to connection: ForwarderConnection?,
-                        describing topic: String? = nil) -> Bool {
+    private func append(
+        _ packet: MQTTPacket, to connection: ForwarderConnection?,
+        describing topic: String? = nil
+    ) -> Bool {
         guard let connection else { return false }
         do {
             try connection.append(packet)

@@ -27,11 +27,13 @@ public struct MessageForwarderConfiguration: Sendable {
     /// The largest packet accepted from the broker.
     public var maxIncomingPacketBytes: Int
 
-    public init(host: String = "localhost", port: UInt16 = 1883, clientID: String, keepAliveSeconds: UInt16 = 60,
-                will: MQTTMessage? = nil, subscriptions: [String], maxInflight: Int = 20,
-                drainTimeoutMilliseconds: Int64 = 5000, maxQueuedOutputs: Int = 1000,
-                maxWriteBacklogBytes: Int = 512 * 1024, inputWindow: Int = 100,
-                maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength) {
+    public init(
+        host: String = "localhost", port: UInt16 = 1883, clientID: String, keepAliveSeconds: UInt16 = 60,
+        will: MQTTMessage? = nil, subscriptions: [String], maxInflight: Int = 20,
+        drainTimeoutMilliseconds: Int64 = 5000, maxQueuedOutputs: Int = 1000,
+        maxWriteBacklogBytes: Int = 512 * 1024, inputWindow: Int = 100,
+        maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength
+    ) {
         self.host = host
         self.port = port
         self.clientID = clientID

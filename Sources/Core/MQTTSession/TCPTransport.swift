@@ -74,8 +74,11 @@ public final class TCPTransport: MQTTTransport {
         fileDescriptor = -1
         while !candidates.isEmpty {
             var address = candidates.removeFirst()
-            let descriptor = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue
-                | SOCK_CLOEXEC.rawValue), 0)
+            let descriptor = socket(
+                address.family,
+                Int32(
+                    SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue
+                        | SOCK_CLOEXEC.rawValue), 0)
             guard descriptor >= 0 else {
                 lastFailure = SystemErrorText.describe(errno)
                 continue
@@ -114,8 +117,10 @@ public final class TCPTransport: MQTTTransport {
                 withUnsafeMutableBytes(of: &storage) { target in
                     target.copyMemory(from: UnsafeRawBufferPointer(start: source, count: length))
                 }
-                addresses.append(SocketAddress(family: current.pointee.ai_family, storage: storage,
-                                               length: socklen_t(length)))
+                addresses.append(
+                    SocketAddress(
+                        family: current.pointee.ai_family, storage: storage,
+                        length: socklen_t(length)))
             }
             entry = current.pointee.ai_next
         }

@@ -9,15 +9,19 @@ import TedgeSystem
 /// memory is a product figure.
 public enum MapperCommand {
     public static func main(registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        let usage = "usage: tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
+        let usage =
+            "usage: tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
         var keepAlive: UInt16 = 60
-        var configDirectory = getenv("TEDGE_CONFIG_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/tedge"
+        var configDirectory =
+            getenv("TEDGE_CONFIG_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/tedge"
         var cloud: String?
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             switch argument {
             case "--config-dir":
-                guard let value = remaining.popFirst() else { fail("start tedge-mapper", TedgeError("--config-dir needs a directory\n\(usage)")) }
+                guard let value = remaining.popFirst() else {
+                    fail("start tedge-mapper", TedgeError("--config-dir needs a directory\n\(usage)"))
+                }
                 configDirectory = value
             case "--keep-alive":
                 guard let value = remaining.popFirst().flatMap({ UInt16($0) }), value > 0 else {

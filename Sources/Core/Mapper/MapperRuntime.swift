@@ -46,7 +46,8 @@ public final class MapperRuntime {
         let lock = try FileLock(path: lockPath)
         defer { withExtendedLifetime(lock) {} }
 
-        let listed = description.listedDirectory.map { FileSystem.regularFileNames(in: FileSystem.join(config.directory, $0)) } ?? []
+        let listed =
+            description.listedDirectory.map { FileSystem.regularFileNames(in: FileSystem.join(config.directory, $0)) } ?? []
         var converter = description.makeConverter(listed)
         var startup = converter.startupMessages()
         let log = self.log
@@ -109,7 +110,8 @@ public final class MapperRuntime {
     static let idleBeforeTrimMilliseconds: Int64 = 5_000
 
     func healthMessage(_ status: String) -> MQTTMessage {
-        MQTTMessage(topic: healthTopic, text: "{\"status\":\"\(status)\",\"pid\":\(getpid()),\"time\":\(time(nil))}",
-                    qos: .atLeastOnce, retain: true)
+        MQTTMessage(
+            topic: healthTopic, text: "{\"status\":\"\(status)\",\"pid\":\(getpid()),\"time\":\(time(nil))}",
+            qos: .atLeastOnce, retain: true)
     }
 }

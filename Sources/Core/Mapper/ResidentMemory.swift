@@ -20,11 +20,12 @@ enum ResidentMemory {
             let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let fields = text.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 6, fields[1].hasPrefix("r-x"),
-                  fields[5].hasPrefix(executablePath) || fields[5].hasSuffix("\n") && fields[5].dropLast() == executablePath[...]
+                fields[5].hasPrefix(executablePath) || fields[5].hasSuffix("\n") && fields[5].dropLast() == executablePath[...]
             else { continue }
             let bounds = fields[0].split(separator: "-")
             guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
-                  let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
+                let address = UnsafeMutableRawPointer(bitPattern: start)
+            else { continue }
             _ = madvise(address, Int(end - start), MADV_RANDOM)
             _ = madvise(address, Int(end - start), MADV_DONTNEED)
         }
