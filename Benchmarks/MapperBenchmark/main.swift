@@ -19,6 +19,9 @@ let window = Int(option("--window", "100")) ?? 100
 let rate = Double(option("--rate", "0")) ?? 0
 /// Each path is measured this many times, alternating, so a busy moment on the machine hits all of them.
 let rounds = Int(option("--rounds", "3")) ?? 3
+/// How long a relay idles after its round before its resident memory is read (the mapper gives code
+/// pages back after 5 s without input).
+let idleSeconds = Int(option("--idle-seconds", "7")) ?? 7
 
 /// Peak and current resident memory of a process, in KiB.
 /// Unbuffered, so progress shows even when the output is a pipe.
@@ -41,6 +44,8 @@ struct Figures {
     let p99: Double
     let rssKiB: [Int]
     let peakKiB: Int
+    /// Resident memory after the flood, once the relay has been idle for `idleSeconds`.
+    let idleKiB: Int
     var rate: Double { Double(received) / seconds }
 }
 
@@ -122,9 +127,14 @@ func run(name: String, relay: [String]?, port: Int, directory: String) async thr
     let peak = process.map { memory(of: $0.pid).peak } ?? 0
     consumer.disconnect()
     producer.disconnect()
+    var idle = 0
+    if let process {
+        try await Task.sleep(for: .seconds(idleSeconds))
+        idle = memory(of: process.pid).rss
+    }
     return Figures(
         name: name, received: received, seconds: (last - firstSend) / 1e6,
-        p50: percentile(sorted, 0.5) / 1000, p99: percentile(sorted, 0.99) / 1000, rssKiB: rss, peakKiB: peak)
+        p50: percentile(sorted, 0.5) / 1000, p99: percentile(sorted, 0.99) / 1000, rssKiB: rss, peakKiB: peak, idleKiB: idle)
 }
 
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-bench-\(UUID().uuidString.prefix(8))").path
@@ -200,6 +210,7 @@ for (name, _) in paths {
         say(
             "  RSS (KiB)    samples \(runs.last!.rssKiB.map(String.init).joined(separator: " ")); peak (VmHWM) \(runs.map { String($0.peakKiB) }.joined(separator: ", "))"
         )
+        say("  idle (KiB)   VmRSS \(idleSeconds) s after each round: \(runs.map { String($0.idleKiB) }.joined(separator: ", "))")
     }
 }
 let brokerRate = median((results[paths[0].0] ?? []).map(\.rate))
