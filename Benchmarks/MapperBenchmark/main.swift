@@ -163,7 +163,7 @@ func describeRun() -> [String] {
         "command:   "
             + CommandLine.arguments.map { $0.contains("/") ? String($0.split(separator: "/").last!) : $0 }.joined(separator: " "),
         "commit:    " + first(["git", "-C", binDirectory, "rev-parse", "HEAD"])
-            + (first(["git", "-C", binDirectory, "status", "--porcelain"]) == "unknown" ? "" : " (with uncommitted changes)"),
+            + (first(["git", "-C", binDirectory, "status", "--porcelain", "--untracked-files=no"]) == "unknown" ? "" : " (with uncommitted changes)"),
         "toolchain: " + first(["swift", "--version"]),
         "machine:   " + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), " + first(["uname", "-sr"]),
         "broker:    " + first(["mosquitto", "-h"]),
