@@ -142,7 +142,8 @@ import Testing
         let brokerPID = try #require(setup.broker.pid)
         kill(brokerPID, SIGSTOP)
         defer { kill(brokerPID, SIGCONT) }
-        try await setup.waitForLog("nothing received for", count: 1)
+        // Keep-alive 1 s: a session silent for 1.5 × keep-alive (1,500 ms) is taken for a dead broker.
+        try await setup.waitForLog("nothing received for 1500 ms", count: 1)
         kill(brokerPID, SIGCONT)
         try await setup.waitUntilUp(pid: try #require(setup.mapper?.pid))
         let (observer, inbox) = try await setup.broker.client(subscribing: ["az/messages/events/#"])
