@@ -13,15 +13,17 @@ let package = Package(
     name: "tedge-fuzz",
     dependencies: [.package(name: "tedge-swift", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzThinEdgeJSON", dependencies: [.product(name: "TedgeProviderAPI", package: "tedge-swift")],
+        // libFuzzer's driver, called from each target's entry point.
+        .target(name: "FuzzDriver", swiftSettings: fuzzerFlags),
+        .executableTarget(name: "FuzzThinEdgeJSON", dependencies: ["FuzzDriver", .product(name: "TedgeProviderAPI", package: "tedge-swift")],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
         .executableTarget(name: "FuzzConfigFiles", dependencies: [
-            .product(name: "TedgeProviderAPI", package: "tedge-swift"), .product(name: "TedgeRuntime", package: "tedge-swift"),
+            "FuzzDriver", .product(name: "TedgeProviderAPI", package: "tedge-swift"), .product(name: "TedgeRuntime", package: "tedge-swift"),
             .product(name: "TedgeTOML", package: "tedge-swift"),
         ],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
         .executableTarget(name: "FuzzMQTTPacket",
-                          dependencies: [.product(name: "TedgeMQTTSession", package: "tedge-swift")],
+                          dependencies: ["FuzzDriver", .product(name: "TedgeMQTTSession", package: "tedge-swift")],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
     ]
 )

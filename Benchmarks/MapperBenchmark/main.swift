@@ -57,8 +57,9 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 /// find the other's rounds queued for it (and deliver them twice to the consumer).
 let relayInputTopic = "bench/c-relay/measurements"
 
-/// `relay` nil: the producer publishes straight to the consumer's topic (the broker's own round trip).
-func run(name: String, relay: [String]?, port: Int, directory: String) async throws -> Figures {
+/// `relay` nil: the producer publishes straight to the consumer's topic (the broker's own round trip);
+/// otherwise the producer publishes on `inputTopic`, which the relay consumes.
+func run(name: String, relay: [String]?, inputTopic: String, port: Int, directory: String) async throws -> Figures {
     let log = directory + "/\(name.prefix { $0 != " " }).log"
     let process = try relay.map { try ChildProcess.spawn($0, standardOutput: log, standardError: log) }
     defer { process?.stop() }
@@ -107,9 +108,7 @@ func run(name: String, relay: [String]?, port: Int, directory: String) async thr
             if ahead > 0 { try await Task.sleep(for: .microseconds(Int(ahead))) }
         }
         let payload = "{\"seq\": \(sequence), \"sent\": \(micros())}"
-        let topic =
-            relay == nil ? "az/messages/events/" : relay![0].hasSuffix("/c-relay") ? relayInputTopic : "tedge/measurements"
-        pending.append(try producer.publish(MQTTMessage(topic: topic, text: payload, qos: .atLeastOnce)))
+        pending.append(try producer.publish(MQTTMessage(topic: inputTopic, text: payload, qos: .atLeastOnce)))
         if let process, sequence % max(1, count / 10) == 0 { rss.append(memory(of: process.pid).rss) }
     }
     let timeout = Task {
@@ -175,17 +174,17 @@ say(
     "Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper on one mosquitto."
 )
 var results: [String: [Figures]] = [:]
-let paths: [(String, [String]?)] = [
-    ("broker round trip (no relay)", nil),
+let paths: [(name: String, relay: [String]?, inputTopic: String)] = [
+    ("broker round trip (no relay)", nil, "az/messages/events/"),
     (
         "C relay (libmosquitto, zero work)",
-        [binDirectory + "/c-relay", String(port), relayInputTopic, "az/messages/events/"]
+        [binDirectory + "/c-relay", String(port), relayInputTopic, "az/messages/events/"], relayInputTopic
     ),
-    ("tedge-mapper az", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"]),
+    ("tedge-mapper az", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], "tedge/measurements"),
 ]
 for round in 1...rounds {
-    for (name, relay) in paths {
-        let figures = try await run(name: name, relay: relay, port: port, directory: directory)
+    for (name, relay, inputTopic) in paths {
+        let figures = try await run(name: name, relay: relay, inputTopic: inputTopic, port: port, directory: directory)
         let padded = name + String(repeating: " ", count: max(0, 36 - name.count))
         say(
             "round \(round)  \(padded) "
@@ -197,7 +196,7 @@ for round in 1...rounds {
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-for (name, _) in paths {
+for (name, _, _) in paths {
     let runs = results[name] ?? []
     say("")
     say(name)
@@ -213,9 +212,9 @@ for (name, _) in paths {
         say("  idle (KiB)   VmRSS \(idleSeconds) s after each round: \(runs.map { String($0.idleKiB) }.joined(separator: ", "))")
     }
 }
-let brokerRate = median((results[paths[0].0] ?? []).map(\.rate))
-let relayRate = median((results[paths[1].0] ?? []).map(\.rate))
-let mapperRate = median((results[paths[2].0] ?? []).map(\.rate))
+let brokerRate = median((results[paths[0].name] ?? []).map(\.rate))
+let relayRate = median((results[paths[1].name] ?? []).map(\.rate))
+let mapperRate = median((results[paths[2].name] ?? []).map(\.rate))
 say("")
 say(
     String(

@@ -14,7 +14,7 @@ public struct CumulocityConverter: MessageConverter {
     public private(set) var registeredChildren: Set<String> = []
     /// Software-update requests from the cloud get ids `<start time>-<n>`, unique across restarts.
     private var requestCount = 0
-    private lazy var requestIDPrefix = String(clock().description.filter(\.isNumber).prefix(14))
+    private let requestIDPrefix: String
 
     public init(
         supportedOperations: [String], sizeThreshold: Int = CumulocityConverter.sizeThreshold,
@@ -23,6 +23,7 @@ public struct CumulocityConverter: MessageConverter {
         self.supportedOperations = supportedOperations
         self.sizeThreshold = sizeThreshold
         self.clock = clock
+        requestIDPrefix = String(clock().description.filter(\.isNumber).prefix(14))
     }
 
     /// SmartREST 114: the operations this device supports (file names in `operations/c8y/`).

@@ -1,4 +1,4 @@
-import TedgeRuntime
+import TedgeSystem
 import Testing
 
 @Suite struct MapperHealthTests {

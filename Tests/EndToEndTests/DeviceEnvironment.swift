@@ -2,6 +2,7 @@ import Foundation
 import TedgeMosquitto
 import TedgeProviderAPI
 import TedgeRuntime
+import TedgeSystem
 import Testing
 
 /// One simulated device for a test: its own config dir, init-system state, broker directory and

@@ -1,4 +1,5 @@
 import TedgeRuntime
+import TedgeSystem
 import Testing
 
 extension MapperHealth {

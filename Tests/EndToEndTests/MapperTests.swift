@@ -2,6 +2,7 @@ import Foundation
 import TedgeMosquitto
 import TedgeProviderAPI
 import TedgeRuntime
+import TedgeSystem
 import TedgeTestSupport
 import Testing
 
@@ -34,16 +35,8 @@ import Testing
         }
 
         func waitUntilUp(_ cloud: String = "az", pid: pid_t, timeout: Duration = .seconds(15)) async throws {
-            let (client, inbox) = try await broker.client(subscribing: ["tedge/health/tedge-mapper-\(cloud)"])
-            defer { client.disconnect() }
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if let message = await inbox.next(timeout: .milliseconds(500)),
-                    message.text?.contains("\"status\":\"up\",\"pid\":\(pid),") == true
-                {
-                    return
-                }
-            }
+            let health = MapperHealth(serviceName: "tedge-mapper-\(cloud)")
+            if await health.waitUntilUp(port: broker.port, timeout: timeout, pid: pid) { return }
             throw TedgeError("tedge-mapper-\(cloud) (pid \(pid)) never said it is up: \(try logText())")
         }
 

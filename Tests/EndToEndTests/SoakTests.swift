@@ -3,6 +3,7 @@ import Synchronization
 import TedgeMosquitto
 import TedgeProviderAPI
 import TedgeRuntime
+import TedgeSystem
 import TedgeTestSupport
 import Testing
 
@@ -119,15 +120,8 @@ import Testing
         func startMapper() async throws -> ChildProcess {
             let process = try ChildProcess.spawn(
                 [Binaries.mapper, "--config-dir", directory, "az"], standardOutput: log, standardError: log)
-            let (client, inbox) = try await broker.client(subscribing: ["tedge/health/tedge-mapper-az"])
-            defer { client.disconnect() }
-            for _ in 0..<60 {
-                if let message = await inbox.next(timeout: .milliseconds(500)),
-                    message.text?.contains("\"up\",\"pid\":\(process.pid),") == true
-                {
-                    return process
-                }
-            }
+            let health = MapperHealth(serviceName: "tedge-mapper-az")
+            if await health.waitUntilUp(port: broker.port, timeout: .seconds(30), pid: process.pid) { return process }
             throw TedgeError("the mapper (pid \(process.pid)) never came up: \(try String(contentsOfFile: log, encoding: .utf8))")
         }
 

@@ -1,3 +1,4 @@
+import FuzzDriver
 import TedgeProviderAPI
 import TedgeRuntime
 import TedgeTOML
@@ -16,16 +17,8 @@ public func fuzzConfigFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// The process entry point SwiftPM links as `main`: libFuzzer's driver, with this file's target.
 @_cdecl("FuzzConfigFiles_main")
 public func FuzzConfigFilesMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzConfigFiles(data, size) }
+    FuzzDriver.run(argc, argv) { data, size in fuzzConfigFiles(data, size) }
 }

@@ -1,3 +1,4 @@
+import FuzzDriver
 import TedgeMQTTSession
 
 /// MQTT packet decoder: decode any bytes without trapping; every packet decoded re-encodes to bytes that decode
@@ -33,16 +34,8 @@ public func fuzzMQTTPacket(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// The process entry point SwiftPM links as `main`: libFuzzer's driver, with this file's target.
 @_cdecl("FuzzMQTTPacket_main")
 public func FuzzMQTTPacketMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzMQTTPacket(data, size) }
+    FuzzDriver.run(argc, argv) { data, size in fuzzMQTTPacket(data, size) }
 }

@@ -1,3 +1,4 @@
+import FuzzDriver
 import TedgeProviderAPI
 
 /// Thin Edge JSON: parse any bytes; what parses must serialise and parse back to the same measurement.
@@ -16,16 +17,8 @@ public func fuzzThinEdgeJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// The process entry point SwiftPM links as `main`: libFuzzer's driver, with this file's target.
 @_cdecl("FuzzThinEdgeJSON_main")
 public func FuzzThinEdgeJSONMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzThinEdgeJSON(data, size) }
+    FuzzDriver.run(argc, argv) { data, size in fuzzThinEdgeJSON(data, size) }
 }

@@ -32,7 +32,6 @@ public final class MapperRuntime {
     }
 
     public var name: String { provider.mapperServiceName }
-    public var healthTopic: String { "tedge/health/\(name)" }
     public var lockPath: String {
         FileSystem.join(config.value(of: CoreConfigKeys.runPath) ?? config.directory, "\(name).lock")
     }
@@ -109,9 +108,5 @@ public final class MapperRuntime {
     /// How long without input before code pages are given back.
     static let idleBeforeTrimMilliseconds: Int64 = 5_000
 
-    func healthMessage(_ status: String) -> MQTTMessage {
-        MQTTMessage(
-            topic: healthTopic, text: "{\"status\":\"\(status)\",\"pid\":\(getpid()),\"time\":\(time(nil))}",
-            qos: .atLeastOnce, retain: true)
-    }
+    func healthMessage(_ status: String) -> MQTTMessage { MapperHealth(serviceName: name).message(status) }
 }

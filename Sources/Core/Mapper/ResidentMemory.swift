@@ -17,10 +17,11 @@ enum ResidentMemory {
         let executablePath = String(decoding: executable.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), maps) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let fields = text.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 6, fields[1].hasPrefix("r-x"),
-                fields[5].hasPrefix(executablePath) || fields[5].hasSuffix("\n") && fields[5].dropLast() == executablePath[...]
+            let text = String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            // `start-end perms offset device inode path`; the path (which may hold spaces) is the rest.
+            let fields = text.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count == 6, fields[1].hasPrefix("r-x"),
+                fields[5].drop(while: { $0 == " " }) == executablePath[...]
             else { continue }
             let bounds = fields[0].split(separator: "-")
             guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),

@@ -138,7 +138,7 @@ public struct DeviceCertificateFiles: Sendable {
         do { key = try PrivateKey(pem: try FileSystem.readText(keyPath)) } catch {
             throw TedgeError("Cannot read the device key at \(keyPath): \(error)")
         }
-        guard try key.publicKeyDER() == certificate.publicKeyDER() else {
+        guard certificate.matches(key) else {
             throw TedgeError(
                 """
                 The device certificate does not match the private key.
@@ -194,7 +194,7 @@ public struct DeviceCertificateFiles: Sendable {
                         Run `tedge cert create-csr --device-id <id>` to create the key and a CSR for your CA.
                 """)
         }
-        guard try key.publicKeyDER() == certificate.publicKeyDER() else {
+        guard certificate.matches(key) else {
             throw TedgeError("The certificate does not match the private key at \(keyPath): it was issued for another key.")
         }
         guard now >= certificate.notBefore, now < certificate.notAfter else {

@@ -1,14 +1,10 @@
 import TedgeOpenSSL
+import TedgeProviderAPI
 import TedgeSystem
 
 /// A minimal HTTP/1.1 client over TLS (one request per connection), enough for a cloud's REST calls.
+/// It speaks the provider API's `HTTPRequest` and `HTTPResponse`, so a described exchange needs no translation.
 public enum HTTPSClient {
-    public struct Response: Sendable {
-        public let status: Int
-        public let body: [UInt8]
-        public var text: String { String(decoding: body, as: UTF8.self) }
-    }
-
     /// Failures before any HTTP status came back, worded like thin-edge's `HTTP Connection Problem`.
     public struct ConnectionProblem: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -21,10 +17,9 @@ public enum HTTPSClient {
     /// Sends one request to `https://host:port/path`, trusting the CA file or directory at `rootCertificatePath`,
     /// through the proxy `HTTPS_PROXY` names (unless `NO_PROXY` exempts the host). Gives up on a silent server.
     public static func send(
-        method: String, host: String, port: Int, path: String, headers: [(String, String)] = [],
-        body: [UInt8] = [], rootCertificatePath: String,
+        _ request: HTTPRequest, host: String, port: Int, rootCertificatePath: String,
         proxyEnvironment: [String: String] = HTTPSProxy.currentEnvironment()
-    ) throws(ConnectionProblem) -> Response {
+    ) throws(ConnectionProblem) -> HTTPResponse {
         let deadline = ContinuousClock.now + .seconds(requestTimeout)
         let connection: TLSClientConnection
         do {
@@ -41,10 +36,11 @@ public enum HTTPSClient {
                 ? "Hint: Check the network, the URL and HTTPS_PROXY." : "Hint: Server certificate validation error."
             throw ConnectionProblem(description: "HTTP Connection Problem: \(text)\n\(hint)")
         }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        var head = "\(request.method) \(request.path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        head += "Content-Length: \(request.body.count)\r\n"
+        for header in request.headers { head += "\(header.name): \(header.value)\r\n" }
         head += "\r\n"
-        guard connection.write(Array(head.utf8) + body) else {
+        guard connection.write(Array(head.utf8) + request.body) else {
             throw ConnectionProblem(description: "HTTP Connection Problem: the request could not be sent to \(host):\(port)")
         }
         var raw: [UInt8] = []
@@ -65,7 +61,7 @@ public enum HTTPSClient {
         return try parse(raw)
     }
 
-    static func parse(_ raw: [UInt8]) throws(ConnectionProblem) -> Response {
+    static func parse(_ raw: [UInt8]) throws(ConnectionProblem) -> HTTPResponse {
         let separator: [UInt8] = [13, 10, 13, 10]
         guard let split = (0..<max(0, raw.count - 3)).first(where: { Array(raw[$0..<$0 + 4]) == separator }) else {
             throw ConnectionProblem(description: "HTTP Connection Problem: the server's answer is not HTTP")
@@ -85,7 +81,7 @@ public enum HTTPSClient {
         } else if let length = fields.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }), length < body.count {
             body = Array(body.prefix(length))
         }
-        return Response(status: status, body: body)
+        return HTTPResponse(status: status, body: body)
     }
 
     private static func dechunk(_ data: [UInt8]) -> [UInt8] {

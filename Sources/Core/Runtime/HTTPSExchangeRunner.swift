@@ -14,10 +14,9 @@ public struct HTTPSExchangeRunner: Sendable {
             switch step {
             case .request(let request, let next):
                 let response = try HTTPSClient.send(
-                    method: request.method, host: exchange.endpoint.host, port: exchange.endpoint.port, path: request.path,
-                    headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
+                    request, host: exchange.endpoint.host, port: exchange.endpoint.port,
                     rootCertificatePath: exchange.rootCertificatePath)
-                step = next(HTTPResponse(status: response.status, body: response.body))
+                step = next(response)
             case .finished(let report):
                 console.line(report)
                 return
