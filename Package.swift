@@ -154,6 +154,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
+        .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging"]),
+        // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
+        .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],
+                          path: "Tests/DurableStoreProbe"),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeOpenSSL", "TedgeTestSupport",

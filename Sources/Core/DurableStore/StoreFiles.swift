@@ -10,6 +10,12 @@ enum StoreFiles {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// The file's size in bytes; nil when it does not exist.
+    static func size(of path: String) -> Int? {
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : nil
+    }
+
     /// `<path>.corrupt-<n>` with the lowest n free (for the file and its `-wal`).
     static func asideName(for path: String) -> String {
         var number = 1

@@ -28,7 +28,7 @@ enum StoreSalvage {
         let connection = try StoreSchema.open(fresh)
         let tables = try StoreTables(connection)
         let insert = try connection.prepare(
-            "INSERT OR IGNORE INTO messages (sequence, enqueued_at, qos, retain, size, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT OR IGNORE INTO messages (sequence, enqueued_at, qos, retain, size, checksum, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         let scanner = SQLiteFileScanner(databasePath: damaged, walPath: StoreFiles.wal(of: damaged))
         var found: StoreState?
         var failure: SQLiteError?
@@ -63,17 +63,18 @@ enum StoreSalvage {
     }
 
     /// A row of the `messages` table, consistent with itself: the columns' kinds and ranges, and a
-    /// `size` that matches its topic and payload (a damaged cell rarely passes all of it).
+    /// `size` and `checksum` that match its topic and payload.
     private static func isMessage(_ row: SQLiteRecoveredRow) -> Bool {
         let values = row.values
-        guard row.rowID > 0, values.count == 7, values[0] == .null,
+        guard row.rowID > 0, values.count == 8, values[0] == .null,
             case .integer(let enqueuedAt) = values[1], enqueuedAt >= 0,
-            case .integer(let qos) = values[2], MQTTQoS(rawValue: Int32(truncatingIfNeeded: qos)) != nil, qos >= 0, qos <= 2,
+            case .integer(let qos) = values[2], qos >= 0, qos <= 2,
             case .integer(let retain) = values[3], retain == 0 || retain == 1,
             case .integer(let size) = values[4],
-            case .text(let topic) = values[5], !topic.isEmpty,
-            case .blob(let payload) = values[6]
+            case .integer(let checksum) = values[5],
+            case .text(let topic) = values[6], !topic.isEmpty,
+            case .blob(let payload) = values[7]
         else { return false }
-        return size == Int64(topic.utf8.count + payload.count)
+        return size == Int64(topic.utf8.count + payload.count) && checksum == MessageChecksum.of(topic: topic, payload: payload)
     }
 }

@@ -18,7 +18,7 @@ final class StoreTables {
     init(_ connection: SQLiteConnection) throws(SQLiteError) {
         self.connection = connection
         insertRow = try connection.prepare(
-            "INSERT INTO messages (sequence, enqueued_at, qos, retain, size, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO messages (sequence, enqueued_at, qos, retain, size, checksum, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         headRows = try connection.prepare("SELECT sequence, enqueued_at, size FROM messages ORDER BY sequence")
         deleteThrough = try connection.prepare("DELETE FROM messages WHERE sequence <= ? RETURNING size")
         deleteOne = try connection.prepare("DELETE FROM messages WHERE sequence = ? RETURNING size")
@@ -34,7 +34,8 @@ final class StoreTables {
     func insert(sequence: Int64, enqueuedAt: Int64, message: MQTTMessage, size: Int) throws(SQLiteError) {
         try insertRow.bind(
             .integer(sequence), .integer(enqueuedAt), .integer(Int64(message.qos.rawValue)), .integer(message.retain ? 1 : 0),
-            .integer(Int64(size)), .text(message.topic), .blob(message.payload))
+            .integer(Int64(size)), .integer(MessageChecksum.of(topic: message.topic, payload: message.payload)),
+            .text(message.topic), .blob(message.payload))
         try insertRow.run()
     }
 

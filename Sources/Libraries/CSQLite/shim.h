@@ -10,4 +10,8 @@ static inline int tedge_sqlite3_bind_text_copy(sqlite3_stmt *statement, int inde
 static inline int tedge_sqlite3_bind_blob_copy(sqlite3_stmt *statement, int index, const void *bytes, int length) {
     return sqlite3_bind_blob(statement, index, bytes, length, SQLITE_TRANSIENT);
 }
+// sqlite3_db_config is variadic.
+static inline int tedge_sqlite3_no_checkpoint_on_close(sqlite3 *db) {
+    return sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)0);
+}
 #endif

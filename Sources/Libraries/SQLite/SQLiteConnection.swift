@@ -70,6 +70,10 @@ public final class SQLiteConnection {
         }
     }
 
+    /// Closing will leave the WAL as it is (no checkpoint into the database file): for a file found
+    /// damaged, which should reach its salvage as it was.
+    public func keepWALOnClose() { tedge_sqlite3_no_checkpoint_on_close(handle) }
+
     func failure(_ code: Int32, _ operation: String) -> SQLiteError {
         SQLiteError.from(handle, code: code, operation: operation)
     }
