@@ -17,18 +17,16 @@ import Testing
             // Each run numbers its messages from its own range, so the store's order shows the runs' order too.
             let first = round * 1_000_000 + 1
             let batchSize = [1, 7, 50][round % 3]
-            let probe = try ChildProbe([ChildProbe.probe, directory.store, String(first), "900000", String(batchSize)])
-            var last = first - 1
-            for _ in 0..<Int.random(in: 1...40, using: &generator) {
-                guard let line = probe.readLine(), let number = acknowledged(line) else { break }
-                last = number
-            }
+            let probe = try ProbeRun(
+                [ProbeRun.probe, directory.store, String(first), "900000", String(batchSize)],
+                outputPath: directory.path + "/output-\(round).txt")
+            _ = probe.waitForLines(Int.random(in: 1...40, using: &generator))
             usleep(UInt32.random(in: 0..<3000, using: &generator))
-            probe.kill(SIGKILL)
-            // What it wrote before it died was acknowledged too.
-            for line in probe.remainingLines() { last = acknowledged(line) ?? last }
-            probe.wait()
-            #expect(!probe.exitedCleanly, "the probe was killed before it finished")
+            probe.process.signal(SIGKILL)
+            let status = probe.finish()
+            // Every ACK it wrote before it died is an acknowledgement the store must honour.
+            let last = probe.lines().compactMap(acknowledged).last ?? first - 1
+            #expect(status == .signalled(SIGKILL), "the probe was killed before it finished")
             #expect(last >= first, "round \(round) acknowledged something before the kill")
             rounds.append((first, last))
         }
@@ -46,13 +44,14 @@ import Testing
     /// Traces one run; the probe's output lines and the trace.
     func traced(_ directory: StoreDirectory, count: Int, batchSize: Int) throws -> (lines: [String], trace: SyscallTrace) {
         let log = directory.path + "/strace-\(batchSize).log"
-        let probe = try ChildProbe([
-            "strace", "-f", "-y", "-qq", "-o", log, "-e", "trace=fsync,fdatasync,write,pwrite64,pwritev,writev",
-            ChildProbe.probe, directory.path + "/store-\(batchSize).db", "1", String(count), String(batchSize),
-        ])
-        let lines = probe.remainingLines()
-        probe.wait()
-        #expect(probe.exitedCleanly, "strace and the probe ran (strace is installed by scripts/install-deps)")
+        let probe = try ProbeRun(
+            [
+                "strace", "-f", "-y", "-qq", "-o", log, "-e", "trace=fsync,fdatasync,write,pwrite64,pwritev,writev",
+                ProbeRun.probe, directory.path + "/store-\(batchSize).db", "1", String(count), String(batchSize),
+            ], outputPath: directory.path + "/output-\(batchSize).txt")
+        let status = probe.finish()
+        let lines = probe.lines()
+        #expect(status == .exited(0), "strace and the probe ran (strace is installed by scripts/install-deps)")
         let text = String(decoding: readFile(log) ?? [], as: UTF8.self)
         let store = directory.path + "/store-\(batchSize).db"
         return (lines, SyscallTrace(log: text, storeFiles: [store, store + "-wal"]))

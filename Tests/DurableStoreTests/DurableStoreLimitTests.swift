@@ -98,7 +98,8 @@ import Testing
     @Test func metricsDescribeTheQueue() throws {
         let directory = StoreDirectory()
         let clock = ManualWallClock()
-        let store = try DurableStore(path: directory.store, limits: DurableStoreLimits(maxSizeBytes: 2 * messageSize), clock: clock)
+        let store = try DurableStore(
+            path: directory.store, limits: DurableStoreLimits(maxSizeBytes: 2 * messageSize), clock: clock)
         #expect(store.metrics.queued == .zero)
         #expect(store.metrics.oldestEnqueuedAt == nil)
         #expect(store.metrics.oldestAgeSeconds == nil)
@@ -124,7 +125,9 @@ import Testing
 
     @Test func limitsMustBePositive() {
         let directory = StoreDirectory()
-        #expect(throws: DurableStoreError.self) { try DurableStore(path: directory.store, limits: DurableStoreLimits(maxSizeBytes: 0)) }
+        #expect(throws: DurableStoreError.self) {
+            try DurableStore(path: directory.store, limits: DurableStoreLimits(maxSizeBytes: 0))
+        }
         #expect(throws: DurableStoreError.self) {
             try DurableStore(path: directory.store, limits: DurableStoreLimits(maxSizeBytes: 10, maxAgeSeconds: 0))
         }

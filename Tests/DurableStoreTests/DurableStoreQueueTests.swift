@@ -135,6 +135,7 @@ import Testing
         let error = #expect(throws: DurableStoreError.self) {
             try DurableStore(path: "/nonexistent-directory-for-a-test/store.db", limits: limits)
         }
-        #expect(error?.description.hasPrefix("failed to open the message store /nonexistent-directory-for-a-test/store.db: ") == true)
+        #expect(
+            error?.description.hasPrefix("failed to open the message store /nonexistent-directory-for-a-test/store.db: ") == true)
     }
 }

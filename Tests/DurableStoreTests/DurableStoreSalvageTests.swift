@@ -13,14 +13,18 @@ import Testing
     func fill(_ directory: StoreDirectory, count: Int, size: (Int) -> Int = { _ in 100 }) throws -> [MQTTMessage] {
         let messages = (1...count).map { numbered($0, size: size($0)) }
         let store = try DurableStore(path: directory.store, limits: limits)
-        for start in stride(from: 0, to: count, by: 100) { _ = try store.append(Array(messages[start..<min(start + 100, count)])) }
+        for start in stride(from: 0, to: count, by: 100) {
+            _ = try store.append(Array(messages[start..<min(start + 100, count)]))
+        }
         return messages
     }
 
     /// The stored messages are in increasing order and each is exactly the message appended with its sequence.
     func areOriginals(_ stored: [StoredMessage], _ messages: [MQTTMessage]) -> Bool {
         zip(stored, stored.dropFirst()).allSatisfy { $0.sequence < $1.sequence }
-            && stored.allSatisfy { $0.sequence >= 1 && $0.sequence <= messages.count && messages[Int($0.sequence) - 1] == $0.message }
+            && stored.allSatisfy {
+                $0.sequence >= 1 && $0.sequence <= messages.count && messages[Int($0.sequence) - 1] == $0.message
+            }
     }
 
     func overwrite(_ path: String, page index: Int) {
@@ -177,7 +181,9 @@ import Testing
         if round % 2 == 0 {
             truncate(directory.store, off_t(Int.random(in: 0..<size, using: &generator)))
         } else {
-            for _ in 0...(round % 3) { overwrite(directory.store, page: Int.random(in: 0..<(size / pageSize), using: &generator)) }
+            for _ in 0...(round % 3) {
+                overwrite(directory.store, page: Int.random(in: 0..<(size / pageSize), using: &generator))
+            }
         }
         do {
             let store = try DurableStore(path: directory.store, limits: limits)

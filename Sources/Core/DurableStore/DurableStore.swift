@@ -120,7 +120,8 @@ public final class DurableStore {
                 let oldest = head.through == nil && oldestEnqueuedAt != nil ? oldestEnqueuedAt : try tables.first()?.enqueuedAt
                 let stored = Int(next - state.appendedThrough)
                 let nowQueued = MessageTally(
-                    messages: queued.messages - head.dropped.messages - head.expired.messages + stored, bytes: remaining + incoming)
+                    messages: queued.messages - head.dropped.messages - head.expired.messages + stored,
+                    bytes: remaining + incoming)
                 let drops = StoreDrops(dropped: head.dropped + refused, expired: head.expired)
                 return (StoreAppendOutcome(sequences: sequences, drops: drops), updated, oldest, nowQueued)
             }
@@ -133,7 +134,9 @@ public final class DurableStore {
 
     /// The head rows to delete so that `incoming` more bytes fit and nothing stored is older than
     /// `maxAgeSeconds`: expired ones, then the oldest, always a prefix of the queue.
-    private func planHeadDrops(now: Int64, incoming: Int) throws -> (through: Int64?, dropped: MessageTally, expired: MessageTally) {
+    private func planHeadDrops(now: Int64, incoming: Int) throws -> (
+        through: Int64?, dropped: MessageTally, expired: MessageTally
+    ) {
         let cutoff = limits.maxAgeSeconds.map { now - Int64($0) * 1000 }
         let anyExpired = cutoff.map { cutoff in oldestEnqueuedAt.map { $0 < cutoff } ?? false } ?? false
         guard anyExpired || queued.bytes + incoming > limits.maxSizeBytes else { return (nil, .zero, .zero) }
@@ -173,7 +176,8 @@ public final class DurableStore {
     public var metrics: StoreMetrics {
         let now = clock.millisecondsSinceEpoch
         return StoreMetrics(
-            queued: queued, oldestEnqueuedAt: oldestEnqueuedAt, oldestAgeSeconds: oldestEnqueuedAt.map { max(0, (now - $0) / 1000) },
+            queued: queued, oldestEnqueuedAt: oldestEnqueuedAt,
+            oldestAgeSeconds: oldestEnqueuedAt.map { max(0, (now - $0) / 1000) },
             dropped: state.dropped, expired: state.expired, lastRemovalAt: state.lastRemovalAt == 0 ? nil : state.lastRemovalAt)
     }
 

@@ -13,6 +13,7 @@ public struct StoreRecovery: Equatable, Sendable {
 
     public var description: String {
         let loss = lost.map { "lost \($0)" } ?? "lost an unknown number"
-        return "the message store was damaged (\(reason)): kept \(recovered) messages, \(loss); the damaged file is \(damagedFile)"
+        return
+            "the message store was damaged (\(reason)): kept \(recovered) messages, \(loss); the damaged file is \(damagedFile)"
     }
 }

@@ -28,7 +28,8 @@ enum StoreSalvage {
         let connection = try StoreSchema.open(fresh)
         let tables = try StoreTables(connection)
         let insert = try connection.prepare(
-            "INSERT OR IGNORE INTO messages (sequence, enqueued_at, qos, retain, size, checksum, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            "INSERT OR IGNORE INTO messages (sequence, enqueued_at, qos, retain, size, checksum, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         let scanner = SQLiteFileScanner(databasePath: damaged, walPath: StoreFiles.wal(of: damaged))
         var found: StoreState?
         var failure: SQLiteError?

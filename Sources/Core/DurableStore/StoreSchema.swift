@@ -72,7 +72,8 @@ enum StoreSchema {
             let isNew = version == "0" && application == "0" && tableCount == "0"
             guard (version == StoreSchema.version && application == applicationID) || isNew else {
                 throw .unexpectedContent(
-                    "open \(path)", "the file is an SQLite database but not a message store (schema version \(version ?? "none"))")
+                    "open \(path)", "the file is an SQLite database but not a message store (schema version \(version ?? "none"))"
+                )
             }
             let mode = try connection.text("PRAGMA journal_mode = WAL")
             guard mode == "wal" else {

@@ -18,12 +18,14 @@ final class StoreTables {
     init(_ connection: SQLiteConnection) throws(SQLiteError) {
         self.connection = connection
         insertRow = try connection.prepare(
-            "INSERT INTO messages (sequence, enqueued_at, qos, retain, size, checksum, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO messages (sequence, enqueued_at, qos, retain, size, checksum, topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         headRows = try connection.prepare("SELECT sequence, enqueued_at, size FROM messages ORDER BY sequence")
         deleteThrough = try connection.prepare("DELETE FROM messages WHERE sequence <= ? RETURNING size")
         deleteOne = try connection.prepare("DELETE FROM messages WHERE sequence = ? RETURNING size")
         rowsAfter = try connection.prepare(
-            "SELECT sequence, enqueued_at, qos, retain, topic, payload FROM messages WHERE sequence > ? ORDER BY sequence LIMIT ?")
+            "SELECT sequence, enqueued_at, qos, retain, topic, payload FROM messages WHERE sequence > ? ORDER BY sequence LIMIT ?"
+        )
         firstRow = try connection.prepare("SELECT sequence, enqueued_at FROM messages ORDER BY sequence LIMIT 1")
         totalsRow = try connection.prepare("SELECT count(*), coalesce(sum(size), 0), coalesce(max(sequence), 0) FROM messages")
         readStateRow = try connection.prepare("SELECT \(StoreState.columns) FROM state WHERE id = 1")
@@ -73,7 +75,8 @@ final class StoreTables {
             let message = MQTTMessage(
                 topic: rowsAfter.text(at: 4), payload: rowsAfter.blob(at: 5),
                 qos: MQTTQoS(rawValue: Int32(rowsAfter.integer(at: 2))) ?? .atLeastOnce, retain: rowsAfter.integer(at: 3) != 0)
-            messages.append(StoredMessage(sequence: rowsAfter.integer(at: 0), enqueuedAt: rowsAfter.integer(at: 1), message: message))
+            messages.append(
+                StoredMessage(sequence: rowsAfter.integer(at: 0), enqueuedAt: rowsAfter.integer(at: 1), message: message))
         }
         return messages
     }
@@ -88,7 +91,9 @@ final class StoreTables {
     func totals() throws(SQLiteError) -> (queued: MessageTally, lastSequence: Int64) {
         defer { totalsRow.reset() }
         guard try totalsRow.step() else { return (.zero, 0) }
-        return (MessageTally(messages: Int(totalsRow.integer(at: 0)), bytes: Int(totalsRow.integer(at: 1))), totalsRow.integer(at: 2))
+        return (
+            MessageTally(messages: Int(totalsRow.integer(at: 0)), bytes: Int(totalsRow.integer(at: 1))), totalsRow.integer(at: 2)
+        )
     }
 
     func readState() throws(SQLiteError) -> StoreState {

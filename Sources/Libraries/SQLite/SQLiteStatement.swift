@@ -33,7 +33,8 @@ public final class SQLiteStatement {
             case .blob(let bytes):
                 // An empty blob needs a non-null pointer, or SQLite stores NULL.
                 result = bytes.withUnsafeBytes { buffer in
-                    tedge_sqlite3_bind_blob_copy(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count))
+                    tedge_sqlite3_bind_blob_copy(
+                        handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count))
                 }
             }
             guard result == SQLITE_OK else { throw connection.failure(result, "bind parameter \(index) of \(sql)") }
