@@ -27,6 +27,15 @@ import Testing
             }
     }
 
+    /// The first table leaf page (0x0D: the b-tree page type that holds rows) from `part`/`parts` of the
+    /// file on: its index and how many rows it holds.
+    func firstLeaf(of path: String, from part: Int, of parts: Int) -> (index: Int, cells: Int)? {
+        guard let bytes = readFile(path) else { return nil }
+        let pages = bytes.count / pageSize
+        guard let leaf = (pages * part / parts..<pages).first(where: { bytes[$0 * pageSize] == 0x0D }) else { return nil }
+        return (leaf, Int(bytes[leaf * pageSize + 3]) << 8 | Int(bytes[leaf * pageSize + 4]))
+    }
+
     func overwrite(_ path: String, page index: Int) {
         var bytes = readFile(path)!
         var generator = SystemRandomNumberGenerator()
@@ -63,11 +72,7 @@ import Testing
     @Test func aPageOfRandomBytesLosesExactlyThatPagesMessages() throws {
         let directory = StoreDirectory()
         let messages = try fill(directory, count: 2000)
-        let bytes = try #require(readFile(directory.store))
-        let pages = bytes.count / pageSize
-        // A table leaf in the middle of the file (0x0D: the b-tree page type of rows).
-        let leaf = try #require((pages / 2..<pages).first { bytes[$0 * pageSize] == 0x0D })
-        let cells = Int(bytes[leaf * pageSize + 3]) << 8 | Int(bytes[leaf * pageSize + 4])
+        let (leaf, cells) = try #require(firstLeaf(of: directory.store, from: 1, of: 2))
         overwrite(directory.store, page: leaf)
         let store = try DurableStore(path: directory.store, limits: limits)
         let recovery = try #require(store.openReport.recovery)
@@ -123,10 +128,8 @@ import Testing
         let directory = StoreDirectory()
         let crashed = StoreDirectory()
         var messages = try fill(directory, count: 1000)
-        let bytes = try #require(readFile(directory.store))
-        // A leaf of the first messages (the state page and the last leaf have newer images in the WAL).
-        let leaf = try #require((bytes.count / pageSize / 3..<bytes.count / pageSize).first { bytes[$0 * pageSize] == 0x0D })
-        let cells = Int(bytes[leaf * pageSize + 3]) << 8 | Int(bytes[leaf * pageSize + 4])
+        // A leaf of the first messages (the state page and the last leaf get newer images in the WAL).
+        let (leaf, cells) = try #require(firstLeaf(of: directory.store, from: 1, of: 3))
         messages += (1001...1100).map { numbered($0) }
         let store = try DurableStore(path: directory.store, limits: limits)
         _ = try store.append(Array(messages[1000..<1100]))
