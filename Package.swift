@@ -138,6 +138,8 @@ let package = Package(
         ], path: "Benchmarks/MapperBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
                           path: "Benchmarks/ConverterBenchmark"),
+        .executableTarget(name: "tedge-store-benchmark", dependencies: ["TedgeDurableStore", "TedgeMessaging", "TedgeSQLite"],
+                          path: "Benchmarks/DurableStoreBenchmark", swiftSettings: mapperLean),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [
