@@ -145,6 +145,7 @@ say("commit:    " + firstLine("git -C '\(repository)' rev-parse HEAD") + (dirty 
 say("toolchain: " + firstLine("swift --version"))
 say("machine:   \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores, \(cpu), \(text(machine.sysname)) \(text(machine.release))")
 say("sqlite:    \(SQLiteConnection.libraryVersion) (the system's libsqlite3), WAL, synchronous=FULL for appends")
+say("memory:    VmRSS \(procField("/proc/self/status", "VmRSS")) KiB at start (runtime and libraries, before any store)")
 say("disk:      stores in \(parent) (\(firstLine("stat -f -c %T '\(parent)'")))")
 say(
     "Appending \(count) messages of \(StoredMessage.size(of: message(0))) bytes (topic and payload) in batches of "
