@@ -43,6 +43,8 @@ let package = Package(
         .library(name: "TedgeRuntime", targets: ["TedgeRuntime"]),
         // The mapper's own MQTT 3.1.1 data plane (for the fuzz package as well).
         .library(name: "TedgeMQTTSession", targets: ["TedgeMQTTSession"]),
+        // The durable store of cloud-bound messages the built-in bridge sends from.
+        .library(name: "TedgeDurableStore", targets: ["TedgeDurableStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +57,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CTedgeJansson", path: "Sources/Libraries/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CTedgeSQLite", path: "Sources/Libraries/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
 
         // The version string, compiled in from VERSION (wrapped by TedgeSystem's TedgeVersion).
         .target(name: "CTedgeVersion", path: "Sources/Libraries/CVersion",
@@ -65,6 +69,8 @@ let package = Package(
                 path: "Sources/Libraries/Mosquitto"),
         .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL"),
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
+        // Stdlib and Glibc only: the mapper will link it.
+        .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
 
         // The framework, split by concern (Sources/Core/<concern>).
         .target(name: "TedgeMessaging", path: "Sources/Core/Messaging", swiftSettings: mapperLean),
@@ -83,6 +89,10 @@ let package = Package(
         .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTSession", swiftSettings: mapperLean),
         .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
+        // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
+        // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
+        .target(name: "TedgeDurableStore", dependencies: ["TedgeSQLite", "TedgeMessaging"],
+                path: "Sources/Core/DurableStore", swiftSettings: mapperLean),
 
         // Built-in providers: describe, never act.
         .target(name: "TedgeCloudAzure", dependencies: ["TedgeProviderAPI"], path: "Sources/CloudAzure", swiftSettings: mapperLean),
@@ -128,6 +138,8 @@ let package = Package(
         ], path: "Benchmarks/MapperBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
                           path: "Benchmarks/ConverterBenchmark"),
+        .executableTarget(name: "tedge-store-benchmark", dependencies: ["TedgeDurableStore", "TedgeMessaging", "TedgeSQLite"],
+                          path: "Benchmarks/DurableStoreBenchmark", swiftSettings: mapperLean),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [
@@ -144,6 +156,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
+        .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
+        // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
+        .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],
+                          path: "Tests/DurableStoreProbe"),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeOpenSSL", "TedgeTestSupport",
