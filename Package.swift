@@ -59,6 +59,8 @@ let package = Package(
                        providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CTedgeSQLite", path: "Sources/Libraries/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CTedgeLua", path: "Sources/Libraries/CLua", pkgConfig: "lua5.4",
+                       providers: [.apt(["liblua5.4-dev"])]),
 
         // The version string, compiled in from VERSION (wrapped by TedgeSystem's TedgeVersion).
         .target(name: "CTedgeVersion", path: "Sources/Libraries/CVersion",
@@ -71,6 +73,8 @@ let package = Package(
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
         // Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
+        // A sandboxed Lua 5.4 state with memory and instruction limits, for flow script steps; stdlib and Glibc only.
+        .target(name: "TedgeLua", dependencies: ["CTedgeLua"], path: "Sources/Libraries/Lua", swiftSettings: mapperLean),
 
         // The framework, split by concern (Sources/Core/<concern>).
         .target(name: "TedgeMessaging", path: "Sources/Core/Messaging", swiftSettings: mapperLean),
@@ -157,6 +161,7 @@ let package = Package(
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
+        .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),
         // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
         .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],
                           path: "Tests/DurableStoreProbe"),
