@@ -91,6 +91,11 @@ let package = Package(
         // The mapper's data plane: MQTT 3.1.1 over a poll(2) loop, stdlib and Glibc only (no Foundation,
         // Dispatch, concurrency or threads), acknowledging an input only after its outputs are acknowledged.
         .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTSession", swiftSettings: mapperLean),
+        // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
+        // and reloaded when it changes. Stdlib and Glibc only: the mapper will link it.
+        .target(name: "TedgeFlows", dependencies: [
+            "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeMessaging", "TedgeSystem",
+        ], path: "Sources/Core/Flows", swiftSettings: mapperLean),
         .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
@@ -162,6 +167,9 @@ let package = Package(
         .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
         .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),
+        .testTarget(name: "FlowsTests", dependencies: [
+            "TedgeFlows", "TedgeLua", "TedgeCloudAzure", "TedgeCloudAws", "TedgeProviderAPI", "TedgeTestSupport",
+        ], resources: [.copy("Fixtures")]),
         // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
         .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],
                           path: "Tests/DurableStoreProbe"),
