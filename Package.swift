@@ -121,7 +121,7 @@ let package = Package(
 
         // The command line as a library, and the executables: a few lines each.
         .target(name: "TedgeCLI", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL", "TedgeFlows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),

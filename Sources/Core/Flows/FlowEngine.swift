@@ -90,6 +90,9 @@ public final class FlowEngine {
         return output
     }
 
+    /// Every file below a directory, sorted (what `tedge flows test --flow` searches).
+    public static func files(below directory: String) -> [String] { FlowDirectory.scan(directory).keys.sorted() }
+
     /// When `tick` next has something to do.
     public var nextDeadline: FlowTime? { flows.compactMap(\.nextDeadline).min() }
 
