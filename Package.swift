@@ -145,6 +145,8 @@ let package = Package(
         .executableTarget(name: "tedge-benchmark", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
         ], path: "Benchmarks/MapperBenchmark"),
+        .executableTarget(name: "tedge-flows-benchmark", dependencies: ["TedgeFlows", "TedgeCloudAzure"],
+                          path: "Benchmarks/FlowsBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
                           path: "Benchmarks/ConverterBenchmark"),
         .executableTarget(name: "tedge-store-benchmark", dependencies: ["TedgeDurableStore", "TedgeMessaging", "TedgeSQLite"],

@@ -4,11 +4,9 @@ struct SkipMosquittoHealthStatusStep: FlowStep {
     let source = "skip-mosquitto-health-status"
 
     func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+        // The payload first: it rules out nearly every message without splitting the topic.
+        guard message.payload == [0x30] || message.payload == [0x31] else { return [message] }
         let levels = message.topic.split(separator: "/", omittingEmptySubsequences: false)
-        if levels.count == 7, levels[5] == "status", levels[6] == "health", message.payload == [0x30] || message.payload == [0x31]
-        {
-            return []
-        }
-        return [message]
+        return levels.count == 7 && levels[5] == "status" && levels[6] == "health" ? [] : [message]
     }
 }
