@@ -44,8 +44,10 @@ import Testing
         harness.opened(.input)
         harness.opened(.output)
         harness.receive(.connack(sessionPresent: false, returnCode: 0), on: .input)
-        #expect(harness.written(.input).last == .subscribe(
-            packetID: 1, subscriptions: [MQTTSubscription(filter: "te/#", qos: .atLeastOnce)]))
+        #expect(
+            harness.written(.input).last
+                == .subscribe(
+                    packetID: 1, subscriptions: [MQTTSubscription(filter: "te/#", qos: .atLeastOnce)]))
         harness.receive(.suback(packetID: 1, returnCodes: [1]), on: .input)
         #expect(!harness.machine.isReady && readyCalls == 0)
         harness.receive(.connack(sessionPresent: false, returnCode: 0), on: .output)

@@ -8,8 +8,7 @@ struct AcknowledgementLedger {
     }
 
     private var pending = FIFOQueue<PendingInput>()
-    /// The sequence number of the head. Never reused, across sessions too: a late answer for a dropped input
-    /// cannot count for a new one.
+    /// The sequence number of the head.
     private var firstSequence = 0
 
     var count: Int { pending.count }
@@ -35,10 +34,7 @@ struct AcknowledgementLedger {
     }
 
     /// Forgets every pending input: the session is gone and the broker redelivers them.
-    mutating func reset() {
-        firstSequence += pending.count
-        pending.removeAll()
-    }
+    mutating func reset() { pending.removeAll() }
 
     private mutating func adjust(_ sequence: Int, by delta: Int) {
         let offset = sequence - firstSequence

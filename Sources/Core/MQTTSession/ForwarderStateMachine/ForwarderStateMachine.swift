@@ -456,7 +456,6 @@ struct ForwarderStateMachine {
     }
 
     private mutating func write(_ packet: MQTTPacket, to role: MQTTSessionRole) {
-        if case .connect = packet {} else { assert(session(role).isConnected, "\(packet) before CONNACK") }
         let now = self.now
         update(role) { $0.lastSent = now }
         if case .publish = packet { statistics.outputsPublished += 1 }
