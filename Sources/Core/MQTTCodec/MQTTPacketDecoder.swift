@@ -3,6 +3,8 @@ import TedgeMessaging
 /// Turns a byte stream, fed in chunks of any size, into whole packets. Holds at most one incomplete packet,
 /// whose announced length is checked against `maxRemainingLength` as soon as its fixed header is complete,
 /// so a hostile peer cannot make it buffer without bound. After a thrown error the stream is unusable.
+/// It reads through the frame layer (`MQTTFrameDecoder`, which the simulator uses on its own) without
+/// copying bodies, and refuses what the first byte already rules out before waiting for the rest.
 ///
 /// A PUBLISH longer than the limit is not a protocol violation (the broker may carry any size): its topic
 /// and packet identifier are read, its payload is skipped without being buffered, and it comes out with an
@@ -54,7 +56,7 @@ public struct MQTTPacketDecoder {
     /// Reads an oversized PUBLISH's topic and packet identifier (at most 65,539 bytes) and skips its payload.
     private mutating func oversizedPublish(_ header: MQTTFixedHeader) throws(MQTTProtocolError) -> Decoded? {
         guard let topicLengthBytes = frames.peekBody(of: header, count: 2) else { return nil }
-        let topicLength = Int(topicLengthBytes.first!) << 8 | Int(topicLengthBytes.last!)
+        let topicLength = topicLengthBytes.reduce(0) { $0 << 8 | Int($1) }
         let hasPacketID = (header.flags >> 1) & 0x03 != 0
         let headerLength = 2 + topicLength + (hasPacketID ? 2 : 0)
         guard headerLength <= header.remainingLength else {
