@@ -41,10 +41,11 @@ let package = Package(
         // For the fuzz targets (Fuzz/).
         .library(name: "TedgeTOML", targets: ["TedgeTOML"]),
         .library(name: "TedgeRuntime", targets: ["TedgeRuntime"]),
-        // The mapper's own MQTT 3.1.1 data plane (for the fuzz package as well).
+        // The mapper's own MQTT 3.1.1 data plane, and the packet codec it shares with the simulator (fuzzed).
         .library(name: "TedgeMQTTSession", targets: ["TedgeMQTTSession"]),
         // The durable store of cloud-bound messages the built-in bridge sends from.
         .library(name: "TedgeDurableStore", targets: ["TedgeDurableStore"]),
+        .library(name: "TedgeMQTTCodec", targets: ["TedgeMQTTCodec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -88,9 +89,17 @@ let package = Package(
         .target(name: "TedgeRuntime", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
         ], path: "Sources/Core/Runtime"),
+        // One MQTT 3.1.1 packet codec for the mapper's session and the simulator, as mosquitto compiles one
+        // into its client library and its broker: frames (fixed header, bounded length, raw bytes) and the
+        // typed decode and encode above them. Stdlib only.
+        .target(name: "TedgeMQTTCodec", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTCodec", swiftSettings: mapperLean),
         // The mapper's data plane: MQTT 3.1.1 over a poll(2) loop, stdlib and Glibc only (no Foundation,
         // Dispatch, concurrency or threads), acknowledging an input only after its outputs are acknowledged.
-        .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging"], path: "Sources/Core/MQTTSession", swiftSettings: mapperLean),
+        .target(name: "TedgeMQTTSession", dependencies: ["TedgeMessaging", "TedgeMQTTCodec"], path: "Sources/Core/MQTTSession",
+                swiftSettings: mapperLean),
+        // The session's test doubles (as NIOEmbedded sits beside NIOCore): the in-memory transport, a scripted
+        // broker and a manual clock.
+        .target(name: "TedgeMQTTSessionTesting", dependencies: ["TedgeMQTTSession"], path: "Sources/Core/MQTTSessionTesting"),
         // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
         // and reloaded when it changes. Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeFlows", dependencies: [
@@ -128,7 +137,7 @@ let package = Package(
         // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
         .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"], swiftSettings: mapperLean),
         .target(name: "TedgeCloudSimulator", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto", "TedgeMQTTCodec",
         ], path: "Sources/CloudSimulator"),
         .executableTarget(name: "tedge-cloud-sim", dependencies: [
             "TedgeCloudSimulator", "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto",
@@ -166,7 +175,6 @@ let package = Package(
         .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
-        .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
         .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),
         .testTarget(name: "FlowsTests", dependencies: [
@@ -175,6 +183,10 @@ let package = Package(
         // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
         .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],
                           path: "Tests/DurableStoreProbe"),
+        .testTarget(name: "MQTTSessionTests", dependencies: [
+            "TedgeMQTTSession", "TedgeMQTTSessionTesting", "TedgeMessaging", "TedgeTestSupport", "TedgeRuntime", "TedgeMosquitto",
+        ]),
+        .testTarget(name: "MQTTCodecTests", dependencies: ["TedgeMQTTCodec", "TedgeMessaging"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeOpenSSL", "TedgeTestSupport",

@@ -23,7 +23,7 @@ let package = Package(
         ],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
         .executableTarget(name: "FuzzMQTTPacket",
-                          dependencies: ["FuzzDriver", .product(name: "TedgeMQTTSession", package: "tedge-swift")],
+                          dependencies: ["FuzzDriver", .product(name: "TedgeMQTTCodec", package: "tedge-swift")],
                           swiftSettings: fuzzerFlags, linkerSettings: fuzzerLink),
     ]
 )

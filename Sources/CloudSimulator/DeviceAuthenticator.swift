@@ -1,4 +1,5 @@
 import Glibc
+import TedgeMQTTCodec
 import TedgeOpenSSL
 
 /// Decides whether a device may connect, the way the clouds do: a registered certificate (by
@@ -13,7 +14,7 @@ struct DeviceAuthenticator: Sendable {
         let reason: String
     }
 
-    func authenticate(certificate: Certificate?, connect: MQTTConnectPacket) -> Result<String, Rejection> {
+    func authenticate(certificate: Certificate?, connect: MQTTConnect) -> Result<String, Rejection> {
         guard let certificate else { return .failure(Rejection(code: 5, reason: "no client certificate")) }
         let thumbprint = certificate.sha1Thumbprint
         let deviceID: String

@@ -1,3 +1,4 @@
+import TedgeMQTTCodec
 import TedgeOpenSSL
 import TedgeProviderAPI
 import TedgeSystem
@@ -23,7 +24,7 @@ struct DeviceProvisioningSession {
     }
 
     /// The CONNACK return code for this CONNECT: 0 accepted, 2 bad client id, 5 not authorised.
-    mutating func accept(_ connect: MQTTConnectPacket) -> UInt8 {
+    mutating func accept(_ connect: MQTTConnect) -> UInt8 {
         guard case .deviceProvisioning(let scope, let registration) = DeviceUsername.classify(connect.username) else { return 5 }
         guard let certificate else {
             log.line("dps: rejected \(connect.clientID): no client certificate")
@@ -44,24 +45,24 @@ struct DeviceProvisioningSession {
         return 0
     }
 
-    /// What to send back for one packet from the device; nil closes the connection.
-    mutating func answer(_ packet: MQTTPacket) -> [MQTTPacket]? {
-        switch packet.kind {
+    /// The bytes to send back for one packet from the device; nil closes the connection (DISCONNECT, or a
+    /// CONNECT again); throws for a malformed packet.
+    mutating func answer(_ frame: MQTTFrame) throws(MQTTProtocolError) -> [UInt8]? {
+        switch frame.type {
         case .subscribe:
-            guard let id = packet.packetIdentifier(), case .success(let filters) = packet.filters() else { return nil }
-            return [.acknowledgement(.suback, of: id, grants: filters.map { _ in 1 })]
+            guard case .subscribe(let packetID, let subscriptions) = try frame.decode() else { return nil }
+            return try MQTTPacket.suback(packetID: packetID, returnCodes: subscriptions.map { _ in 1 }).encoded()
         case .unsubscribe:
-            guard let id = packet.packetIdentifier() else { return nil }
-            return [.acknowledgement(.unsuback, of: id)]
+            return try MQTTUnsubscribe(frame).acknowledgement
         case .pingreq:
-            return [MQTTPacket(kind: .pingresp, flags: 0, body: [])]
+            return try MQTTPacket.pingresp.encoded()
         case .disconnect, .connect:
             return nil
         case .publish:
-            guard case .success(let topic) = packet.publishTopic() else { return nil }
-            var replies: [MQTTPacket] = []
-            if let id = packet.packetIdentifier() { replies.append(.acknowledgement(.puback, of: id)) }
-            replies += respond(to: topic)
+            guard case .publish(let message, let packetID, _) = try frame.decode() else { return nil }
+            var replies: [UInt8] = []
+            if let packetID { try MQTTPacket.puback(packetID: packetID).encode(into: &replies) }
+            for reply in respond(to: message.topic) { try reply.encode(into: &replies) }
             return replies
         default:
             return []
@@ -148,7 +149,9 @@ struct DeviceProvisioningSession {
         return []
     }
 
+    /// A QoS 0 PUBLISH on the device's response topic.
     private func reply(_ status: Int, rid: String, extra: String = "", _ body: JSONValue) -> MQTTPacket {
-        .publish(topic: "$dps/registrations/res/\(status)/?$rid=\(rid)\(extra)", payload: Array(JSONText.serialize(body).utf8))
+        let topic = "$dps/registrations/res/\(status)/?$rid=\(rid)\(extra)"
+        return .publish(MQTTMessage(topic: topic, text: JSONText.serialize(body)), packetID: nil, isDuplicate: false)
     }
 }

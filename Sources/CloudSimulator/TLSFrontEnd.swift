@@ -1,4 +1,5 @@
 import Foundation
+import TedgeMQTTCodec
 import TedgeOpenSSL
 import TedgeSystem
 
@@ -36,35 +37,26 @@ final class TLSFrontEnd: @unchecked Sendable {
             log.line("tls: handshake failed: \(error)")
             return
         }
-        var buffered: [UInt8] = []
-        var connectPacket: MQTTPacket?
-        while connectPacket == nil {
-            let bytes = session.read()
-            if bytes.isEmpty { return }
-            buffered += bytes
-            switch MQTTPacket.parse(buffered) {
-            case .complete(let packet, let end):
-                connectPacket = packet
-                buffered.removeFirst(end)
-            case .needMoreBytes: continue
-            case .invalid(let reason):
-                log.line("mqtt: rejected connection: \(reason)")
+        var deviceFrames = MQTTFrameDecoder(maxRemainingLength: MQTTSessionRelay.maximumRemainingLength)
+        let connectFrame: MQTTFrame
+        let connect: MQTTConnect
+        do {
+            guard let frame = try Self.firstFrame(of: session, &deviceFrames) else { return }
+            guard frame.type == .connect, case .connect(let decoded) = try frame.decode() else {
+                log.line("mqtt: rejected connection: the first packet is not CONNECT")
                 return
             }
-        }
-        guard let connectPacket else { return }
-        let connect: MQTTConnectPacket
-        switch connectPacket.connect() {
-        case .success(let packet): connect = packet
-        case .failure(let invalid):
-            log.line("mqtt: rejected connection: \(invalid.reason)")
+            connectFrame = frame
+            connect = decoded
+        } catch {
+            log.line("mqtt: rejected connection: \(error)")
             return
         }
         if case .deviceProvisioning = DeviceUsername.classify(connect.username) {
             var provisioning = DeviceProvisioningSession(
                 directory: authenticator.directory, assignedHub: "localhost:\(port)",
                 certificate: session.peerCertificate, log: log)
-            serve(session, provisioning: &provisioning, connect: connect, pending: buffered)
+            serve(session, provisioning: &provisioning, connect: connect, frames: &deviceFrames)
             session.shutdown()
             return
         }
@@ -72,7 +64,7 @@ final class TLSFrontEnd: @unchecked Sendable {
         switch authenticator.authenticate(certificate: session.peerCertificate, connect: connect) {
         case .failure(let rejection):
             log.line("auth: rejected \(connect.clientID): \(rejection.reason)")
-            _ = session.write([0x20, 0x02, 0x00, rejection.code])
+            _ = Self.send(.connack(sessionPresent: false, returnCode: rejection.code), to: session)
             session.shutdown()
             return
         case .success(let id):
@@ -87,46 +79,55 @@ final class TLSFrontEnd: @unchecked Sendable {
                 Glibc.connect(backend, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0, Self.writeAll(backend, connectPacket.encoded) else { return }
+        guard connected == 0, Self.writeAll(backend, connectFrame.bytes) else { return }
         let policy: AzureTopicPolicy? =
             if case .azure = DeviceUsername.classify(connect.username) {
                 AzureTopicPolicy(deviceID: deviceID)
             } else {
                 nil
             }
-        var relay = MQTTSessionRelay(deviceID: deviceID, policy: policy, log: log)
-        relay.pendingFromDevice = buffered
+        var relay = MQTTSessionRelay(deviceID: deviceID, policy: policy, log: log, deviceFrames: deviceFrames)
         self.relay(session, backend, through: &relay)
         session.shutdown()
     }
 
+    /// The device's first packet, nil when it closes the connection first.
+    private static func firstFrame(of session: TLSConnection, _ frames: inout MQTTFrameDecoder)
+        throws(MQTTProtocolError) -> MQTTFrame?
+    {
+        while true {
+            if let frame = try frames.next() { return frame }
+            let bytes = session.read()
+            if bytes.isEmpty { return nil }
+            frames.append(bytes)
+        }
+    }
+
     /// Answers a provisioning session packet by packet until the device disconnects.
     private func serve(
-        _ session: TLSConnection, provisioning: inout DeviceProvisioningSession,
-        connect: MQTTConnectPacket, pending buffered: [UInt8]
+        _ session: TLSConnection, provisioning: inout DeviceProvisioningSession, connect: MQTTConnect,
+        frames: inout MQTTFrameDecoder
     ) {
         let code = provisioning.accept(connect)
-        guard session.write([0x20, 0x02, 0x00, code]), code == 0 else { return }
-        var pending = buffered
+        guard Self.send(.connack(sessionPresent: false, returnCode: code), to: session), code == 0 else { return }
         while true {
-            var start = 0
-            framing: while true {
-                switch MQTTPacket.parse(pending, from: start) {
-                case .needMoreBytes: break framing
-                case .invalid(let reason):
-                    log.line("dps: closed \(connect.clientID): \(reason)")
-                    return
-                case .complete(let packet, let end):
-                    start = end
-                    guard let replies = provisioning.answer(packet) else { return }
-                    for reply in replies { guard session.write(reply.encoded) else { return } }
+            do {
+                while let frame = try frames.next() {
+                    guard let replies = try provisioning.answer(frame), session.write(replies) else { return }
                 }
+            } catch {
+                log.line("dps: closed \(connect.clientID): \(error)")
+                return
             }
-            pending.removeFirst(start)
             let bytes = session.read()
             if bytes.isEmpty { return }
-            pending += bytes
+            frames.append(bytes)
         }
+    }
+
+    private static func send(_ packet: MQTTPacket, to session: TLSConnection) -> Bool {
+        guard let bytes = try? packet.encoded() else { return false }
+        return session.write(bytes)
     }
 
     /// Copies both ways, packet by packet, until either side closes or the device breaks a rule.

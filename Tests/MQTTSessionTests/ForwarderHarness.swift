@@ -1,4 +1,5 @@
 import TedgeMQTTSession
+import TedgeMQTTSessionTesting
 import TedgeMessaging
 import Testing
 
@@ -13,6 +14,8 @@ final class ForwarderHarness {
     private(set) var convertedTopics: [String] = []
     /// Input connections to refuse (the output connection of the same attempt is closed with it).
     var failNextConnections = 0
+    /// What the next output connections' transports report on connect (`.inProgress`: TCP still connecting).
+    var outputConnectProgress: TransportConnectProgress = .connected
     var forwarder: MessageForwarder!
 
     init(
@@ -47,6 +50,7 @@ final class ForwarderHarness {
                 case .input:
                     brokers.append(ScriptedBroker(transport: peer, client: client))
                 case .output:
+                    client.connectProgress = outputConnectProgress
                     outputBrokers.append(ScriptedBroker(transport: peer, client: client))
                 }
                 return client

@@ -147,6 +147,29 @@ import Testing
         #expect(try harness.broker.received() == [.puback(packetID: 6)])
     }
 
+    /// A QoS 0 output waits for the output session like a QoS 1 one: the input session may deliver (a persistent
+    /// session's redeliveries) while the output session's TCP connect or CONNACK is still outstanding, and nothing
+    /// but CONNECT may precede CONNACK.
+    @Test(arguments: [TransportConnectProgress.inProgress, .connected])
+    func qos0OutputWaitsForTheOutputSessionsConnack(outputTransport: TransportConnectProgress) throws {
+        let harness = ForwarderHarness(convert: { _ in [MQTTMessage(topic: "c8y/fast", text: "x")] })
+        harness.outputConnectProgress = outputTransport
+        harness.step()
+        _ = try harness.broker.received()
+        harness.broker.send(.connack(sessionPresent: true, returnCode: 0))
+        harness.sendInput(7, qos: .atMostOnce)
+        harness.step()
+        #expect(harness.convertedTopics.count == 1)
+        let beforeConnack = try harness.outputBroker.received()
+        #expect(beforeConnack.allSatisfy { if case .connect = $0 { true } else { false } }, "\(beforeConnack)")
+        harness.outputBroker.client.connectProgress = .connected
+        harness.step()
+        #expect(try harness.outputBroker.received().allSatisfy { if case .connect = $0 { true } else { false } })
+        harness.outputBroker.send(.connack(sessionPresent: false, returnCode: 0))
+        harness.step()
+        #expect(try harness.outputBroker.received().map(\.publishedTopic) == ["c8y/fast"])
+    }
+
     @Test func qos0InputsForwardedWithoutAcknowledgement() throws {
         let harness = ForwarderHarness()
         try harness.establish()

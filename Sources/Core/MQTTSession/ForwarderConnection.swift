@@ -1,27 +1,17 @@
-/// One of the forwarder's two connections to the broker: its transport, what has been read and not yet decoded,
-/// what waits to be written, and the clocks keep-alive and dead-broker detection run on.
+/// One of the forwarder's two connections to the broker, as the driver sees it: its transport, what has been read
+/// and not yet decoded, and what waits to be written. Its state (connected, when it last sent and received) is
+/// the state machine's.
 final class ForwarderConnection {
-    enum State: Equatable {
-        case connecting
-        case awaitingConnack
-        case established
-    }
-
     let role: MQTTSessionRole
     let transport: any MQTTTransport
-    var state: State = .connecting
     var decoder: MQTTPacketDecoder
-    var lastSent: Int64
-    var lastReceived: Int64
     private var writeBuffer: [UInt8] = []
     private var writeOffset = 0
 
-    init(role: MQTTSessionRole, transport: any MQTTTransport, maxIncomingPacketBytes: Int, now: Int64) {
+    init(role: MQTTSessionRole, transport: any MQTTTransport, maxIncomingPacketBytes: Int) {
         self.role = role
         self.transport = transport
         decoder = MQTTPacketDecoder(maxRemainingLength: maxIncomingPacketBytes)
-        lastSent = now
-        lastReceived = now
     }
 
     var hasPendingWrites: Bool { writeOffset < writeBuffer.count }
@@ -33,7 +23,7 @@ final class ForwarderConnection {
     }
 
     /// Writes until everything is written or the transport would block; returns why it failed, if it did.
-    func flush(now: Int64) -> String? {
+    func flush() -> String? {
         while writeOffset < writeBuffer.count {
             let result = writeBuffer.withUnsafeBytes { bytes in
                 transport.write(UnsafeRawBufferPointer(rebasing: bytes[writeOffset...]))
@@ -41,7 +31,6 @@ final class ForwarderConnection {
             switch result {
             case .wrote(let count):
                 writeOffset += count
-                lastSent = now
                 if count == 0 { return nil }
             case .wouldBlock:
                 compactWriteBuffer()

@@ -17,6 +17,7 @@ public enum MQTTProtocolError: Error, Equatable, Sendable, CustomStringConvertib
     case invalidConnack(String)
     case invalidSubscribe(String)
     case invalidSuback(String)
+    case invalidUnsubscribe(String)
 
     public var description: String {
         switch self {
@@ -35,6 +36,7 @@ public enum MQTTProtocolError: Error, Equatable, Sendable, CustomStringConvertib
         case .invalidConnack(let why): return "invalid CONNACK: \(why)"
         case .invalidSubscribe(let why): return "invalid SUBSCRIBE: \(why)"
         case .invalidSuback(let why): return "invalid SUBACK: \(why)"
+        case .invalidUnsubscribe(let why): return "invalid UNSUBSCRIBE: \(why)"
         }
     }
 }

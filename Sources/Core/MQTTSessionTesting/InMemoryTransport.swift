@@ -1,3 +1,5 @@
+import TedgeMQTTSession
+
 /// Both ends of an in-memory connection, for tests (the idea of SwiftNIO's EmbeddedChannel): the forwarder
 /// gets `client`, the test script plays the broker on `peer`. Nothing blocks and nothing needs polling.
 public final class InMemoryTransport: MQTTTransport {

@@ -1,7 +1,9 @@
 import TedgeMessaging
 
 /// The MQTT 3.1.1 control packets the mapper's session speaks. `encode` is the one place packets become bytes;
-/// `MQTTPacketDecoder` is the one place bytes become packets.
+/// `MQTTPacketDecoder` (and `MQTTFrame.decode()`, the same code) the one place bytes become packets.
+/// The simulator reads and answers with these too; UNSUBSCRIBE and UNSUBACK, which the session never sends,
+/// are `MQTTUnsubscribe`.
 public enum MQTTPacket: Equatable, Sendable {
     case connect(MQTTConnect)
     case connack(sessionPresent: Bool, returnCode: UInt8)
@@ -14,55 +16,45 @@ public enum MQTTPacket: Equatable, Sendable {
     case pingresp
     case disconnect
 
-    /// Fixed-header packet types (MQTT 3.1.1 §2.2.1).
-    enum PacketType {
-        static let connect: UInt8 = 1, connack: UInt8 = 2, publish: UInt8 = 3, puback: UInt8 = 4
-        static let pubrec: UInt8 = 5, pubrel: UInt8 = 6, pubcomp: UInt8 = 7, subscribe: UInt8 = 8
-        static let suback: UInt8 = 9, unsubscribe: UInt8 = 10, unsuback: UInt8 = 11, pingreq: UInt8 = 12
-        static let pingresp: UInt8 = 13, disconnect: UInt8 = 14
-    }
-
-    /// The largest remaining length the 4-byte variable-length encoding can express.
-    static let maximumRemainingLength = 268_435_455
-
     /// Appends this packet's bytes. Throws (appending nothing) when the packet cannot be valid on the wire,
     /// e.g. a converter's output topic with a wildcard: the caller decides what to do with it.
     public func encode(into buffer: inout [UInt8]) throws(MQTTProtocolError) {
         let length = try bodyLength()
-        guard length <= MQTTPacket.maximumRemainingLength else {
-            throw .packetTooLarge(length: length, limit: MQTTPacket.maximumRemainingLength)
+        guard length <= MQTTFixedHeader.maximumRemainingLength else {
+            throw .packetTooLarge(length: length, limit: MQTTFixedHeader.maximumRemainingLength)
         }
-        buffer.append(firstByte)
-        var remaining = length
-        repeat {
-            var digit = UInt8(remaining & 0x7F)
-            remaining >>= 7
-            if remaining > 0 { digit |= 0x80 }
-            buffer.append(digit)
-        } while remaining > 0
+        MQTTFixedHeader(type: type, flags: flags, remainingLength: length).encode(into: &buffer)
         writeBody(into: &buffer)
     }
 
-    /// This packet's bytes, for tests and the fuzzer.
+    /// This packet's bytes.
     public func encoded() throws(MQTTProtocolError) -> [UInt8] {
         var bytes: [UInt8] = []
         try encode(into: &bytes)
         return bytes
     }
 
-    private var firstByte: UInt8 {
+    private var type: MQTTPacketType {
         switch self {
-        case .connect: return PacketType.connect << 4
-        case .connack: return PacketType.connack << 4
+        case .connect: return .connect
+        case .connack: return .connack
+        case .publish: return .publish
+        case .puback: return .puback
+        case .subscribe: return .subscribe
+        case .suback: return .suback
+        case .pingreq: return .pingreq
+        case .pingresp: return .pingresp
+        case .disconnect: return .disconnect
+        }
+    }
+
+    /// The fixed header's flags (§2.2.2).
+    private var flags: UInt8 {
+        switch self {
         case .publish(let message, _, let isDuplicate):
-            return PacketType.publish << 4 | (isDuplicate ? 0x08 : 0) | UInt8(message.qos.rawValue) << 1
-                | (message.retain ? 0x01 : 0)
-        case .puback: return PacketType.puback << 4
-        case .subscribe: return PacketType.subscribe << 4 | 0x02
-        case .suback: return PacketType.suback << 4
-        case .pingreq: return PacketType.pingreq << 4
-        case .pingresp: return PacketType.pingresp << 4
-        case .disconnect: return PacketType.disconnect << 4
+            return (isDuplicate ? 0x08 : 0) | UInt8(message.qos.rawValue) << 1 | (message.retain ? 0x01 : 0)
+        case .subscribe: return 0x02
+        default: return 0
         }
     }
 
@@ -70,7 +62,10 @@ public enum MQTTPacket: Equatable, Sendable {
     private func bodyLength() throws(MQTTProtocolError) -> Int {
         switch self {
         case .connect(let connect):
-            var length = 10 + (try MQTTPacket.stringLength(connect.clientID))
+            guard let protocolName = connect.protocolName else {
+                throw .invalidConnect("protocol level \(connect.protocolLevel)")
+            }
+            var length = 2 + protocolName.utf8.count + 4 + (try MQTTPacket.stringLength(connect.clientID))
             if let will = connect.will {
                 try MQTTPacket.validatePublishTopic(will.topic)
                 length += 2 + will.topic.utf8.count + (try MQTTPacket.binaryLength(will.payload))
@@ -86,7 +81,7 @@ public enum MQTTPacket: Equatable, Sendable {
             try MQTTPacket.validatePublishTopic(message.topic)
             switch (message.qos, packetID) {
             case (.atMostOnce, nil):
-                if isDuplicate { throw .invalidFixedHeaderFlags(packetType: PacketType.publish, flags: 0x08) }
+                if isDuplicate { throw .invalidFixedHeaderFlags(packetType: MQTTPacketType.publish.rawValue, flags: 0x08) }
             case (.atMostOnce, _), (_, nil): throw .invalidPacketID
             case (_, 0): throw .invalidPacketID
             default: break
@@ -118,8 +113,8 @@ public enum MQTTPacket: Equatable, Sendable {
     private func writeBody(into buffer: inout [UInt8]) {
         switch self {
         case .connect(let connect):
-            MQTTPacket.writeString("MQTT", into: &buffer)
-            buffer.append(4)
+            MQTTPacket.writeString(connect.protocolName ?? "", into: &buffer)
+            buffer.append(connect.protocolLevel)
             var flags: UInt8 = connect.cleanSession ? 0x02 : 0
             if let will = connect.will {
                 flags |= 0x04 | UInt8(will.qos.rawValue) << 3 | (will.retain ? 0x20 : 0)
@@ -173,7 +168,7 @@ public enum MQTTPacket: Equatable, Sendable {
         }
     }
 
-    private static func stringLength(_ string: String) throws(MQTTProtocolError) -> Int {
+    static func stringLength(_ string: String) throws(MQTTProtocolError) -> Int {
         let count = string.utf8.count
         guard count <= 65535 else { throw .invalidString("longer than 65535 bytes") }
         guard !string.utf8.contains(0) else { throw .invalidString("contains NUL") }
@@ -185,12 +180,12 @@ public enum MQTTPacket: Equatable, Sendable {
         return 2 + bytes.count
     }
 
-    private static func writeUInt16(_ value: UInt16, into buffer: inout [UInt8]) {
+    static func writeUInt16(_ value: UInt16, into buffer: inout [UInt8]) {
         buffer.append(UInt8(value >> 8))
         buffer.append(UInt8(value & 0xFF))
     }
 
-    private static func writeString(_ string: String, into buffer: inout [UInt8]) {
+    static func writeString(_ string: String, into buffer: inout [UInt8]) {
         writeUInt16(UInt16(string.utf8.count), into: &buffer)
         buffer.append(contentsOf: string.utf8)
     }
