@@ -58,9 +58,10 @@ public final class Flow {
             do {
                 messages = try apply(index, to: messages, at: time, context: context)
                 guard let deadline = deadlines[index], let interval = steps[index].interval, time >= deadline else { continue }
-                var next = deadline
-                while next <= time { next = next.adding(seconds: max(interval, 0.001)) }
-                deadlines[index] = next
+                // Keep the cadence, skipping the deadlines already missed.
+                let step = max(interval, 0.001)
+                let missed = ((time.unixSeconds - deadline.unixSeconds) / step).rounded(.down) + 1
+                deadlines[index] = deadline.adding(seconds: missed * step)
                 messages += try steps[index].onInterval(at: time, context: context)
             } catch {
                 return .failure(error)
