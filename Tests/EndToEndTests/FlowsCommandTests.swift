@@ -127,5 +127,12 @@ import Testing
         let missing = try tedge(["flows", "test", "te/x"])
         #expect(missing.status == .exited(1))
         #expect(missing.standardError.hasSuffix("Caused by:\n    Missing sample payload\n"))
+        let nowhere = try tedge(["flows", "test", "--mapper", "nowhere", "te/x", "{}"])
+        #expect(nowhere.status == .exited(1))
+        #expect(
+            nowhere.standardError.hasPrefix(
+                "Error: failed to process message samples using flows and steps in \(configuration.path)/mappers/nowhere/flows\n")
+        )
+        #expect(nowhere.standardError.contains("No such file or directory (os error 2)"))
     }
 }

@@ -12,13 +12,14 @@ struct FlowsListCommand: ParsableCommand {
     var topic: String?
 
     func run() throws {
-        let directory = location.directory
+        let action = "list flows and flow steps in \(location.directory)"
+        let directory: String
+        do { directory = try location.existingDirectory() } catch { throw CommandFailure(action, cause: error) }
         let engine = FlowEngine(directory: directory)
         for line in engine.start().log { Console.standardError.line(line) }
         for flow in engine.flows where topic.map(flow.accepts) ?? true {
             Console.standardOutput.write(Self.describe(flow))
         }
-        let action = "list flows and flow steps in \(directory)"
         if !engine.brokenFlows.isEmpty { throw CommandFailure(action, cause: TedgeError("Some invalid flows")) }
         if engine.flows.isEmpty { throw CommandFailure(action, cause: TedgeError("No valid flows")) }
     }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Glibc
+import TedgeProviderAPI
 import TedgeSystem
 
 /// Which flows a command reads: a mapper's (`<config-dir>/mappers/<mapper>/flows`) or a directory's.
@@ -18,4 +20,13 @@ struct FlowsLocation: ParsableArguments {
     }
 
     var directory: String { flowsDirectory.map(FileSystem.absolute) ?? mapperFlowsDirectory }
+
+    /// The directory; an error when it does not exist, as thin-edge refuses it.
+    func existingDirectory() throws(CausedError) -> String {
+        let directory = directory
+        guard FileSystem.isDirectory(directory) else {
+            throw CausedError("loading flows and steps from \(directory)", underlying: TedgeError(SystemError.text(ENOENT)))
+        }
+        return directory
+    }
 }

@@ -20,11 +20,11 @@ struct FlowsTestCommand: ParsableCommand {
     var payload: String?
 
     func run() throws {
-        let directory = location.directory
-        let action = "process message samples using flows and steps in \(directory)"
+        let action = "process message samples using flows and steps in \(location.directory)"
         let engine: FlowEngine
         do {
             if topic != nil && payload == nil { throw TedgeError("Missing sample payload") }
+            let directory = try location.existingDirectory()
             engine = FlowEngine(
                 directory: directory, only: try flow.map { path throws(TedgeError) in try Self.find(path, in: directory) })
         } catch {
