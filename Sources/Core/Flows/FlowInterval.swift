@@ -30,10 +30,3 @@ enum FlowInterval {
         return table
     }()
 }
-
-extension String {
-    var trimmingSpaces: String {
-        let characters = self.drop { $0.isWhitespace }
-        return String(characters.reversed().drop { $0.isWhitespace }.reversed())
-    }
-}
