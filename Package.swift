@@ -137,6 +137,11 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeOpenSSL", "TedgeTestSupport",
         ], resources: [.copy("Fixtures")]),
+        // CloudConnector's decisions against a recording fake of its effects (no processes, no broker).
+        .testTarget(name: "RuntimeTests", dependencies: [
+            "TedgeRuntime", "TedgeProviderAPI", "TedgeSystem", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws",
+            "TedgeTestSupport",
+        ]),
         .testTarget(name: "CloudAzureTests", dependencies: ["TedgeCloudAzure", "TedgeProviderAPI"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudAwsTests", dependencies: ["TedgeCloudAws", "TedgeProviderAPI"]),
