@@ -135,7 +135,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeOpenSSL", "TedgeTestSupport",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeOpenSSL", "TedgeMosquitto", "TedgeTestSupport",
         ], resources: [.copy("Fixtures")]),
         // CloudConnector's decisions against a recording fake of its effects (no processes, no broker).
         .testTarget(name: "RuntimeTests", dependencies: [
