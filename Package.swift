@@ -142,6 +142,8 @@ let package = Package(
             "TedgeRuntime", "TedgeProviderAPI", "TedgeSystem", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws",
             "TedgeTestSupport",
         ]),
+        // The command line's own logic (the registry's task-local value); its commands run end to end.
+        .testTarget(name: "CommandLineTests", dependencies: ["TedgeCLI", "TedgeProviderAPI"]),
         .testTarget(name: "CloudAzureTests", dependencies: ["TedgeCloudAzure", "TedgeProviderAPI", "TedgeCloudProviderTesting"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudAwsTests", dependencies: ["TedgeCloudAws", "TedgeProviderAPI", "TedgeCloudProviderTesting"]),
