@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import Foundation
 import PackageDescription
 
@@ -22,6 +22,10 @@ let version = ((try? String(contentsOfFile: Context.packageDirectory + "/VERSION
 //   TedgeCLI              the `tedge` command line as a library: `TedgeCLI.main(registry:)`
 // What the mapper links is compiled without the implicit `_StringProcessing` import: regex support is
 // about a megabyte of code the mapper never needs, and its resident memory is a product figure.
+// SwiftPM has no setting for it, so it is an unsafe flag, and library products carry it. Tools version
+// 6.2 is what lets a package depend on ours by version all the same: from 6.2, SwiftPM accepts
+// unsafe flags in a versioned dependency whose manifest says 6.2 or later (before, it refuses the
+// product: "contains unsafe build flags"). scripts/check-example proves it with a tagged git URL.
 let mapperLean: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import"])]
 
 let package = Package(
@@ -163,16 +167,23 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeOpenSSL", "TedgeTestSupport",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeOpenSSL", "TedgeMosquitto", "TedgeTestSupport",
         ], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CloudAzureTests", dependencies: ["TedgeCloudAzure", "TedgeProviderAPI"],
+        // CloudConnector's decisions against a recording fake of its effects (no processes, no broker).
+        .testTarget(name: "RuntimeTests", dependencies: [
+            "TedgeRuntime", "TedgeProviderAPI", "TedgeSystem", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws",
+            "TedgeTestSupport",
+        ]),
+        // The command line's own logic (the registry's task-local value); its commands run end to end.
+        .testTarget(name: "CommandLineTests", dependencies: ["TedgeCLI", "TedgeProviderAPI"]),
+        .testTarget(name: "CloudAzureTests", dependencies: ["TedgeCloudAzure", "TedgeProviderAPI", "TedgeCloudProviderTesting"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CloudAwsTests", dependencies: ["TedgeCloudAws", "TedgeProviderAPI"]),
+        .testTarget(name: "CloudAwsTests", dependencies: ["TedgeCloudAws", "TedgeProviderAPI", "TedgeCloudProviderTesting"]),
         .testTarget(name: "ProviderContractTests", dependencies: [
             "TedgeCloudProviderTesting", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws", "TedgeComposition",
             "TedgeProviderAPI",
         ]),
-        .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI"],
+        .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI", "TedgeCloudProviderTesting"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),

@@ -8,15 +8,15 @@ public struct AwsProvider: CloudProvider {
     public let names = CloudNames(display: "AWS IoT Core", cloud: "AWS")
 
     public static let url = ConfigKey(
-        "aws.url", table: "aws", field: "url", kind: .connectURL,
+        "aws.url", kind: .connectURL,
         doc: "Endpoint URL of AWS IoT Core. Example: your-endpoint.amazonaws.com",
         example: "your-endpoint.amazonaws.com")
     public static let rootCertPath = ConfigKey(
-        "aws.root.cert.path", table: "aws", field: "root_cert_path", kind: .path,
+        "aws.root.cert.path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
         doc: "Path where AWS IoT root certificate(s) are located. Example: /home/user/.tedge/aws-trusted-root-certificates.pem")
     public static let mapperTimestamp = ConfigKey(
-        "aws.mapper.timestamp", table: "aws", field: "mapper_timestamp", kind: .flag,
+        "aws.mapper.timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether AWS mapper should add timestamp or not. Example: true")
 
     public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp] }

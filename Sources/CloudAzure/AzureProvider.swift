@@ -8,30 +8,29 @@ public struct AzureProvider: CloudProvider {
     public let names = CloudNames(display: "Azure IoT Hub", cloud: "Azure")
 
     public static let url = ConfigKey(
-        "az.url", table: "az", field: "url", kind: .connectURL,
+        "az.url", kind: .connectURL,
         doc: "Tenant endpoint URL of Azure IoT tenant. Example:  MyAzure.azure-devices.net",
         example: "MyAzure.azure-devices.net", legacyTable: "azure")
     public static let rootCertPath = ConfigKey(
-        "az.root.cert.path", table: "az", field: "root_cert_path", kind: .path,
+        "az.root.cert.path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
         doc:
             "Path where Azure IoT root certificate(s) are located. Example: /home/user/.tedge/azure-trusted-root-certificates.pem",
         legacyTable: "azure")
     public static let mapperTimestamp = ConfigKey(
-        "az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag,
+        "az.mapper.timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether Azure mapper should add timestamp or not. Example: true")
     public static let mapperMessageProperties = ConfigKey(
-        "az.mapper.message_properties", table: "az",
-        field: "mapper_message_properties", kind: .flag, default: .value("true"),
+        "az.mapper.message_properties", kind: .flag, default: .value("true"),
         doc: "Boolean whether Azure mapper should mark messages as UTF-8 JSON, so IoT Hub can route on the body. Example: true")
 
     public static let dpsIDScope = ConfigKey(
-        "az.dps.id_scope", table: "az", field: "dps_id_scope", kind: .string,
+        "az.dps.id_scope", kind: .string,
         doc:
             "ID scope of the Azure Device Provisioning Service; with it and no az.url, `tedge connect az` asks DPS for the hub. Example: 0ne00000001",
         example: "0ne00000001")
     public static let dpsURL = ConfigKey(
-        "az.dps.url", table: "az", field: "dps_url", kind: .connectURL,
+        "az.dps.url", kind: .connectURL,
         default: .value("global.azure-devices-provisioning.net"),
         doc:
             "Endpoint of the Azure Device Provisioning Service (host[:port], port 8883 by default). Example: global.azure-devices-provisioning.net",

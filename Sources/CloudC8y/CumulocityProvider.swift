@@ -8,17 +8,17 @@ public struct CumulocityProvider: CloudProvider {
     public let names = CloudNames(display: "Cumulocity IoT", cloud: "Cumulocity", bridge: "C8y")
 
     public static let url = ConfigKey(
-        "c8y.url", table: "c8y", field: "url", kind: .connectURL,
+        "c8y.url", kind: .connectURL,
         doc: "Tenant endpoint URL of Cumulocity tenant. Example: your-tenant.cumulocity.com",
         example: "subdomain.cumulocity.com")
     public static let rootCertPath = ConfigKey(
-        "c8y.root.cert.path", table: "c8y", field: "root_cert_path", kind: .path,
+        "c8y.root.cert.path", kind: .path,
         default: .value(ConfigKey.systemCertificates),
         doc: "Path where Cumulocity root certificate(s) are located. Example: /home/user/.tedge/c8y-trusted-root-certificates.pem"
     )
 
     public static let http = ConfigKey(
-        "c8y.http", table: "c8y", field: "http", kind: .connectURL,
+        "c8y.http", kind: .connectURL,
         doc:
             "HTTPS endpoint of the Cumulocity tenant, when not c8y.url's host on port 443. Example: your-tenant.cumulocity.com:443",
         example: "subdomain.cumulocity.com")

@@ -62,11 +62,8 @@ public enum ProviderContract {
         }
 
         // The bridge.
-        let config = TedgeConfig(schema: ConfigSchema(providerKeys: keys), directory: "/etc/tedge")
-        let context = ConnectionContext(
-            deviceID: "contract-device", cloud: HostAndPort(host: "cloud.example.com", port: 8883),
-            rootCertificatePath: "/etc/ssl/certs", certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
-            keyPath: "/etc/tedge/device-certs/tedge-private-key.pem", config: config)
+        let context = ConnectionContext.sample(for: provider)
+        let config = context.config
         let bridge = provider.bridge(context)
         let text = bridge.render(rootCertificateIsDirectory: true)
         check(

@@ -1,4 +1,5 @@
 import TedgeCloudAws
+import TedgeCloudProviderTesting
 import TedgeProviderAPI
 import Testing
 
@@ -6,12 +7,10 @@ import Testing
     let provider = AwsProvider()
 
     func context() throws -> ConnectionContext {
-        ConnectionContext(
-            deviceID: "my-device", cloud: try HostAndPort(parsing: "abc.iot.eu-west-1.amazonaws.com", defaultPort: 8883),
-            rootCertificatePath: "/etc/ssl/certs/AmazonRootCA1.pem",
-            certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
-            keyPath: "/etc/tedge/device-certs/tedge-private-key.pem",
-            config: TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge"))
+        .sample(
+            for: provider, deviceID: "my-device",
+            cloud: try HostAndPort(parsing: "abc.iot.eu-west-1.amazonaws.com", defaultPort: 8883),
+            rootCertificatePath: "/etc/ssl/certs/AmazonRootCA1.pem")
     }
 
     @Test func bridgeFile() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import TedgeCloudAzure
+import TedgeCloudProviderTesting
 import TedgeProviderAPI
 import Testing
 
@@ -7,12 +8,7 @@ import Testing
     let provider = AzureProvider()
 
     func context(url: String = "myhub.azure-devices.net", device: String = "my-device") throws -> ConnectionContext {
-        ConnectionContext(
-            deviceID: device, cloud: try HostAndPort(parsing: url, defaultPort: 8883),
-            rootCertificatePath: "/etc/ssl/certs",
-            certificatePath: "/etc/tedge/device-certs/tedge-certificate.pem",
-            keyPath: "/etc/tedge/device-certs/tedge-private-key.pem",
-            config: TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge"))
+        .sample(for: provider, deviceID: device, cloud: try HostAndPort(parsing: url, defaultPort: 8883))
     }
 
     @Test func bridgeFileMatchesTheGoldenFile() throws {
@@ -31,11 +27,10 @@ import Testing
     /// `bridge_config.json`: the Azure bridge built from thin-edge's test parameters.
     @Test func conformanceFieldValues() throws {
         let bridge = provider.bridge(
-            ConnectionContext(
-                deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
+            .sample(
+                for: provider, deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
                 rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem",
-                keyPath: "./test-private-key.pem",
-                config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
+                keyPath: "./test-private-key.pem"))
         #expect(provider.bridgeFileName == "az-bridge.conf")
         #expect(bridge.connection == "edge_to_az")
         #expect(bridge.address.description == "test.test.io:8883")

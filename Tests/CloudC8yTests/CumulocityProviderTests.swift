@@ -1,5 +1,6 @@
 import Foundation
 import TedgeCloudC8y
+import TedgeCloudProviderTesting
 import TedgeProviderAPI
 import Testing
 
@@ -9,11 +10,10 @@ import Testing
     /// `bridge_config.json`: the Cumulocity bridge built from thin-edge's test parameters.
     @Test func conformanceBridge() throws {
         let bridge = provider.bridge(
-            ConnectionContext(
-                deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
+            .sample(
+                for: provider, deviceID: "alpha", cloud: try HostAndPort(parsing: "test.test.io", defaultPort: 8883),
                 rootCertificatePath: "./test_root.pem", certificatePath: "./test-certificate.pem",
-                keyPath: "./test-private-key.pem",
-                config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
+                keyPath: "./test-private-key.pem"))
         #expect(bridge.connection == "edge_to_c8y")
         #expect(bridge.remoteUsername == nil)
         #expect(bridge.localClientID == "Cumulocity")
@@ -33,10 +33,7 @@ import Testing
 
     @Test func connectionCheckCreatesTheDevice() throws {
         let check = provider.connectionCheck(
-            ConnectionContext(
-                deviceID: "alpha", cloud: try HostAndPort(parsing: "t.example.com", defaultPort: 8883), rootCertificatePath: "/r",
-                certificatePath: "/c", keyPath: "/k",
-                config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")))
+            .sample(for: provider, deviceID: "alpha", cloud: try HostAndPort(parsing: "t.example.com", defaultPort: 8883)))
         #expect(check.request.topic == "c8y/s/us")
         #expect(check.request.text == "100,alpha,thin-edge.io")
         #expect(check.attempts == 2)
@@ -76,10 +73,8 @@ import Testing
 
     @Test func tenantCheckWarnsOnAnotherTenant() throws {
         let provider = CumulocityProvider()
-        let context = ConnectionContext(
-            deviceID: "d", cloud: try HostAndPort(parsing: "mine.cumulocity.com", defaultPort: 8883),
-            rootCertificatePath: "/r", certificatePath: "/c", keyPath: "/k",
-            config: TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge"))
+        let context = ConnectionContext.sample(
+            for: provider, deviceID: "d", cloud: try HostAndPort(parsing: "mine.cumulocity.com", defaultPort: 8883))
         let check = try #require(provider.postConnectCheck(context))
         #expect(check.request.topic == "c8y/s/uat")
         func token(_ issuer: String) -> String {

@@ -7,12 +7,9 @@ import Testing
 
 /// A provider's keys as a registry would contribute them, without importing a provider module.
 let azureLikeKeys = [
-    ConfigKey("az.url", table: "az", field: "url", kind: .connectURL, doc: "Example: x", legacyTable: "azure"),
-    ConfigKey(
-        "az.root.cert.path", table: "az", field: "root_cert_path", kind: .path, default: .value("/etc/ssl/certs"),
-        doc: "Example: x"),
-    ConfigKey(
-        "az.mapper.timestamp", table: "az", field: "mapper_timestamp", kind: .flag, default: .value("true"), doc: "Example: x"),
+    ConfigKey("az.url", kind: .connectURL, doc: "Example: x", legacyTable: "azure"),
+    ConfigKey("az.root.cert.path", kind: .path, default: .value("/etc/ssl/certs"), doc: "Example: x"),
+    ConfigKey("az.mapper.timestamp", kind: .flag, default: .value("true"), doc: "Example: x"),
 ]
 
 @Suite struct ConfigValueTests {
@@ -186,5 +183,35 @@ let azureLikeKeys = [
         let doc = ConfigListing(config: config).lines(all: false, doc: true)
         #expect(doc.count == config.schema.keys.count)
         #expect(doc.contains { $0.hasPrefix("mqtt.port                      Mqtt broker port") })
+    }
+}
+
+@Suite struct ConfigKeyTests {
+    @Test func aKeyIsStoredWhereItsNameSays() {
+        #expect(ConfigKey("az.url", kind: .connectURL, doc: "Example: x").storage == .toml(table: "az", field: "url"))
+        #expect(
+            ConfigKey("az.root.cert.path", kind: .path, doc: "Example: x").storage == .toml(table: "az", field: "root_cert_path"))
+        #expect(ConfigKey("nodot", kind: .string, doc: "Example: x").storage == .toml(table: "", field: "nodot"))
+    }
+
+    /// thin-edge's tedge.toml layout, as the explicit tables and fields gave it before they were derived.
+    @Test func coreKeysKeepThinEdgesFileLayout() {
+        let stored = (CoreConfigKeys.deviceKeys + CoreConfigKeys.localKeys).compactMap { key -> String? in
+            guard case .toml(let table, let field) = key.storage else { return nil }
+            return "\(key.name) [\(table)] \(field)"
+        }
+        #expect(
+            stored == [
+                "device.key.path [device] key_path", "device.cert.path [device] cert_path",
+                "device.csr.path [device] csr_path", "device.type [device] type", "mqtt.port [mqtt] port",
+                "mqtt.bind_address [mqtt] bind_address", "mqtt.external.port [mqtt] external_port",
+                "mqtt.external.bind_address [mqtt] external_bind_address",
+                "mqtt.external.bind_interface [mqtt] external_bind_interface",
+                "mqtt.external.capath [mqtt] external_capath", "mqtt.external.certfile [mqtt] external_certfile",
+                "mqtt.external.keyfile [mqtt] external_keyfile",
+                "mqtt.bridge.max_queued_messages [mqtt] bridge_max_queued_messages",
+                "software.plugin.default [software] default_plugin_type", "tmp.path [tmp] path", "logs.path [logs] path",
+                "run.path [run] path",
+            ])
     }
 }

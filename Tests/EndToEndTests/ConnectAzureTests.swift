@@ -2,6 +2,7 @@ import Foundation
 import TedgeProviderAPI
 import TedgeRuntime
 import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 /// The seed flow with real processes: a local mosquitto and the simulator's, mutual TLS between
@@ -74,22 +75,7 @@ import Testing
     }
 
     /// The seed docs' `tedge connect az`, with this test environment's init system named in the first line.
-    static let documentedTranscript = [
-        "Checking if local-init is available.",
-        "Checking if configuration for requested bridge already exists.",
-        "Validating the bridge certificates.",
-        "Saving configuration for requested bridge.",
-        "Restarting mosquitto service.",
-        "Awaiting mosquitto to start. This may take up to 5 seconds.",
-        "Persisting mosquitto on reboot.",
-        "Successfully created bridge connection!",
-        "Checking if tedge-mapper is installed.",
-        "Starting tedge-mapper-az service.",
-        "Persisting tedge-mapper-az on reboot.",
-        "tedge-mapper-az service successfully started and enabled!",
-        "Sending packets to check connection. This may take up to 10 seconds.",
-        "Received expected response message, connection check is successful.",
-    ]
+    static let documentedTranscript = ConnectTranscript.azure(initSystem: "local-init")
 
     @Test func aMapperThatNeverReportsUpIsAWarning() async throws {
         let device = try DeviceEnvironment()

@@ -56,19 +56,19 @@ extension CloudProvider {
     public var bridgeName: String { names.bridge }
 
     /// `<id>.url`: the cloud endpoint.
-    public var urlKey: ConfigKey { standardKey("url", field: "url", kind: .connectURL) }
+    public var urlKey: ConfigKey { standardKey("url", kind: .connectURL) }
     /// `<id>.root.cert.path`: the root CA file or directory for the bridge.
     public var rootCertificateKey: ConfigKey {
-        standardKey("root.cert.path", field: "root_cert_path", kind: .path, default: .value(ConfigKey.systemCertificates))
+        standardKey("root.cert.path", kind: .path, default: .value(ConfigKey.systemCertificates))
     }
 
     /// The provider's own key of that name; one by convention (`[<id>] <field>`) when it declares none,
     /// which the contract kit reports.
-    private func standardKey(_ suffix: String, field: String, kind: ConfigValueKind, default value: ConfigKey.Default = .none)
+    private func standardKey(_ suffix: String, kind: ConfigValueKind, default value: ConfigKey.Default = .none)
         -> ConfigKey
     {
         let name = "\(id).\(suffix)"
         return configKeys.first { $0.name == name }
-            ?? ConfigKey(name, table: id, field: field, kind: kind, default: value, doc: "\(names.cloud) \(suffix)")
+            ?? ConfigKey(name, kind: kind, default: value, doc: "\(names.cloud) \(suffix)")
     }
 }

@@ -1,26 +1,34 @@
-import Glibc
 import TedgeProviderAPI
 import TedgeSystem
 
 /// `tedge connect <cloud>`, `tedge connect <cloud> --test` and `tedge disconnect <cloud>`: Core's
 /// part of connecting, the same for every provider. Texts and step order follow thin-edge's documented
 /// `tedge connect az` transcript (the mapper started before the connection check), not 0.5's order.
+/// It decides; `effects` acts (files, services, broker, checks, printing), so the transcript, the
+/// order and the rollback are tested against a recording fake.
 public struct CloudConnector: Sendable {
     public let provider: any CloudProvider
-    public let store: ConfigStore
-    public let console: Console
+    /// Where tedge.toml, system.toml and `mosquitto-conf/` are.
+    public let configDirectory: String
+    public let effects: any ConnectorEffects
     /// How long the broker may take to listen again after a restart.
     public var brokerStartTimeout: Duration = .seconds(5)
     /// How long the mapper may take to report `up` on its health topic.
     public var mapperStartTimeout: Duration = .seconds(10)
 
+    /// Connecting this device: the store's directory, its init system, its broker.
     public init(provider: any CloudProvider, store: ConfigStore, console: Console) {
-        self.provider = provider
-        self.store = store
-        self.console = console
+        self.init(
+            provider: provider, configDirectory: store.directory, effects: SystemConnectorEffects(store: store, console: console))
     }
 
-    var mosquittoDirectory: String { FileSystem.join(store.directory, "mosquitto-conf") }
+    public init(provider: any CloudProvider, configDirectory: String, effects: any ConnectorEffects) {
+        self.provider = provider
+        self.configDirectory = configDirectory
+        self.effects = effects
+    }
+
+    var mosquittoDirectory: String { FileSystem.join(configDirectory, "mosquitto-conf") }
     var bridgePath: String { FileSystem.join(mosquittoDirectory, provider.bridgeFileName) }
 
     public var connectAction: String { "connect \(provider.cloudName) cloud." }
@@ -30,20 +38,20 @@ public struct CloudConnector: Sendable {
     // MARK: connect
 
     public func connect() async throws {
-        var config = try store.load()
+        var config = try effects.loadConfig()
         config.pinDefault(provider.rootCertificateKey)
         try await provision(&config)
         let context = try bridgeContext(config)
-        try store.save(config)
+        try effects.saveConfig(config)
 
-        let (services, notice) = try serviceManager()
+        let (services, notice) = try effects.serviceManager()
         if let notice { step(notice) }
         step("Checking if \(services.name) is available.")
-        let servicesAvailable = services.isAvailable()
+        let servicesAvailable = effects.isAvailable(services)
         if !servicesAvailable { step("Warning: '\(services.name)' service manager is not available on the system.") }
 
         step("Checking if configuration for requested bridge already exists.")
-        if FileSystem.exists(bridgePath) {
+        if effects.fileExists(bridgePath) {
             throw TedgeError(
                 "Connection is already established. To remove existing connection use 'tedge disconnect \(provider.id)' and try again."
             )
@@ -53,7 +61,7 @@ public struct CloudConnector: Sendable {
         let certificates = BridgeCertificateCheck(
             context: context, rootCertificateKey: provider.rootCertificateKey.name,
             recommendedRootCertificate: provider.certificateRequirements.recommendedRootCertificate)
-        for warning in try certificates.run(now: Int(time(nil))) { step(warning) }
+        for warning in try effects.checkCertificates(certificates) { step(warning) }
 
         step("Saving configuration for requested bridge.")
         try writeBrokerFiles(config: config, context: context)
@@ -70,20 +78,20 @@ public struct CloudConnector: Sendable {
 
         do {
             step("Restarting mosquitto service.")
-            try services.restart("mosquitto")
+            try effects.perform(.restart, "mosquitto", with: services)
             step("Awaiting mosquitto to start. This may take up to 5 seconds.")
             let port = config.mqttPort
-            guard await PortProbe.waitUntilListening(port: port, timeout: brokerStartTimeout) else {
+            guard await effects.waitUntilListening(port: port, timeout: brokerStartTimeout) else {
                 throw TedgeError(
                     "mosquitto is not listening on port \(port) after the restart. Check the broker's log, and that its configuration includes '\(mosquittoDirectory)' (include_dir)."
                 )
             }
             step("Persisting mosquitto on reboot.")
-            try services.enable("mosquitto")
+            try effects.perform(.enable, "mosquitto", with: services)
         } catch {
             // No half-made connection: drop the bridge and give the broker its old configuration back.
-            _ = try? FileSystem.remove(bridgePath)
-            try? services.restart("mosquitto")
+            _ = try? effects.removeFile(bridgePath)
+            try? effects.perform(.restart, "mosquitto", with: services)
             throw error
         }
         step("Successfully created bridge connection!")
@@ -98,9 +106,9 @@ public struct CloudConnector: Sendable {
         case .success(let attempt):
             if attempt > 1 && connectionCheck.restartBrokerAfterLateSuccess {
                 step("Restarting mosquitto to resubscribe to bridged inbound cloud topics after device creation.")
-                try services.restart("mosquitto")
+                try effects.perform(.restart, "mosquitto", with: services)
                 step("Awaiting mosquitto to start. This may take up to 5 seconds.")
-                _ = await PortProbe.waitUntilListening(port: config.mqttPort, timeout: brokerStartTimeout)
+                _ = await effects.waitUntilListening(port: config.mqttPort, timeout: brokerStartTimeout)
             }
         }
         await postConnectCheck(config: config, context: context)
@@ -111,12 +119,11 @@ public struct CloudConnector: Sendable {
     private func provision(_ config: inout TedgeConfig) async throws {
         let files = DeviceCertificateFiles(config: config)
         // Without a certificate there is nothing to provision with; bridgeContext says what is missing.
-        guard let deviceID = try? files.deviceID(),
+        guard let deviceID = try? effects.deviceID(files),
             let exchange = provider.provisioning(ProvisioningRequest(deviceID: deviceID, config: config))
         else { return }
         step(exchange.announcement)
-        let runner = ProvisioningRunner(certificatePath: files.certificatePath, keyPath: files.keyPath)
-        let (settings, report) = try await runner.run(exchange)
+        let (settings, report) = try await effects.provision(exchange, with: files)
         for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
             guard let key = config.schema.key(named: name) else {
                 throw TedgeError("The provisioning service assigned '\(name)', which is not a configuration key")
@@ -129,8 +136,7 @@ public struct CloudConnector: Sendable {
     /// A warning, never a failure: the link works, but something about it deserves attention.
     private func postConnectCheck(config: TedgeConfig, context: ConnectionContext) async {
         guard let check = provider.postConnectCheck(context) else { return }
-        let runner = ConnectionCheckRunner(port: config.mqttPort, console: console)
-        switch try? await runner.run(check, cloudName: provider.cloudName) {
+        switch try? await effects.runCheck(check, port: config.mqttPort, cloudName: provider.cloudName) {
         case .success: return
         case .rejected(let warning): step(warning)
         case .noAnswer, nil: step(check.troubleshooting)
@@ -141,8 +147,8 @@ public struct CloudConnector: Sendable {
 
     /// Runs the connection check only; fails when there is no bridge or the cloud does not answer.
     public func test() async throws {
-        let config = try store.load()
-        guard FileSystem.exists(bridgePath) else {
+        let config = try effects.loadConfig()
+        guard effects.fileExists(bridgePath) else {
             throw TedgeError("Device is not connected to \(provider.cloudName) cloud")
         }
         let context = try bridgeContext(config)
@@ -151,20 +157,19 @@ public struct CloudConnector: Sendable {
 
     /// The attempt that succeeded, or why none did.
     private func run(_ check: ConnectionCheck, config: TedgeConfig) async -> Result<Int, TedgeError> {
-        let runner = ConnectionCheckRunner(port: config.mqttPort, console: console)
         step(
             "Sending packets to check connection. This may take up to \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds."
         )
         do {
-            switch try await runner.run(check, cloudName: provider.cloudName) {
+            switch try await effects.runCheck(check, port: config.mqttPort, cloudName: provider.cloudName) {
             case .success(let attempt):
                 step("Received expected response message, connection check is successful.")
                 return .success(attempt)
             case .rejected(let reason):
-                console.line("Connection check failed: \(reason)")
+                effects.line("Connection check failed: \(reason)")
                 return .failure(TedgeError("The connection check failed: \(reason)"))
             case .noAnswer:
-                console.line(check.troubleshooting)
+                effects.line(check.troubleshooting)
                 return .failure(
                     TedgeError(
                         "No response from \(provider.displayName) within \(check.attemptTimeout.components.seconds * Int64(check.attempts)) seconds.\n\(check.troubleshooting)"
@@ -180,25 +185,26 @@ public struct CloudConnector: Sendable {
     private func startMapper(_ services: ServiceManager, config: TedgeConfig) async {
         let service = provider.mapperServiceName
         step("Checking if tedge-mapper is installed.")
-        guard ExecutableLookup.find("tedge-mapper") != nil else {
+        guard effects.isInstalled("tedge-mapper") else {
             step("Warning: tedge-mapper is not installed.")
             return
         }
-        let startedAt = Int(time(nil))
+        let startedAt = effects.now()
         step("Starting \(service) service.")
-        do { try services.restart(service) } catch {
+        do { try effects.perform(.restart, service, with: services) } catch {
             step("Failed to start \(service) service: \(error)")
             return
         }
         step("Persisting \(service) on reboot.")
-        do { try services.enable(service) } catch {
+        do { try effects.perform(.enable, service, with: services) } catch {
             step("Failed to enable \(service) service: \(error)")
             return
         }
         let health = MapperHealth(serviceName: service)
         var reportedUp = true  // a cloud without a mapper has no health to wait for
         if provider.mapper(config) != nil {
-            reportedUp = await health.waitUntilUp(port: config.mqttPort, timeout: mapperStartTimeout, notBefore: startedAt)
+            reportedUp = await effects.waitUntilUp(
+                health, port: config.mqttPort, timeout: mapperStartTimeout, notBefore: startedAt)
         }
         guard !reportedUp else {
             step("\(service) service successfully started and enabled!")
@@ -214,25 +220,29 @@ public struct CloudConnector: Sendable {
 
     public func disconnect() async throws {
         step("Removing \(provider.bridgeName) bridge.")
-        guard try FileSystem.remove(bridgePath) else {
-            console.line("Bridge doesn't exist. Operation finished!")
+        guard try effects.removeFile(bridgePath) else {
+            effects.line("Bridge doesn't exist. Operation finished!")
             return
         }
-        let (services, _) = try serviceManager()
-        guard services.isAvailable() else {
-            console.line("Service manager '\(services.name)' is not available, skipping stopping/disabling of tedge components.")
+        let (services, _) = try effects.serviceManager()
+        guard effects.isAvailable(services) else {
+            effects.line("Service manager '\(services.name)' is not available, skipping stopping/disabling of tedge components.")
             return
         }
         step("Applying changes to mosquitto.")
-        if services.isActive("mosquitto") { try? services.restart("mosquitto") }
+        if effects.isActive("mosquitto", with: services) { try? effects.perform(.restart, "mosquitto", with: services) }
         step("\(provider.bridgeName) Bridge successfully disconnected!")
 
-        if ExecutableLookup.find("tedge-mapper") != nil {
+        if effects.isInstalled("tedge-mapper") {
             let service = provider.mapperServiceName
             step("Stopping \(service) service.")
-            do { try services.stop(service) } catch { step("Failed to stop \(service) service: \(error)") }
+            do { try effects.perform(.stop, service, with: services) } catch {
+                step("Failed to stop \(service) service: \(error)")
+            }
             step("Disabling \(service) service.")
-            do { try services.disable(service) } catch { step("Failed to disable \(service) service: \(error)") }
+            do { try effects.perform(.disable, service, with: services) } catch {
+                step("Failed to disable \(service) service: \(error)")
+            }
             step("\(service) service successfully stopped and disabled!")
         }
     }
@@ -249,7 +259,7 @@ public struct CloudConnector: Sendable {
         let cloud = try HostAndPort(parsing: url, defaultPort: 8883)
         let files = DeviceCertificateFiles(config: config)
         let deviceID: String
-        do { deviceID = try files.deviceID() } catch {
+        do { deviceID = try effects.deviceID(files) } catch {
             throw TedgeError(
                 "Config value device.id, cannot be configured: The device id is read from the device certificate.\nTo set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`. "
             )
@@ -266,27 +276,22 @@ public struct CloudConnector: Sendable {
         // Reconnect soon after an outage (2 s, backing off to 30 s) rather than mosquitto's default.
         description.extraSettings.append(("restart_timeout", "2 30"))
         let bridge = try description.checkedRender(
-            rootCertificateIsDirectory: FileSystem.isDirectory(context.rootCertificatePath))
+            rootCertificateIsDirectory: effects.isDirectory(context.rootCertificatePath))
         do {
-            try FileSystem.createDirectories(mosquittoDirectory)
-            try AtomicFile.write(
+            try effects.createDirectories(mosquittoDirectory)
+            try effects.writeFile(
                 MosquittoLocalConfig(config: config).checkedRender(),
                 to: FileSystem.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
-            try AtomicFile.write(bridge, to: bridgePath, mode: 0o644, placement: .createNew)
+            try effects.writeFile(bridge, to: bridgePath, mode: 0o644, placement: .createNew)
         } catch {
-            _ = try? FileSystem.remove(bridgePath)
+            _ = try? effects.removeFile(bridgePath)
             throw error
         }
     }
 
-    private func serviceManager() throws(TedgeError) -> (ServiceManager, String?) {
-        let (initSystem, notice) = try InitSystem.load(configDirectory: store.directory)
-        return (ServiceManager(initSystem: initSystem, configPath: FileSystem.join(store.directory, InitSystem.fileName)), notice)
-    }
-
     /// A step line; thin-edge follows each with an empty line.
     private func step(_ text: String) {
-        console.line(text)
-        console.line()
+        effects.line(text)
+        effects.line("")
     }
 }

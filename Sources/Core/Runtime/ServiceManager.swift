@@ -18,6 +18,20 @@ public struct ServiceManager: Sendable {
         (try? ChildProcess.run(initSystem.isAvailable, timeout: .seconds(30)).status.succeeded) ?? false
     }
 
+    /// What `tedge connect` and `tedge disconnect` ask of a service.
+    public enum Action: String, Sendable {
+        case restart, stop, enable, disable
+    }
+
+    public func perform(_ action: Action, _ service: String) throws(TedgeError) {
+        switch action {
+        case .restart: try restart(service)
+        case .stop: try stop(service)
+        case .enable: try enable(service)
+        case .disable: try disable(service)
+        }
+    }
+
     public func restart(_ service: String) throws(TedgeError) { try run(initSystem.restart, service) }
     public func stop(_ service: String) throws(TedgeError) { try run(initSystem.stop, service) }
     public func enable(_ service: String) throws(TedgeError) { try run(initSystem.enable, service) }

@@ -74,7 +74,7 @@ public final class MQTTClient: @unchecked Sendable {
     private let handle: OpaquePointer
     private let messageSink: AsyncStream<MQTTMessage>.Continuation
     private let eventSink: AsyncStream<Event>.Continuation
-    private let state = Mutex(State())
+    private let state = WaitableState(State())
     private var loopRunning = false
     private let slots: DispatchSemaphore
     private let closing = Atomic<Bool>(false)
@@ -168,7 +168,7 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         loopRunning = false
-        state.withLock { $0.connected = false }
+        state.update { $0.connected = false }
         messageSink.finish()
         eventSink.finish()
     }
@@ -177,7 +177,7 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// Subscribes now if connected, and again after every reconnection.
     public func subscribe(_ filter: String, qos: MQTTQoS) throws {
-        try state.withLock { state in
+        try state.update { (state) throws(MQTTError) in
             state.subscriptions.append((filter, qos))
             if state.connected {
                 var mid: Int32 = 0
@@ -197,7 +197,7 @@ public final class MQTTClient: @unchecked Sendable {
     /// Queues a message; returns its message id, which `waitForDelivery` accepts.
     @discardableResult
     public func publish(_ message: MQTTMessage) throws -> Int32 {
-        try state.withLock { state in
+        try state.update { (state) throws(MQTTError) in
             var mid: Int32 = 0
             let rc = message.payload.withUnsafeBytes {
                 mosquitto_publish(
@@ -222,74 +222,30 @@ public final class MQTTClient: @unchecked Sendable {
         case delivery(Int32)
     }
 
-    private struct Waiter {
-        let id: Int
-        let condition: Condition
-        let continuation: CheckedContinuation<Void, Error>
-        /// The waiter's timeout, cancelled as soon as the condition holds.
-        var timer: Task<Void, Never>? = nil
-    }
-
     private struct State {
         var connected = false
         var refusal: MQTTError?
         var subscriptions: [(String, MQTTQoS)] = []
         var pendingSubscriptions: Set<Int32> = []
         var inFlight: Set<Int32> = []
-        var waiters: [Waiter] = []
-        var nextWaiterID = 0
 
-        func holds(_ condition: Condition) -> Bool {
+        /// Whether `condition` holds (or, for the connection, has been refused); nil while it may still come.
+        func answer(_ condition: Condition) -> Result<Void, MQTTError>? {
             switch condition {
-            case .connection: return connected
-            case .subscriptions: return connected && pendingSubscriptions.isEmpty
-            case .delivery(let mid): return !inFlight.contains(mid)
+            case .connection:
+                if connected { return .success(()) }
+                return refusal.map { .failure($0) }
+            case .subscriptions: return connected && pendingSubscriptions.isEmpty ? .success(()) : nil
+            case .delivery(let mid): return inFlight.contains(mid) ? nil : .success(())
             }
-        }
-
-        mutating func takeSatisfiedWaiters() -> [Waiter] {
-            var ready: [Waiter] = []
-            var waiting: [Waiter] = []
-            for waiter in waiters {
-                if holds(waiter.condition) { ready.append(waiter) } else { waiting.append(waiter) }
-            }
-            waiters = waiting
-            return ready
         }
     }
 
     private func wait(for condition: Condition, timeout: Duration, what: String) async throws {
-        let id: Int = state.withLock { state in
-            state.nextWaiterID += 1
-            return state.nextWaiterID
+        guard let answer = await state.wait(timeout: timeout, for: { $0.answer(condition) }) else {
+            throw MQTTError.timeout(what)
         }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-            let outcome: Result<Void, Error>? = state.withLock { state in
-                if state.holds(condition) { return .success(()) }
-                if condition == .connection, let refusal = state.refusal { return .failure(refusal) }
-                state.waiters.append(Waiter(id: id, condition: condition, continuation: continuation))
-                return nil
-            }
-            if let outcome {
-                continuation.resume(with: outcome)
-                return
-            }
-            let timer = Task { [weak self] in
-                guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                let expired = self?.state.withLock { state -> Waiter? in
-                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                    return state.waiters.remove(at: index)
-                }
-                expired?.continuation.resume(throwing: MQTTError.timeout(what))
-            }
-            state.withLock { state in
-                if let index = state.waiters.firstIndex(where: { $0.id == id }) {
-                    state.waiters[index].timer = timer
-                } else {
-                    timer.cancel()
-                }
-            }
-        }
+        try answer.get()
     }
 
     // MARK: callbacks from the network thread
@@ -318,57 +274,32 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     private func didConnect(rc: Int32, sessionPresent: Bool) {
-        let ready: [Waiter]
-        let refused: [Waiter]
-        if rc == 0 {
-            ready = state.withLock { state in
-                state.connected = true
-                state.refusal = nil
-                state.pendingSubscriptions.removeAll()
-                for (filter, qos) in state.subscriptions {
-                    var mid: Int32 = 0
-                    if mosquitto_subscribe(handle, &mid, filter, qos.rawValue) == MOSQ_ERR_SUCCESS.rawValue {
-                        state.pendingSubscriptions.insert(mid)
-                    }
-                }
-                return state.takeSatisfiedWaiters()
-            }
-            refused = []
-            eventSink.yield(.connected(sessionPresent: sessionPresent))
-        } else {
-            let error = MQTTError.refused(String(cString: mosquitto_connack_string(rc)))
-            refused = state.withLock { state in
-                state.refusal = error
-                let waiting = state.waiters.filter { $0.condition == .connection }
-                state.waiters.removeAll { $0.condition == .connection }
-                return waiting
-            }
-            ready = []
-            for waiter in refused { waiter.timer?.cancel(); waiter.continuation.resume(throwing: error) }
+        guard rc == 0 else {
+            state.update { $0.refusal = MQTTError.refused(String(cString: mosquitto_connack_string(rc))) }
+            return
         }
-        for waiter in ready { waiter.timer?.cancel(); waiter.continuation.resume() }
+        state.update { state in
+            state.connected = true
+            state.refusal = nil
+            state.pendingSubscriptions.removeAll()
+            for (filter, qos) in state.subscriptions {
+                var mid: Int32 = 0
+                if mosquitto_subscribe(handle, &mid, filter, qos.rawValue) == MOSQ_ERR_SUCCESS.rawValue {
+                    state.pendingSubscriptions.insert(mid)
+                }
+            }
+        }
+        eventSink.yield(.connected(sessionPresent: sessionPresent))
     }
 
     private func didDisconnect() {
-        state.withLock { $0.connected = false }
+        state.update { $0.connected = false }
         eventSink.yield(.disconnected)
     }
 
-    private func didDeliver(mid: Int32) {
-        let ready = state.withLock { state in
-            state.inFlight.remove(mid)
-            return state.takeSatisfiedWaiters()
-        }
-        for waiter in ready { waiter.timer?.cancel(); waiter.continuation.resume() }
-    }
+    private func didDeliver(mid: Int32) { state.update { _ = $0.inFlight.remove(mid) } }
 
-    private func didSubscribe(mid: Int32) {
-        let ready = state.withLock { state in
-            state.pendingSubscriptions.remove(mid)
-            return state.takeSatisfiedWaiters()
-        }
-        for waiter in ready { waiter.timer?.cancel(); waiter.continuation.resume() }
-    }
+    private func didSubscribe(mid: Int32) { state.update { _ = $0.pendingSubscriptions.remove(mid) } }
 
     /// From now on incoming messages are dropped, and a network thread waiting for the consumer goes on.
     private func releaseNetworkThread() {

@@ -10,11 +10,10 @@ public struct NimbusProvider: CloudProvider {
     public let names = CloudNames(display: "Nimbus Cloud", cloud: "Nimbus")
 
     public static let url = ConfigKey(
-        "nimbus.url", table: "nimbus", field: "url", kind: .connectURL,
+        "nimbus.url", kind: .connectURL,
         doc: "Endpoint of the Nimbus broker. Example: mqtt.nimbus.example:8883")
     public static let rootCertPath = ConfigKey(
-        "nimbus.root.cert.path", table: "nimbus", field: "root_cert_path",
-        kind: .path, default: .value(ConfigKey.systemCertificates),
+        "nimbus.root.cert.path", kind: .path, default: .value(ConfigKey.systemCertificates),
         doc: "Path where the Nimbus root certificate(s) are located. Example: /etc/ssl/certs")
 
     public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath] }

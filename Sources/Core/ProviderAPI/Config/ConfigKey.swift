@@ -28,6 +28,20 @@ public struct ConfigKey: Sendable {
     /// A table name older tedge versions wrote this key under, still accepted on read (0.1 wrote `[azure]`).
     public let legacyTable: String?
 
+    /// A key stored where its name says, as thin-edge lays tedge.toml out: `az.root.cert.path` in
+    /// `[az]` as `root_cert_path` (the first part names the table, the rest joined by `_` the field).
+    public init(
+        _ name: String, kind: ConfigValueKind, default defaultValue: Default = .none, doc: String, example: String? = nil,
+        legacyTable: String? = nil
+    ) {
+        let (table, field) = Self.tomlLocation(of: name)
+        self.init(
+            name, table: table, field: field, kind: kind, default: defaultValue, doc: doc, example: example,
+            legacyTable: legacyTable)
+    }
+
+    /// A key stored somewhere its name does not say (thin-edge keeps `software.plugin.default` in
+    /// `[software]` as `default_plugin_type`).
     public init(
         _ name: String, table: String, field: String, kind: ConfigValueKind, default defaultValue: Default = .none,
         doc: String, example: String? = nil, legacyTable: String? = nil
@@ -49,6 +63,13 @@ public struct ConfigKey: Sendable {
         self.doc = doc
         self.example = nil
         self.legacyTable = nil
+    }
+
+    /// The table and field a key's name stands for: `mqtt.external.port` is `[mqtt] external_port`.
+    public static func tomlLocation(of name: String) -> (table: String, field: String) {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return ("", name) }
+        return (String(parts[0]), parts.dropFirst().joined(separator: "_"))
     }
 
     /// Validates a value typed by the user, with this key's example in the error.

@@ -6,57 +6,56 @@ public enum CoreConfigKeys {
             "Identifier of the device within the fleet. It must be globally unique and is derived from the device certificate. Example: Raspberrypi-4d18303a-6d3a-11eb-b1a6-175f6bb72665NOTE: This setting is derived from the device certificate and therefore is read only."
     )
     public static let keyPath = ConfigKey(
-        "device.key.path", table: "device", field: "key_path", kind: .path,
+        "device.key.path", kind: .path,
         default: .inConfigDirectory("device-certs/tedge-private-key.pem"),
         doc: "Path to the private key file. Example: /home/user/.tedge/tedge-private-key.pem")
     public static let certPath = ConfigKey(
-        "device.cert.path", table: "device", field: "cert_path", kind: .path,
+        "device.cert.path", kind: .path,
         default: .inConfigDirectory("device-certs/tedge-certificate.pem"),
         doc: "Path to the certificate file. Example: /home/user/.tedge/tedge-certificate.crt")
     public static let csrPath = ConfigKey(
-        "device.csr.path", table: "device", field: "csr_path", kind: .path,
+        "device.csr.path", kind: .path,
         default: .inConfigDirectory("device-certs/tedge.csr"),
         doc:
             "Path where `tedge cert create-csr` writes the certificate signing request. Example: /etc/tedge/device-certs/tedge.csr"
     )
     public static let deviceType = ConfigKey(
-        "device.type", table: "device", field: "type", kind: .string,
+        "device.type", kind: .string,
         default: .value("thin-edge.io"), doc: "The default device type. Example: thin-edge.io")
 
     public static let mqttPort = ConfigKey(
-        "mqtt.port", table: "mqtt", field: "port", kind: .port, default: .value("1883"),
+        "mqtt.port", kind: .port, default: .value("1883"),
         doc: "Mqtt broker port, which is used by the local mqtt clients to publish or subscribe. Example: 1883")
     public static let mqttBindAddress = ConfigKey(
-        "mqtt.bind_address", table: "mqtt", field: "bind_address", kind: .ipAddress,
+        "mqtt.bind_address", kind: .ipAddress,
         default: .value("127.0.0.1"),
         doc: "IP address the local mqtt broker listens on for the local clients. Example: 127.0.0.1")
     public static let externalPort = ConfigKey(
-        "mqtt.external.port", table: "mqtt", field: "external_port", kind: .port,
+        "mqtt.external.port", kind: .port,
         doc: "Mqtt broker port, which is used by the external mqtt clients to publish or subscribe. Example: 8883")
     public static let externalBindAddress = ConfigKey(
-        "mqtt.external.bind_address", table: "mqtt", field: "external_bind_address", kind: .ipAddress,
+        "mqtt.external.bind_address", kind: .ipAddress,
         doc: "IP address / hostname, which the mqtt broker limits incoming connections on. Example: 0.0.0.0")
     public static let externalBindInterface = ConfigKey(
-        "mqtt.external.bind_interface", table: "mqtt", field: "external_bind_interface", kind: .string,
+        "mqtt.external.bind_interface", kind: .string,
         doc: "Name of network interface, which the mqtt broker limits incoming connections on. Example: wlan0")
     public static let externalCAPath = ConfigKey(
-        "mqtt.external.capath", table: "mqtt", field: "external_capath", kind: .path,
+        "mqtt.external.capath", kind: .path,
         doc:
             "Path to a file containing the PEM encoded CA certificates that are trusted when checking incoming client certificates. Example: /etc/ssl/certsNote: If the capath is not set, then no certificates are required for the external connections."
     )
     public static let externalCertFile = ConfigKey(
-        "mqtt.external.certfile", table: "mqtt", field: "external_certfile", kind: .path,
+        "mqtt.external.certfile", kind: .path,
         doc:
             "Path to the certificate file, which is used by external MQTT listenerExample: /etc/tedge/device-certs/tedge-certificate.pemNote: This setting shall be used together with `mqtt.external.keyfile` for external connections."
     )
     public static let externalKeyFile = ConfigKey(
-        "mqtt.external.keyfile", table: "mqtt", field: "external_keyfile", kind: .path,
+        "mqtt.external.keyfile", kind: .path,
         doc:
             "Path to the private key file, which is used by external MQTT listenerExample: /etc/tedge/device-certs/tedge-private-key.pemNote: This setting shall be used together with `mqtt.external.certfile` for external connections."
     )
     public static let maxQueuedMessages = ConfigKey(
-        "mqtt.bridge.max_queued_messages", table: "mqtt", field: "bridge_max_queued_messages",
-        kind: .positiveInteger, default: .value("100000"),
+        "mqtt.bridge.max_queued_messages", kind: .positiveInteger, default: .value("100000"),
         doc:
             "QoS 1 and 2 messages the broker keeps per client while it is offline (the cloud bridge, a stopped mapper); beyond that it drops them. Example: 100000"
     )
@@ -64,13 +63,13 @@ public enum CoreConfigKeys {
         "software.plugin.default", table: "software", field: "default_plugin_type", kind: .string,
         doc: "The default software plugin to be used for software management on the deviceExample: apt")
     public static let tmpPath = ConfigKey(
-        "tmp.path", table: "tmp", field: "path", kind: .path, default: .value("/tmp"),
+        "tmp.path", kind: .path, default: .value("/tmp"),
         doc: "The temporary directory path to be used. Example: /tmp")
     public static let logsPath = ConfigKey(
-        "logs.path", table: "logs", field: "path", kind: .path, default: .value("/var/log"),
+        "logs.path", kind: .path, default: .value("/var/log"),
         doc: "The directory path where log files are stored. Example: /var/log")
     public static let runPath = ConfigKey(
-        "run.path", table: "run", field: "path", kind: .path, default: .inConfigDirectory("run"),
+        "run.path", kind: .path, default: .inConfigDirectory("run"),
         doc: "The directory for runtime files such as the mappers' lock files. Example: /run/tedge")
 
     /// Keys listed before the providers' keys.
