@@ -13,6 +13,7 @@ let version = ((try? String(contentsOfFile: Context.packageDirectory + "/VERSION
 //   TedgeMessaging        the MQTT message vocabulary, shared by both MQTT clients and the providers
 //   TedgeTOML             tedge.toml / system.toml syntax
 //   TedgeThinEdgeJSON     Thin Edge JSON: parser, serialiser, timestamps
+//   TedgeTopics           the `te/` topic scheme, entities, their store and service health (pure)
 //   TedgeProviderAPI      what a provider imports: the protocol and the values it returns; no I/O
 //   TedgeSystem           files, locks, the console, the config store
 //   TedgeRuntime          what acts: connect, checks, services, processes, HTTPS (the CLI's engine)
@@ -43,6 +44,8 @@ let package = Package(
         .library(name: "TedgeRuntime", targets: ["TedgeRuntime"]),
         // The mapper's own MQTT 3.1.1 data plane (for the fuzz package as well).
         .library(name: "TedgeMQTTSession", targets: ["TedgeMQTTSession"]),
+        // The `te/` topic and registration parsers (for the fuzz package as well).
+        .library(name: "TedgeTopics", targets: ["TedgeTopics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,7 +74,9 @@ let package = Package(
         .target(name: "TedgeTOML", path: "Sources/Core/TOML", swiftSettings: mapperLean),
         .target(name: "TedgeThinEdgeJSON", dependencies: ["TedgeMessaging", "TedgeJSON"],
                 path: "Sources/Core/ThinEdgeJSON", swiftSettings: mapperLean),
-        .target(name: "TedgeProviderAPI", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON", "TedgeTOML"],
+        .target(name: "TedgeTopics", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON"],
+                path: "Sources/Core/Topics", swiftSettings: mapperLean),
+        .target(name: "TedgeProviderAPI", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON", "TedgeTOML", "TedgeTopics"],
                 path: "Sources/Core/ProviderAPI", swiftSettings: mapperLean),
         .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML", "CTedgeVersion"],
                 path: "Sources/Core/System", swiftSettings: mapperLean),
@@ -143,6 +148,7 @@ let package = Package(
         .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
+        .testTarget(name: "TopicsTests", dependencies: ["TedgeTopics", "TedgeMessaging", "TedgeThinEdgeJSON"]),
         .testTarget(name: "MQTTSessionTests", dependencies: ["TedgeMQTTSession", "TedgeMessaging"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
