@@ -237,7 +237,7 @@ public final class MessageForwarder {
                     keepAliveSeconds: configuration.keepAliveSeconds, will: configuration.will)
                 : MQTTConnect(
                     clientID: configuration.outputClientID, cleanSession: true,
-                    keepAliveSeconds: configuration.keepAliveSeconds)
+                    keepAliveSeconds: configuration.keepAliveSeconds, will: configuration.outputWill)
             do {
                 try connection.append(.connect(connect))
             } catch {
