@@ -153,6 +153,6 @@ let package = Package(
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeOpenSSL", "TedgeTestSupport",
-        ], exclude: ["SDK"]),
+        ], exclude: ["SDK"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -157,6 +157,17 @@ import Testing
         #expect(store.receive(message("te/device/e///a/x", "")) == .data(id("device/e//"), .alarm(type: "x"), autoRegistration: .none))
         #expect(store.receive(message("te/device/f///cmd/restart/1", "{}")) == .data(id("device/f//"), .command(operation: .restart, id: "1"), autoRegistration: .none))
         #expect(store[id("device/e//")] == nil && store[id("device/f//")] == nil)
+        // Twin fragments: keys and values checked, the store's twin data kept current.
+        #expect(store.receive(message("te/device/c///twin/@x", "1")) == .invalid(EntityStoreError.invalidTwinKey("@x").description))
+        guard case .invalid(let text) = store.receive(message("te/device/c///twin/os", "unquoted value")) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(text.hasPrefix("Invalid JSON"))
+        _ = store.receive(message("te/device/c///twin/os", #"{"family":"Debian"}"#))
+        #expect(store[id("device/c//")]?.twin("os") == .object([("family", .string("Debian"))]))
+        _ = store.receive(message("te/device/c///twin/os", ""))
+        #expect(store[id("device/c//")]?.twin("os") == nil)
     }
 
     @Test mutating func earlyDataComesBackWithTheRegistration() throws {
