@@ -19,6 +19,8 @@ final class TeMapperHarness: @unchecked Sendable {
     private let inbox: MessageInbox
     private let publisher: MQTTClient
     let healthTopic: String
+    /// What this harness published since the last fence: the observer sees it too, and it is not the mapper's.
+    private var sent: [MQTTMessage] = []
 
     /// The main device's id in thin-edge's tests (the certificate's CN).
     static let deviceID = "test-device"
@@ -61,7 +63,9 @@ final class TeMapperHarness: @unchecked Sendable {
     var pid: pid_t { mapper?.pid ?? 0 }
 
     func publish(_ topic: String, _ payload: [UInt8], retain: Bool = false) async throws {
-        let mid = try publisher.publish(MQTTMessage(topic: topic, payload: payload, qos: .atLeastOnce, retain: retain))
+        let message = MQTTMessage(topic: topic, payload: payload, qos: .atLeastOnce, retain: retain)
+        let mid = try publisher.publish(message)
+        sent.append(message)
         try await publisher.waitForDelivery(of: mid, timeout: .seconds(10))
     }
 
@@ -70,7 +74,7 @@ final class TeMapperHarness: @unchecked Sendable {
     }
 
     /// Asks the mapper for its health and returns what was published since the last fence: every message but the
-    /// mapper's own health (on te/, or forwarded to the cloud: it carries the mapper's pid).
+    /// harness's own and the mapper's own health (on te/, or forwarded to the cloud: it carries the mapper's pid).
     func fence() async throws -> [MQTTMessage] {
         try await publish(healthTopic.replacingOccurrences(of: "/status/health", with: "/cmd/health/check"), "{}")
         return try await untilUp()
@@ -80,9 +84,14 @@ final class TeMapperHarness: @unchecked Sendable {
         var collected: [MQTTMessage] = []
         while let message = await inbox.next(timeout: .seconds(10)) {
             if message.topic == healthTopic, isOwn(message), message.text?.contains(#""status":"up""#) == true {
-                return collected.filter { !isOwn($0) && !$0.topic.hasSuffix("/cmd/health/check") }
+                sent = []
+                return collected.filter { !isOwn($0) }
             }
-            collected.append(message)
+            if let index = sent.firstIndex(where: { $0.topic == message.topic && $0.payload == message.payload }) {
+                sent.remove(at: index)
+            } else {
+                collected.append(message)
+            }
         }
         throw TedgeError("tedge-mapper-\(cloud) did not answer a health check: \(try logText())")
     }
