@@ -133,6 +133,8 @@ let package = Package(
         ], path: "Benchmarks/MapperBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
                           path: "Benchmarks/ConverterBenchmark"),
+        .executableTarget(name: "tedge-entity-store-benchmark", dependencies: ["TedgeTopics", "TedgeMessaging"],
+                          path: "Benchmarks/EntityStoreBenchmark", swiftSettings: mapperLean),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [

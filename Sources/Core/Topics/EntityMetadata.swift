@@ -8,7 +8,9 @@ public struct EntityMetadata: Equatable, Sendable {
     /// nil for the main device only.
     public internal(set) var parent: EntityTopicID?
     public internal(set) var health: EntityTopicID?
-    public internal(set) var twinData: [(key: String, value: JSONValue)]
+    /// The twin data as compact JSON text (nil when there is none): one string per entity rather than a tree of
+    /// values keeps a store of thousands of entities small; it is parsed when asked for.
+    private var twinText: String?
 
     init(_ registration: EntityRegistration, parent: EntityTopicID?) {
         topicID = registration.topicID
@@ -17,6 +19,15 @@ public struct EntityMetadata: Equatable, Sendable {
         self.parent = parent
         health = registration.health
         twinData = registration.twinData
+    }
+
+    /// The twin fragments, in the order they were given.
+    public internal(set) var twinData: [(key: String, value: JSONValue)] {
+        get {
+            guard let twinText, case .success(.object(let members)) = JSONText.parse(Array(twinText.utf8)) else { return [] }
+            return members
+        }
+        set { twinText = newValue.isEmpty ? nil : JSONText.serialize(.object(newValue)) }
     }
 
     public func twin(_ key: String) -> JSONValue? { twinData.first { $0.key == key }?.value }

@@ -11,12 +11,9 @@ public struct EntityStore: Sendable {
     /// Whether data of an unknown default-scheme entity registers it (`device/<d>//`, `device/<d>/service/<s>`).
     public var autoRegister: Bool
 
-    private struct Node: Sendable {
-        var entity: EntityMetadata
-        var children: Set<EntityTopicID> = []
-    }
-
-    private var nodes: [EntityTopicID: Node]
+    /// Entities by id; children are found through their `parent` (a set per device would cost more memory than
+    /// the rare deregistration saves in time).
+    private var nodes: [EntityTopicID: EntityMetadata]
     private var pending: PendingEntities
 
     /// `mainDevice` is `mqtt.device_topic_id`; `mainDeviceExternalID` its cloud id, when the caller knows it.
@@ -28,28 +25,30 @@ public struct EntityStore: Sendable {
         self.mainDevice = mainDevice
         self.autoRegister = autoRegister
         let main = EntityRegistration(topicID: mainDevice, type: .device, externalID: mainDeviceExternalID)
-        nodes = [mainDevice: Node(entity: EntityMetadata(main, parent: nil))]
+        nodes = [mainDevice: EntityMetadata(main, parent: nil)]
         pending = PendingEntities(registrationLimit: pendingRegistrationLimit, dataLimit: pendingDataLimit)
     }
 
     // MARK: - Reading
 
-    public subscript(id: EntityTopicID) -> EntityMetadata? { nodes[id]?.entity }
+    public subscript(id: EntityTopicID) -> EntityMetadata? { nodes[id] }
 
     /// Registered entities, the main device included.
     public var count: Int { nodes.count }
 
     public var topicIDs: [EntityTopicID] { Array(nodes.keys) }
 
-    public func children(of id: EntityTopicID) -> [EntityTopicID] { (nodes[id]?.children).map { $0.sorted() } ?? [] }
+    public func children(of id: EntityTopicID) -> [EntityTopicID] {
+        nodes.values.filter { $0.parent == id }.map(\.topicID).sorted()
+    }
 
     /// Parent, grandparent, … up to the main device.
     public func ancestors(of id: EntityTopicID) -> [EntityTopicID] {
         var result: [EntityTopicID] = []
-        var current = nodes[id]?.entity.parent
+        var current = nodes[id]?.parent
         while let parent = current, !result.contains(parent) {
             result.append(parent)
-            current = nodes[parent]?.entity.parent
+            current = nodes[parent]?.parent
         }
         return result
     }
@@ -76,20 +75,21 @@ public struct EntityStore: Sendable {
     /// Registers a new entity (or keeps it pending until its parent is known), or applies an update to a known one.
     public mutating func register(_ registration: EntityRegistration) throws(EntityStoreError) -> EntityChange {
         let id = registration.topicID
-        if let existing = nodes[id]?.entity { return try update(existing, with: registration) }
+        if let existing = nodes[id] { return try update(existing, with: registration) }
         if registration.type == .device { throw .mainDeviceAlreadyRegistered(mainDevice) }
         let parent = resolvedParent(of: registration)
         if parent == id { throw .selfParent(id) }
         var resolved = registration
         resolved.parent = parent
-        guard let parentEntity = nodes[parent]?.entity else {
+        guard let parentEntity = nodes[parent] else {
             pending.add(resolved)
             return .pending(parent: parent)
         }
         guard parentEntity.type.isDevice else { throw .serviceParent(parent: parent, child: id) }
         pending.remove(id)
-        insert(resolved, parent: parent)
-        var registered = [RegisteredEntity(entity: nodes[id]!.entity, dataMessages: pending.takeData(of: id))]
+        // The parent's stored id, not the copy just parsed: its string is then shared, not held twice.
+        insert(resolved, parent: parentEntity.topicID)
+        var registered = [RegisteredEntity(entity: nodes[id]!, dataMessages: pending.takeData(of: id))]
         var rejected: [EntityStoreError] = []
         registerPendingChildren(of: id, into: &registered, rejected: &rejected)
         return .registered(registered, rejected: rejected)
@@ -103,20 +103,21 @@ public struct EntityStore: Sendable {
     }
 
     private mutating func insert(_ registration: EntityRegistration, parent: EntityTopicID) {
-        nodes[registration.topicID] = Node(entity: EntityMetadata(registration, parent: parent))
-        nodes[parent]?.children.insert(registration.topicID)
+        var registration = registration
+        registration.parent = parent
+        nodes[registration.topicID] = EntityMetadata(registration, parent: parent)
     }
 
     private mutating func registerPendingChildren(
         of id: EntityTopicID, into registered: inout [RegisteredEntity], rejected: inout [EntityStoreError]
     ) {
         for child in pending.takeChildren(of: id) {
-            guard nodes[id]?.entity.type.isDevice == true else {
+            guard nodes[id]?.type.isDevice == true else {
                 rejected.append(.serviceParent(parent: id, child: child.topicID))
                 continue
             }
-            insert(child, parent: id)
-            registered.append(RegisteredEntity(entity: nodes[child.topicID]!.entity, dataMessages: pending.takeData(of: child.topicID)))
+            insert(child, parent: nodes[id]?.topicID ?? id)
+            registered.append(RegisteredEntity(entity: nodes[child.topicID]!, dataMessages: pending.takeData(of: child.topicID)))
             registerPendingChildren(of: child.topicID, into: &registered, rejected: &rejected)
         }
     }
@@ -136,31 +137,28 @@ public struct EntityStore: Sendable {
         after.health = registration.health ?? existing.health
         if let parent = registration.parent, parent != existing.parent {
             if parent == id { throw .selfParent(id) }
-            guard let parentEntity = nodes[parent]?.entity else { throw .unknownParent(parent) }
+            guard let parentEntity = nodes[parent] else { throw .unknownParent(parent) }
             guard parentEntity.type.isDevice else { throw .serviceParent(parent: parent, child: id) }
             if ancestors(of: parent).contains(id) { throw .descendantParent(parent: parent, child: id) }
-            after.parent = parent
+            after.parent = parentEntity.topicID
         }
         guard after != existing else { return .unchanged }
-        if let old = existing.parent, old != after.parent {
-            nodes[old]?.children.remove(id)
-            if let new = after.parent { nodes[new]?.children.insert(id) }
-        }
-        nodes[id]?.entity = after
+        nodes[id] = after
         return .updated(before: existing, after: after)
     }
 
-    /// Removes the entity and all its descendants (the entity first); the main device stays.
+    /// Removes the entity and all its descendants (the entity first, then each level of descendants); the main
+    /// device stays.
     public mutating func deregister(_ id: EntityTopicID) -> [EntityMetadata] {
         pending.remove(id)
-        guard id != mainDevice, let node = nodes[id] else { return [] }
-        if let parent = node.entity.parent { nodes[parent]?.children.remove(id) }
-        var removed: [EntityMetadata] = []
-        var queue = [id]
-        while let next = queue.popLast() {
-            guard let node = nodes.removeValue(forKey: next) else { continue }
-            removed.append(node.entity)
-            queue.append(contentsOf: node.children.sorted().reversed())
+        guard id != mainDevice, let entity = nodes.removeValue(forKey: id) else { return [] }
+        var removed = [entity]
+        var level: Set<EntityTopicID> = [id]
+        while !level.isEmpty {
+            let children = nodes.values.filter { $0.parent.map(level.contains) ?? false }.sorted { $0.topicID < $1.topicID }
+            for child in children { nodes[child.topicID] = nil }
+            removed += children
+            level = Set(children.map(\.topicID))
         }
         return removed
     }
@@ -204,7 +202,7 @@ public struct EntityStore: Sendable {
     /// Sets (or with nil, removes) a twin fragment; true when it changed.
     public mutating func updateTwin(_ id: EntityTopicID, key: String, value: JSONValue?) throws(EntityStoreError) -> Bool {
         guard !EntityRegistrationError.isInvalidTwinKey(key) else { throw .invalidTwinKey(key) }
-        guard var entity = nodes[id]?.entity else { throw .unknownEntity(id) }
+        guard var entity = nodes[id] else { throw .unknownEntity(id) }
         let index = entity.twinData.firstIndex { $0.key == key }
         switch (index, value) {
         case (nil, nil): return false
@@ -214,7 +212,7 @@ public struct EntityStore: Sendable {
             entity.twinData[index].value = value
         case (nil, let value?): entity.twinData.append((key, value))
         }
-        nodes[id]?.entity = entity
+        nodes[id] = entity
         return true
     }
 }
