@@ -16,7 +16,7 @@ extension JSONText {
     }
 
     /// How serde names a JSON value it did not expect (`integer \`55\``, `string "x"`), for thin-edge's texts.
-    static func unexpected(_ value: JSONValue) -> String {
+    public static func unexpected(_ value: JSONValue) -> String {
         switch value {
         case .object: return "map"
         case .array: return "sequence"
