@@ -13,6 +13,7 @@ let version = ((try? String(contentsOfFile: Context.packageDirectory + "/VERSION
 //   TedgeMessaging        the MQTT message vocabulary, shared by both MQTT clients and the providers
 //   TedgeTOML             tedge.toml / system.toml syntax
 //   TedgeThinEdgeJSON     Thin Edge JSON: parser, serialiser, timestamps
+//   TedgeTopics           the `te/` topic scheme, entities, their store and service health (pure)
 //   TedgeProviderAPI      what a provider imports: the protocol and the values it returns; no I/O
 //   TedgeSystem           files, locks, the console, the config store
 //   TedgeRuntime          what acts: connect, checks, services, processes, HTTPS (the CLI's engine)
@@ -50,6 +51,8 @@ let package = Package(
         // The durable store of cloud-bound messages the built-in bridge sends from.
         .library(name: "TedgeDurableStore", targets: ["TedgeDurableStore"]),
         .library(name: "TedgeMQTTCodec", targets: ["TedgeMQTTCodec"]),
+        // The `te/` topic and registration parsers (for the fuzz package as well).
+        .library(name: "TedgeTopics", targets: ["TedgeTopics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -86,7 +89,9 @@ let package = Package(
         .target(name: "TedgeTOML", path: "Sources/Core/TOML", swiftSettings: mapperLean),
         .target(name: "TedgeThinEdgeJSON", dependencies: ["TedgeMessaging", "TedgeJSON"],
                 path: "Sources/Core/ThinEdgeJSON", swiftSettings: mapperLean),
-        .target(name: "TedgeProviderAPI", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON", "TedgeTOML"],
+        .target(name: "TedgeTopics", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON"],
+                path: "Sources/Core/Topics", swiftSettings: mapperLean),
+        .target(name: "TedgeProviderAPI", dependencies: ["TedgeMessaging", "TedgeThinEdgeJSON", "TedgeTOML", "TedgeTopics"],
                 path: "Sources/Core/ProviderAPI", swiftSettings: mapperLean),
         .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML", "CTedgeVersion"],
                 path: "Sources/Core/System", swiftSettings: mapperLean),
@@ -164,6 +169,8 @@ let package = Package(
                           path: "Benchmarks/ConverterBenchmark"),
         .executableTarget(name: "tedge-store-benchmark", dependencies: ["TedgeDurableStore", "TedgeMessaging", "TedgeSQLite"],
                           path: "Benchmarks/DurableStoreBenchmark", swiftSettings: mapperLean),
+        .executableTarget(name: "tedge-entity-store-benchmark", dependencies: ["TedgeTopics", "TedgeMessaging"],
+                          path: "Benchmarks/EntityStoreBenchmark", swiftSettings: mapperLean),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [
@@ -198,9 +205,10 @@ let package = Package(
             "TedgeMQTTSession", "TedgeMQTTSessionTesting", "TedgeMessaging", "TedgeTestSupport", "TedgeRuntime", "TedgeMosquitto",
         ]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["TedgeMQTTCodec", "TedgeMessaging"]),
+        .testTarget(name: "TopicsTests", dependencies: ["TedgeTopics", "TedgeMessaging", "TedgeThinEdgeJSON"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto", "TedgeOpenSSL", "TedgeTestSupport",
-        ], exclude: ["SDK"]),
+        ], exclude: ["SDK"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -171,7 +171,7 @@ func describeRun() -> [String] {
 
 for line in describeRun() { say(line) }
 say(
-    "Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper on one mosquitto."
+    "Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper (on tedge/measurements, then on te/) on one mosquitto."
 )
 var results: [String: [Figures]] = [:]
 let paths: [(name: String, relay: [String]?, inputTopic: String)] = [
@@ -181,6 +181,8 @@ let paths: [(name: String, relay: [String]?, inputTopic: String)] = [
         [binDirectory + "/c-relay", String(port), relayInputTopic, "az/messages/events/"], relayInputTopic
     ),
     ("tedge-mapper az", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], "tedge/measurements"),
+    // The same mapper on thin-edge 1.x's topics: the main device's measurements through the entity store and 2.x's steps.
+    ("tedge-mapper az (te/)", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], "te/device/main///m/env"),
 ]
 for round in 1...rounds {
     for (name, relay, inputTopic) in paths {
@@ -215,9 +217,14 @@ for (name, _, _) in paths {
 let brokerRate = median((results[paths[0].name] ?? []).map(\.rate))
 let relayRate = median((results[paths[1].name] ?? []).map(\.rate))
 let mapperRate = median((results[paths[2].name] ?? []).map(\.rate))
+let teRate = median((results[paths[3].name] ?? []).map(\.rate))
 say("")
 say(
     String(
         format:
             "tedge-mapper: %.2f of the broker's own round trip (0.5 is the ceiling: every message crosses the broker twice), %.2f of the C relay",
         mapperRate / brokerRate, mapperRate / relayRate))
+say(
+    String(
+        format: "tedge-mapper on te/: %.2f of the broker's own round trip, %.2f of the C relay", teRate / brokerRate,
+        teRate / relayRate))

@@ -19,7 +19,27 @@ public struct AwsProvider: CloudProvider {
         "aws.mapper.timestamp", kind: .flag,
         default: .value("true"), doc: "Boolean whether AWS mapper should add timestamp or not. Example: true")
 
-    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.mapperTimestamp] }
+    public static let mapperTimestampFormat = ConfigKey(
+        "aws.mapper.timestamp_format", table: "aws", field: "mapper_timestamp_format", kind: .timeFormat,
+        default: .value(TimeFormat.unix.rawValue),
+        doc: "The format that will be used by the mapper when sending timestamps to AWS IoT. Example: rfc-3339, unix")
+    public static let mapperMaxPayloadSize = ConfigKey(
+        "aws.mapper.mqtt.max_payload_size", table: "aws", field: "mapper_mqtt_max_payload_size", kind: .positiveInteger,
+        default: .value(String(AwsConverter.maxPayloadSize)),
+        doc: "The maximum message payload size that can be mapped to the cloud via MQTT. Example: 131072")
+    public static let topicPrefix = ConfigKey(
+        "aws.bridge.topic_prefix", table: "aws", field: "bridge_topic_prefix", kind: .string, default: .value("aws"),
+        doc:
+            "The topic prefix that will be used for the bridge MQTT topic. For instance, if this is set to \"aws\", then messages published to `aws/shadow/#` will be forwarded to AWS on the `$aws/things/shadow/#` topic. Example: aws"
+    )
+    public static let topics = ConfigKey(
+        "aws.topics", table: "aws", field: "topics", kind: .string,
+        default: .value(TopicSchema().telemetryFilters.joined(separator: ",")),
+        doc: "Set of MQTT topics the AWS IoT mapper should subscribe to. Example: te/+/+/+/+/a/+,te/+/+/+/+/m/+,te/+/+/+/+/e/+")
+
+    public var configKeys: [ConfigKey] {
+        [Self.url, Self.rootCertPath, Self.mapperTimestamp, Self.mapperTimestampFormat, Self.mapperMaxPayloadSize, Self.topicPrefix, Self.topics]
+    }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
@@ -30,6 +50,7 @@ public struct AwsProvider: CloudProvider {
 
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         let id = context.deviceID
+        let local = (context.config.value(of: Self.topicPrefix) ?? "aws") + "/"
         return BridgeDescription(
             connection: "edge_to_aws",
             address: context.cloud,
@@ -41,22 +62,23 @@ public struct AwsProvider: CloudProvider {
             keyPath: context.keyPath,
             cleanSession: false,
             topics: [
-                BridgeTopic("td/#", .outbound, qos: 1, local: "aws/", remote: "thinedge/\(id)/"),
-                BridgeTopic("cmd/#", .inbound, qos: 1, local: "aws/", remote: "thinedge/\(id)/"),
-                BridgeTopic("shadow/#", .both, qos: 1, local: "aws/", remote: "$aws/things/\(id)/"),
+                BridgeTopic("td/#", .outbound, qos: 1, local: local, remote: "thinedge/\(id)/"),
+                BridgeTopic("cmd/#", .inbound, qos: 1, local: local, remote: "thinedge/\(id)/"),
+                BridgeTopic("shadow/#", .both, qos: 1, local: local, remote: "$aws/things/\(id)/"),
                 BridgeTopic(
-                    "", .outbound, qos: 1, local: "aws/test-connection", remote: "thinedge/devices/\(id)/test-connection"),
+                    "", .outbound, qos: 1, local: local + "test-connection", remote: "thinedge/devices/\(id)/test-connection"),
                 BridgeTopic(
-                    "", .inbound, qos: 1, local: "aws/connection-success", remote: "thinedge/devices/\(id)/test-connection"),
+                    "", .inbound, qos: 1, local: local + "connection-success", remote: "thinedge/devices/\(id)/test-connection"),
             ])
     }
 
     /// The test-connection topic is bridged out and back in: an echo proves the round trip.
     public func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck {
-        ConnectionCheck(
+        let prefix = context.config.value(of: Self.topicPrefix) ?? "aws"
+        return ConnectionCheck(
             clientID: "check_connection_aws",
-            subscriptions: ["aws/connection-success"],
-            request: MQTTMessage(topic: "aws/test-connection", text: "", qos: .atLeastOnce),
+            subscriptions: ["\(prefix)/connection-success"],
+            request: MQTTMessage(topic: "\(prefix)/test-connection", text: "", qos: .atLeastOnce),
             troubleshooting: """
                 No response from AWS IoT Core. Check that:
                   - aws.url (\(context.cloud.host)) is your account's IoT endpoint;
@@ -66,10 +88,19 @@ public struct AwsProvider: CloudProvider {
             judge: { _ in .success })
     }
 
+    /// The legacy measurement topics, the registrations of every entity (first: retained registrations arrive
+    /// before retained data), and `aws.topics`.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
         let addTimestamp = config.flag(Self.mapperTimestamp)
-        return MapperDescription(subscriptions: ["tedge/measurements", "tedge/measurements/+"]) {
-            AwsConverter(addTimestamp: addTimestamp)
+        let prefix = config.value(of: Self.topicPrefix) ?? "aws"
+        let pipeline = TelemetryPipeline(
+            addTimestamp: addTimestamp, timeFormat: config.timeFormat(Self.mapperTimestampFormat),
+            maxPacketSize: config.integer(Self.mapperMaxPayloadSize) ?? AwsConverter.maxPayloadSize)
+        let store = config.entityStore()
+        let subscriptions =
+            ["tedge/measurements", "tedge/measurements/+", store.schema.registrationFilter] + config.topicFilters(Self.topics)
+        return MapperDescription(subscriptions: subscriptions) {
+            AwsConverter(addTimestamp: addTimestamp, topicPrefix: prefix, te: TeTelemetryMapping(store: store, pipeline: pipeline))
         }
     }
 }

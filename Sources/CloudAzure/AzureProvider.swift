@@ -24,6 +24,19 @@ public struct AzureProvider: CloudProvider {
         "az.mapper.message_properties", kind: .flag, default: .value("true"),
         doc: "Boolean whether Azure mapper should mark messages as UTF-8 JSON, so IoT Hub can route on the body. Example: true")
 
+    public static let mapperTimestampFormat = ConfigKey(
+        "az.mapper.timestamp_format", table: "az", field: "mapper_timestamp_format", kind: .timeFormat,
+        default: .value(TimeFormat.unix.rawValue),
+        doc: "The format that will be used by the mapper when sending timestamps to Azure IoT. Example: rfc-3339, unix")
+    public static let mapperMaxPayloadSize = ConfigKey(
+        "az.mapper.mqtt.max_payload_size", table: "az", field: "mapper_mqtt_max_payload_size", kind: .positiveInteger,
+        default: .value(String(AzureConverter.maxPayloadSize)),
+        doc: "The maximum message payload size that can be mapped to the cloud via MQTT. Example: 262144")
+    public static let topics = ConfigKey(
+        "az.topics", table: "az", field: "topics", kind: .string,
+        default: .value(TopicSchema().telemetryFilters.joined(separator: ",")),
+        doc: "Set of MQTT topics the Azure IoT mapper should subscribe to. Example: te/+/+/+/+/a/+,te/+/+/+/+/m/+,te/+/+/+/+/e/+")
+
     public static let dpsIDScope = ConfigKey(
         "az.dps.id_scope", kind: .string,
         doc:
@@ -37,7 +50,10 @@ public struct AzureProvider: CloudProvider {
         example: "global.azure-devices-provisioning.net")
 
     public var configKeys: [ConfigKey] {
-        [Self.url, Self.rootCertPath, Self.mapperTimestamp, Self.mapperMessageProperties, Self.dpsIDScope, Self.dpsURL]
+        [
+            Self.url, Self.rootCertPath, Self.mapperTimestamp, Self.mapperMessageProperties, Self.mapperTimestampFormat,
+            Self.mapperMaxPayloadSize, Self.topics, Self.dpsIDScope, Self.dpsURL,
+        ]
     }
 
     public let certificateRequirements = CertificateRequirements(
@@ -115,11 +131,20 @@ public struct AzureProvider: CloudProvider {
             judge: dps.judge)
     }
 
+    /// The legacy `tedge/measurements`, the registrations of every entity (first, so that retained registrations
+    /// arrive before retained data and auto-registration never overwrites them), and `az.topics`.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
         let addTimestamp = config.flag(Self.mapperTimestamp)
         let messageProperties = config.flag(Self.mapperMessageProperties)
-        return MapperDescription(subscriptions: ["tedge/measurements"]) {
-            AzureConverter(addTimestamp: addTimestamp, messageProperties: messageProperties)
+        let pipeline = TelemetryPipeline(
+            addTimestamp: addTimestamp, timeFormat: config.timeFormat(Self.mapperTimestampFormat),
+            maxPacketSize: config.integer(Self.mapperMaxPayloadSize) ?? AzureConverter.maxPayloadSize)
+        let store = config.entityStore()
+        let subscriptions = [MeasurementTopic.main, store.schema.registrationFilter] + config.topicFilters(Self.topics)
+        return MapperDescription(subscriptions: subscriptions) {
+            AzureConverter(
+                addTimestamp: addTimestamp, messageProperties: messageProperties,
+                te: TeTelemetryMapping(store: store, pipeline: pipeline))
         }
     }
 }

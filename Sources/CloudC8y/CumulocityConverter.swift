@@ -1,8 +1,9 @@
 import TedgeProviderAPI
 
-/// Thin Edge JSON measurements, alarms and events to Cumulocity's JSON and SmartREST.
+/// Thin Edge JSON measurements, alarms and events to Cumulocity's JSON and SmartREST: the legacy `tedge/…`
+/// topics here, the `te/` topics through `CumulocityTeMapping`.
 ///
-/// Keeps one piece of state: which child devices it has registered (SmartREST 101) in this run.
+/// Keeps state: which legacy child devices it has registered (SmartREST 101) in this run, and the `te/` entities.
 public struct CumulocityConverter: MessageConverter {
     /// Cumulocity's MQTT message limit.
     public static let sizeThreshold = 16 * 1024
@@ -15,14 +16,17 @@ public struct CumulocityConverter: MessageConverter {
     /// Software-update requests from the cloud get ids `<start time>-<n>`, unique across restarts.
     private var requestCount = 0
     private let requestIDPrefix: String
+    /// The `te/` topics' mapping; without one, they are not mapped.
+    public private(set) var te: CumulocityTeMapping?
 
     public init(
         supportedOperations: [String], sizeThreshold: Int = CumulocityConverter.sizeThreshold,
-        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, te: CumulocityTeMapping? = nil
     ) {
         self.supportedOperations = supportedOperations
         self.sizeThreshold = sizeThreshold
         self.clock = clock
+        self.te = te
         requestIDPrefix = String(clock().description.filter(\.isNumber).prefix(14))
     }
 
@@ -37,6 +41,9 @@ public struct CumulocityConverter: MessageConverter {
         if message.topic == "c8y/s/ds" { return operations(message) }
         if message.topic.hasPrefix("tedge/alarms/") { return CumulocityAlarm.convert(message, now: clock) }
         if message.topic.hasPrefix("tedge/events/") { return CumulocityEvent.convert(message, now: clock) }
+        if te?.handles(message.topic) == true, !message.topic.hasPrefix("tedge/"), let outputs = te?.convert(message) {
+            return .success(outputs)
+        }
         let child: String?
         switch MeasurementTopic.childID(of: message.topic) {
         case .success(let id): child = id

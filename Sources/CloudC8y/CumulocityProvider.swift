@@ -23,7 +23,28 @@ public struct CumulocityProvider: CloudProvider {
             "HTTPS endpoint of the Cumulocity tenant, when not c8y.url's host on port 443. Example: your-tenant.cumulocity.com:443",
         example: "subdomain.cumulocity.com")
 
-    public var configKeys: [ConfigKey] { [Self.url, Self.rootCertPath, Self.http] }
+    /// thin-edge reads it from the certificate when unset; the mapper reads no certificate, so it takes `device.id`
+    /// when its configuration can give it and this key otherwise.
+    public static let deviceID = ConfigKey(
+        "c8y.device.id", table: "c8y", field: "device_id", kind: .string,
+        doc:
+            "Identifier of the device within the fleet. It must be globally unique and is derived from the device certificate. Example: Raspberrypi-4d18303a-6d3a-11eb-b1a6-175f6bb72665"
+    )
+    /// thin-edge's default: every entity's registration, twin, measurements and their units, events, alarms, health.
+    static let defaultTopics = ["", "/twin/+", "/m/+", "/m/+/meta", "/e/+", "/a/+", "/status/health"].map(TopicSchema().anyEntity)
+    public static let topics = ConfigKey(
+        "c8y.topics", table: "c8y", field: "topics", kind: .string, default: .value(defaultTopics.joined(separator: ",")),
+        doc:
+            "Set of MQTT topics the Cumulocity mapper should subscribe to. Example: te/+/+/+/+/a/+,te/+/+/+/+/m/+,te/+/+/+/+/m/+/meta,te/+/+/+/+/e/+"
+    )
+    public static let childDeviceMarker = ConfigKey(
+        "c8y.smartrest.child_device.create_with_device_marker", table: "c8y",
+        field: "smartrest_child_device_create_with_device_marker", kind: .flag, default: .value("false"),
+        doc: "Attach the c8y_IsDevice fragment to child devices on creation. Example: false")
+
+    public var configKeys: [ConfigKey] {
+        [Self.url, Self.rootCertPath, Self.http, Self.deviceID, Self.topics, Self.childDeviceMarker]
+    }
 
     public let certificateRequirements = CertificateRequirements(
         clientCertificateRequired: true,
@@ -32,7 +53,7 @@ public struct CumulocityProvider: CloudProvider {
         renewalHint:
             "Upload the renewed certificate to the tenant's trusted certificates (`tedge cert upload c8y --user <name>`).")
 
-    static let topics: [(String, BridgeTopic.Direction, Int)] = [
+    static let bridgeTopics: [(String, BridgeTopic.Direction, Int)] = [
         ("s/dcr", .inbound, 2), ("s/ucr", .outbound, 2), ("s/dt", .inbound, 2), ("s/ut/#", .outbound, 2),
         ("s/us/#", .outbound, 2), ("t/us/#", .outbound, 2), ("q/us/#", .outbound, 2), ("c/us/#", .outbound, 2),
         ("s/ds", .inbound, 2), ("s/e", .inbound, 0), ("s/uc/#", .outbound, 2), ("t/uc/#", .outbound, 2),
@@ -54,7 +75,7 @@ public struct CumulocityProvider: CloudProvider {
             certificatePath: context.certificatePath,
             keyPath: context.keyPath,
             cleanSession: false,
-            topics: Self.topics.map { BridgeTopic($0.0, $0.1, qos: $0.2, local: "c8y/", remote: "") })
+            topics: Self.bridgeTopics.map { BridgeTopic($0.0, $0.1, qos: $0.2, local: "c8y/", remote: "") })
     }
 
     /// SmartREST 100 (create device): an existing device is answered on `s/e` with `41,100,Device already existing`.
@@ -150,16 +171,22 @@ public struct CumulocityProvider: CloudProvider {
             })
     }
 
-    /// The supported operations are the file names in `<config-dir>/operations/c8y/`, read by the runtime at start.
+    /// The legacy topics, the registrations of every entity (before any data, so that retained registrations arrive
+    /// first) and `c8y.topics`. The supported operations are the file names in `<config-dir>/operations/c8y/`, read
+    /// by the runtime at start.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
-        MapperDescription(
-            subscriptions: [
-                "tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+",
-                "c8y/s/ds",
-            ],
-            listedDirectory: "operations/c8y"
-        ) { operations in
-            CumulocityConverter(supportedOperations: operations)
+        let store = config.entityStore(
+            mainDeviceExternalID: config.value(of: Self.deviceID) ?? config.value(of: CoreConfigKeys.deviceID))
+        let te = CumulocityTeMapping(
+            store: store, createWithDeviceMarker: config.flag(Self.childDeviceMarker),
+            serviceType: config.value(of: CoreConfigKeys.serviceType) ?? "service")
+        var subscriptions = [
+            "tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+", "c8y/s/ds",
+            store.schema.registrationFilter,
+        ]
+        for filter in config.topicFilters(Self.topics) where !subscriptions.contains(filter) { subscriptions.append(filter) }
+        return MapperDescription(subscriptions: subscriptions, listedDirectory: "operations/c8y") { operations in
+            CumulocityConverter(supportedOperations: operations, te: te)
         }
     }
 }

@@ -16,6 +16,14 @@ public enum SmartREST {
     static func quoted(_ text: String) -> String {
         "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
+
+    /// One CSV field as thin-edge's `csv` writer puts it: quoted only when it holds a comma, a quote or a line break.
+    static func field(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) ? quoted(text) : text
+    }
+
+    /// A SmartREST record: its fields, each quoted only when needed.
+    static func record(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") }
 }
 
 extension SmartREST {

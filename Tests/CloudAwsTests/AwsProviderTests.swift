@@ -63,4 +63,49 @@ import Testing
         #expect(check.subscriptions == ["aws/connection-success"])
         #expect(check.request.topic == "aws/test-connection")
     }
+
+    /// `aws.bridge.topic_prefix` moves the bridge's local side and the check with the mapper's outputs.
+    @Test func customTopicPrefix() throws {
+        var context = try context()
+        var config = context.config
+        try config.set(AwsProvider.topicPrefix, to: "custom-prefix")
+        context = ConnectionContext(
+            deviceID: context.deviceID, cloud: context.cloud, rootCertificatePath: context.rootCertificatePath,
+            certificatePath: context.certificatePath, keyPath: context.keyPath, config: config)
+        let rendered = provider.bridge(context).render(rootCertificateIsDirectory: false)
+        #expect(rendered.contains("topic td/# out 1 custom-prefix/ thinedge/my-device/\n"))
+        #expect(rendered.contains("topic \"\" in 1 custom-prefix/connection-success thinedge/devices/my-device/test-connection\n"))
+        #expect(!rendered.contains(" aws/"))
+        #expect(provider.connectionCheck(context).request.topic == "custom-prefix/test-connection")
+    }
+
+    /// The te/ topics: the source from the entity id, one topic per kind, thin-edge's steps in between.
+    @Test func teTopics() throws {
+        let now = UnixTime(seconds: 1_617_822_000)!
+        var converter = AwsConverter(
+            addTimestamp: true, topicPrefix: "aws",
+            te: TeTelemetryMapping(
+                store: EntityStore(),
+                pipeline: TelemetryPipeline(addTimestamp: true, timeFormat: .rfc3339, maxPacketSize: 131_072, clock: { now })))
+        func convert(_ topic: String, _ payload: String) throws -> [MQTTMessage] {
+            try converter.convert(MQTTMessage(topic: topic, text: payload, qos: .atLeastOnce)).get()
+        }
+        let cases: [(String, String)] = [
+            ("te/device/main///m/", "aws/td/device:main/m/"),
+            ("te/device/child/service/child_service/m/test_type", "aws/td/device:child:service:child_service/m/test_type"),
+            ("te/device/main///e/event_type", "aws/td/device:main/e/event_type"),
+            ("te/device/main/service/cservice/a/alarm_type", "aws/td/device:main:service:cservice/a/alarm_type"),
+            ("te/device/main/service/test-service/status/health", "aws/td/device:main:service:test-service/status/health"),
+        ]
+        for (input, output) in cases {
+            #expect(try convert(input, "{}").last?.topic == output, "\(input)")
+        }
+        #expect(try convert("te/device/main///m/", #"{"temperature": 23.0}"#).last?.text == #"{"temperature":23.0,"time":"2021-04-07T19:00:00Z"}"#)
+        // The bridge's `0` goes nowhere in the cloud (its service gets registered on te/, as by thin-edge's agent).
+        #expect(try convert("te/device/main/service/mosquitto-aws-bridge/status/health", "0").map(\.topic) == ["te/device/main/service/mosquitto-aws-bridge"])
+        #expect(try convert("te/device/main///m/", "This is not Thin Edge JSON").map(\.text) == ["This is not Thin Edge JSON"])
+        #expect(try convert("te/device/main///twin/x", "{}").isEmpty, "twin is not mapped")
+        #expect(AwsConverter.cloudTopic(for: "root/a//c/d/m/x", prefix: "p") == "p/td/a:c:d/m/x")
+        #expect(AwsConverter.cloudTopic(for: "te/device/main///cmd/x", prefix: "p") == nil)
+    }
 }

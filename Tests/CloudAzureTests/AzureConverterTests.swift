@@ -79,4 +79,31 @@ import Testing
             }
         }
     }
+
+    /// The te/ topics: JSON on the properties topic, anything else on the bare one (it is not JSON); registrations
+    /// kept in the store, their errors and auto-registrations published; legacy topics untouched.
+    @Test func teTopics() throws {
+        var converter = AzureConverter(addTimestamp: false)
+        func convert(_ topic: String, _ payload: String) throws -> [MQTTMessage] {
+            try converter.convert(MQTTMessage(topic: topic, text: payload, qos: .atLeastOnce)).get()
+        }
+        #expect(
+            try convert("te/device/main///m/env", #"{"temperature": 21}"#)
+                == [MQTTMessage(topic: AzureConverter.propertiesTopic, text: #"{"temperature": 21}"#, qos: .atLeastOnce)])
+        #expect(try convert("te/device/main///m/env", "not JSON").map(\.topic) == [AzureConverter.outputTopic])
+        let child = try convert("te/device/child1///e/login", #"{"text": "x"}"#)
+        #expect(child.map(\.topic) == ["te/device/child1//", AzureConverter.propertiesTopic])
+        #expect(child.first?.text == #"{"@parent":"device/main//","@type":"child-device","name":"child1"}"#)
+        #expect(child.first?.retain == true)
+        #expect(try convert("te/device/child1//", #"{"@parent":"device/main//","@type":"child-device","name":"child1"}"#).isEmpty)
+        #expect(
+            try convert("te/device/child1//", #"{"@type":"service"}"#)
+                == [MQTTMessage(topic: "te/errors", text: "Updating the entity type of device/child1// is not supported", qos: .atLeastOnce)])
+        #expect(try convert("te/errors", "anything").isEmpty)
+        #expect(try convert("te/device/main/service/mosquitto-c8y-bridge/status/health", "1").allSatisfy { $0.topic.hasPrefix("te/") })
+        #expect(converter.te.store.count == 3)
+        #expect(converter.reportOversized(topic: "te/device/main///m/", payloadBytes: 1 << 20)?.first?.text == "Input message cannot be processed: Payload is too large >262144")
+        #expect(converter.reportOversized(topic: "tedge/measurements", payloadBytes: 1 << 20) == nil)
+        #expect(converter.inputLimit == MessageSizeLimit(bytes: 262_144))
+    }
 }

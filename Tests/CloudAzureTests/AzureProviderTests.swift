@@ -61,11 +61,14 @@ import Testing
         #expect(
             provider.configKeys.map(\.name) == [
                 "az.url", "az.root.cert.path", "az.mapper.timestamp", "az.mapper.message_properties",
-                "az.dps.id_scope", "az.dps.url",
+                "az.mapper.timestamp_format", "az.mapper.mqtt.max_payload_size", "az.topics", "az.dps.id_scope", "az.dps.url",
             ])
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
         #expect(config.value("az.root.cert.path") == "/etc/ssl/certs")
         #expect(config.value("az.mapper.timestamp") == "true")
+        #expect(config.value("az.mapper.timestamp_format") == "unix")
+        #expect(config.value("az.mapper.mqtt.max_payload_size") == "262144")
+        #expect(config.value("az.topics") == "te/+/+/+/+/m/+,te/+/+/+/+/e/+,te/+/+/+/+/a/+,te/+/+/+/+/status/health")
         #expect(throws: TedgeError.self) { try config.set(AzureProvider.url, to: "mqtts://hub") }
         try config.set(AzureProvider.url, to: "hub.azure-devices.net")
         #expect(config.value("az.url") == "hub.azure-devices.net")

@@ -42,7 +42,31 @@ import Testing
     }
 
     @Test func configKeys() {
-        #expect(provider.configKeys.map(\.name) == ["c8y.url", "c8y.root.cert.path", "c8y.http"])
+        #expect(
+            provider.configKeys.map(\.name) == [
+                "c8y.url", "c8y.root.cert.path", "c8y.http", "c8y.device.id", "c8y.topics",
+                "c8y.smartrest.child_device.create_with_device_marker",
+            ])
+        let config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
+        #expect(
+            config.value(of: CumulocityProvider.topics)
+                == "te/+/+/+/+,te/+/+/+/+/twin/+,te/+/+/+/+/m/+,te/+/+/+/+/m/+/meta,te/+/+/+/+/e/+,te/+/+/+/+/a/+,te/+/+/+/+/status/health"
+        )
+        #expect(config.value(of: CumulocityProvider.childDeviceMarker) == "false")
+    }
+
+    /// The legacy topics, then every entity's registration, then `c8y.topics` (without repeating a filter).
+    @Test func mapperSubscriptions() throws {
+        var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
+        #expect(
+            try #require(provider.mapper(config)).subscriptions == [
+                "tedge/measurements", "tedge/measurements/+", "tedge/alarms/+/+", "tedge/events/+", "c8y/s/ds", "te/+/+/+/+",
+                "te/+/+/+/+/twin/+", "te/+/+/+/+/m/+", "te/+/+/+/+/m/+/meta", "te/+/+/+/+/e/+", "te/+/+/+/+/a/+",
+                "te/+/+/+/+/status/health",
+            ])
+        try config.set(CumulocityProvider.topics, to: "te/+/+/+/+/m/+, te/+/+/+/+/a/+")
+        #expect(
+            try #require(provider.mapper(config)).subscriptions.suffix(3) == ["te/+/+/+/+", "te/+/+/+/+/m/+", "te/+/+/+/+/a/+"])
     }
 }
 

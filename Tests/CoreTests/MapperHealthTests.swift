@@ -1,4 +1,5 @@
 import Glibc
+import TedgeProviderAPI
 import TedgeSystem
 import Testing
 
@@ -36,5 +37,21 @@ import Testing
 
     @Test func topicFollowsTheServiceName() {
         #expect(MapperHealth(serviceName: "tedge-mapper-az").topic == "tedge/health/tedge-mapper-az")
+    }
+
+    /// `tedge connect` waits on the `te/` topic, under `mqtt.topic_root` and `mqtt.device_topic_id`; the te/ `up`
+    /// (`ServiceHealth`) is understood too.
+    @Test func theTeTopicAndMessage() throws {
+        var config = TedgeConfig(schema: ConfigSchema(providerKeys: []), directory: "/etc/tedge")
+        let health = try MapperHealth(serviceName: "tedge-mapper-az", config: config)
+        #expect(health.topic == "te/device/main/service/tedge-mapper-az/status/health")
+        try config.set(CoreConfigKeys.topicRoot, to: "thin-edge")
+        try config.set(CoreConfigKeys.deviceTopicID, to: "device/child_001//")
+        #expect(
+            try MapperHealth(serviceName: "tedge-mapper-az", config: config).topic
+                == "thin-edge/device/child_001/service/tedge-mapper-az/status/health")
+        let up = try ServiceHealth(name: "tedge-mapper-az").up(pid: 7, at: .now())
+        #expect(MapperHealth.isUp(up.payload, notBefore: Int(time(nil)) - 5, pid: 7))
+        #expect(!MapperHealth.isUp(try ServiceHealth(name: "tedge-mapper-az").down(pid: 7).payload))
     }
 }

@@ -17,4 +17,8 @@ enum Binaries {
     static var mapper: String { directory + "/tedge-mapper" }
     static var simulator: String { directory + "/tedge-cloud-sim" }
     static func script(_ name: String) -> String { packageRoot + "/scripts/" + name }
+
+    /// `az.topics` / `aws.topics` for tests of the legacy flow: the default without `status/health`, so the
+    /// mapper's own `up` (forwarded like any service's health) does not interleave with what they publish.
+    static let teTopicsWithoutHealth = "te/+/+/+/+/m/+,te/+/+/+/+/e/+,te/+/+/+/+/a/+"
 }

@@ -162,7 +162,7 @@ import Testing
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["devices/\(deviceID)/messages/events/#"])
         defer { cloud.disconnect() }
         device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21}"#, "-q", "1"))
-        let telemetry = await inbox.next(timeout: .seconds(15))
+        let telemetry = await inbox.nextIgnoringServiceHealth(timeout: .seconds(15))
         #expect(
             telemetry?.text?.contains(#""temperature":21"#) == true, "telemetry: \(String(describing: telemetry))",
             sourceLocation: sourceLocation)

@@ -18,7 +18,10 @@ import Testing
             broker = try await TestBroker(persistent: persistent)
             directory = broker.directory + "/etc"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try "[mqtt]\nport = \(broker.port)\n".write(toFile: directory + "/tedge.toml", atomically: true, encoding: .utf8)
+            // These tests watch the legacy flow: the mapper's own te/ health, which Azure forwards like any
+            // service's (TeTopicsTests), would interleave with what they publish.
+            try "[mqtt]\nport = \(broker.port)\n[az]\ntopics = \"\(Binaries.teTopicsWithoutHealth)\"\n".write(
+                toFile: directory + "/tedge.toml", atomically: true, encoding: .utf8)
             mapperLink = Binaries.mapper
         }
 

@@ -7,8 +7,9 @@ import TedgeSystem
 /// (`MessageForwarder`: inputs on a persistent session, outputs on a second one), which acknowledges an input to the local broker only once the broker has
 /// acknowledged everything converted from it. So a SIGKILL at any moment loses nothing: what was not
 /// acknowledged is redelivered to the next run (same client id, persistent session); duplicates are
-/// possible, loss is not. Every conversion error goes to `tedge/errors`; a retained health message
-/// says `up` once the subscriptions are acknowledged and `down` at the end of a drain or as the will.
+/// possible, loss is not. Every conversion error goes to `tedge/errors`; retained health messages (legacy
+/// `tedge/health/…` and `te/…/status/health`, each with its own will) say `up` once the subscriptions are
+/// acknowledged and `down` at the end of a drain or as the will; health-check requests get `up` again.
 public final class MapperRuntime {
     public static let errorTopic = "tedge/errors"
     /// Outputs in flight to the local broker: enough to keep a loopback round trip busy (the broker
@@ -51,17 +52,23 @@ public final class MapperRuntime {
         var startup = converter.startupMessages()
         let log = self.log
         let port = UInt16(clamping: config.mqttPort)
+        let health = try serviceHealth()
+        let healthChecks = Set(health.healthCheckTopics)
+        let pid = getpid()
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
+        let subscriptions = description.subscriptions + health.healthCheckTopics
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
-            will: healthMessage("down"), subscriptions: description.subscriptions, maxInflight: Self.outputWindow,
-            maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes)
-        log.line("\(name) starting: subscribing \(description.subscriptions.joined(separator: ", ")) on localhost:\(port)")
+            will: healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
+            maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes, outputWill: health.down(pid: pid))
+        log.line("\(name) starting: subscribing \(subscriptions.joined(separator: ", ")) on localhost:\(port)")
 
         let forwarder = MessageForwarder(
             configuration: configuration,
             convert: { message in
+                // A health check (`…/cmd/health/check` of this service or its device) is answered with `up`.
+                if healthChecks.contains(message.topic) { return [health.up(pid: pid, at: .now())] }
                 switch converter.convert(message) {
                 case .success(let outputs): return outputs
                 case .failure(let error):
@@ -70,15 +77,21 @@ public final class MapperRuntime {
                 }
             },
             oversizedInput: { topic, size in
+                if let report = converter.reportOversized(topic: topic, payloadBytes: size) {
+                    log.line("Mapping error: \(report.first.map { String(decoding: $0.payload, as: UTF8.self) } ?? "") (on \(topic))")
+                    return report
+                }
                 log.line("Mapping error: \(inputLimit.tooBig(size)) (on \(topic))")
                 return [MQTTMessage(topic: Self.errorTopic, text: inputLimit.tooBig(size).description, qos: .atLeastOnce)]
             },
             readyMessages: {
-                // Startup messages (Cumulocity's supported operations) go once per run, health on every (re)connect.
+                // Startup messages (Cumulocity's supported operations) go once per run, health on every (re)connect:
+                // the legacy `tedge/health/…`, then on `te/` the service's registration and its `up`.
                 defer { startup = [] }
-                return [self.healthMessage("up")] + startup
+                return [self.healthMessage("up"), health.registration.message(in: health.schema), health.up(pid: pid, at: .now())]
+                    + startup
             },
-            finalMessages: { [healthMessage] in [healthMessage("down")] },
+            finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] },
             log: { [name] in log.line("\(name): \($0)") })
         let outcome = run(forwarder, stopSignals: stopSignals)
         log.line("\(name) stopped: \(outcome)")
@@ -109,4 +122,13 @@ public final class MapperRuntime {
     static let idleBeforeTrimMilliseconds: Int64 = 5_000
 
     func healthMessage(_ status: String) -> MQTTMessage { MapperHealth(serviceName: name).message(status) }
+
+    /// The mapper as a `te/` service of this device (`tedge-mapper-<cloud>`), with `service.type` and
+    /// `service.timestamp_format`.
+    func serviceHealth() throws -> ServiceHealth {
+        try ServiceHealth(
+            schema: config.topicSchema, device: config.deviceTopicID, name: name,
+            serviceType: config.value(of: CoreConfigKeys.serviceType) ?? "service",
+            timeFormat: config.timeFormat(CoreConfigKeys.serviceTimestampFormat))
+    }
 }

@@ -200,7 +200,8 @@ public struct CloudConnector: Sendable {
             step("Failed to enable \(service) service: \(error)")
             return
         }
-        let health = MapperHealth(serviceName: service)
+        // The mapper's `up` on `te/<device>/service/<mapper>/status/health` (the legacy topic gets the same).
+        let health = (try? MapperHealth(serviceName: service, config: config)) ?? MapperHealth(serviceName: service)
         var reportedUp = true  // a cloud without a mapper has no health to wait for
         if provider.mapper(config) != nil {
             reportedUp = await effects.waitUntilUp(

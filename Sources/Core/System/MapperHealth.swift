@@ -2,20 +2,31 @@ import Glibc
 import TedgeProviderAPI
 
 /// A mapper's health contract, written by the mapper and read by `tedge connect` and the tests: a
-/// retained `{"status":"up"|"down","pid":N,"time":T}` on `tedge/health/<service>`, `up` once the
-/// mapper serves its subscriptions, `down` after its drain and as its will.
+/// retained `{"status":"up"|"down","pid":N,"time":T}`, `up` once the mapper serves its subscriptions, `down`
+/// after its drain and as its will. The mapper says it twice: on the legacy `tedge/health/<service>` and, in
+/// thin-edge 1.x's words (`ServiceHealth`), on `te/<device>/service/<service>/status/health`.
 public struct MapperHealth: Sendable {
     public let serviceName: String
+    /// Where the `up` is awaited.
+    public let topic: String
 
-    public init(serviceName: String) { self.serviceName = serviceName }
+    /// The legacy topic, `tedge/health/<service>`.
+    public init(serviceName: String) {
+        self.serviceName = serviceName
+        topic = "tedge/health/\(serviceName)"
+    }
 
-    public var topic: String { "tedge/health/\(serviceName)" }
+    /// The `te/` topic of the service on this device (`mqtt.topic_root`, `mqtt.device_topic_id`).
+    public init(serviceName: String, config: TedgeConfig) throws(EntityTopicID.ParseError) {
+        self.serviceName = serviceName
+        topic = try ServiceHealth(schema: config.topicSchema, device: config.deviceTopicID, name: serviceName).topic
+    }
 
-    /// This process's health message (retained, QoS 1).
+    /// This process's legacy health message on `tedge/health/<service>` (retained, QoS 1).
     public func message(_ status: String) -> MQTTMessage {
         MQTTMessage(
-            topic: topic, text: "{\"status\":\"\(status)\",\"pid\":\(getpid()),\"time\":\(time(nil))}",
-            qos: .atLeastOnce, retain: true)
+            topic: "tedge/health/\(serviceName)",
+            text: "{\"status\":\"\(status)\",\"pid\":\(getpid()),\"time\":\(time(nil))}", qos: .atLeastOnce, retain: true)
     }
 
     /// True for `{"status":"up",...}`. When the payload carries `time` as Unix seconds, it must not be

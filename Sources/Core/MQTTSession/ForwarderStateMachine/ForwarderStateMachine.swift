@@ -110,14 +110,16 @@ struct ForwarderStateMachine {
     mutating func connectionOpened(_ role: MQTTSessionRole, now: Int64) {
         self.now = now
         guard session(role).link == .opening else { return }
-        // The will belongs to the input session: it is the one whose loss means the mapper is gone.
+        // The will belongs to the input session: it is the one whose loss means the mapper is gone. The output
+        // session may carry a second one (a mapper announces `down` on both tedge/health and te/).
         let connect =
             role == .input
             ? MQTTConnect(
                 clientID: configuration.clientID, cleanSession: false, keepAliveSeconds: configuration.keepAliveSeconds,
                 will: configuration.will)
             : MQTTConnect(
-                clientID: configuration.outputClientID, cleanSession: true, keepAliveSeconds: configuration.keepAliveSeconds)
+                clientID: configuration.outputClientID, cleanSession: true, keepAliveSeconds: configuration.keepAliveSeconds,
+                will: configuration.outputWill)
         update(role) {
             $0.link = .awaitingConnack
             $0.lastReceived = now

@@ -1,4 +1,5 @@
 import TedgeTOML
+import TedgeTopics
 
 /// What a config key holds, and how a string typed by the user becomes a stored value.
 public enum ConfigValueKind: Sendable, Equatable {
@@ -10,6 +11,10 @@ public enum ConfigValueKind: Sendable, Equatable {
     case flag
     case ipAddress
     case positiveInteger
+    /// `unix` or `rfc-3339` (`rfc3339` accepted): how thin-edge writes a time.
+    case timeFormat
+    /// A `te/` entity topic id, padded to 4 segments (`device/child_001` is stored as `device/child_001//`).
+    case entityTopicID
 
     /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
     /// `example` is the host name a URL error shows as the right form.
@@ -39,6 +44,11 @@ public enum ConfigValueKind: Sendable, Equatable {
                 throw TedgeError("Invalid number: '\(raw)'. A positive integer is expected.")
             }
             return .integer(number)
+        case .timeFormat:
+            guard TimeFormat(parsing: raw) != nil else { throw TedgeError(TimeFormat.invalidValueText(raw)) }
+            return .string(raw)
+        case .entityTopicID:
+            do { return .string(try EntityTopicID(raw).description) } catch { throw TedgeError(error.description) }
         }
     }
 
@@ -49,6 +59,8 @@ public enum ConfigValueKind: Sendable, Equatable {
         case (.positiveInteger, .integer(let n)): return n > 0
         case (.flag, .boolean): return true
         case (.string, .string), (.path, .string), (.connectURL, .string), (.ipAddress, .string): return true
+        case (.timeFormat, .string(let text)): return TimeFormat(parsing: text) != nil
+        case (.entityTopicID, .string(let text)): return (try? EntityTopicID(text)) != nil
         default: return false
         }
     }

@@ -1,3 +1,5 @@
+import TedgeTopics
+
 /// The keys Core owns; providers contribute the cloud keys (`az.*`, `c8y.*`, ...) that go between them.
 public enum CoreConfigKeys {
     public static let deviceID = ConfigKey(
@@ -59,6 +61,22 @@ public enum CoreConfigKeys {
         doc:
             "QoS 1 and 2 messages the broker keeps per client while it is offline (the cloud bridge, a stopped mapper); beyond that it drops them. Example: 100000"
     )
+    public static let topicRoot = ConfigKey(
+        "mqtt.topic_root", table: "mqtt", field: "topic_root", kind: .string, default: .value(TopicSchema.defaultRoot),
+        doc: "MQTT topic root. Example: te")
+    public static let deviceTopicID = ConfigKey(
+        "mqtt.device_topic_id", table: "mqtt", field: "device_topic_id", kind: .entityTopicID,
+        default: .value(EntityTopicID.mainDevice.description),
+        doc: "The device MQTT topic identifier. Example: device/main//, device/child_001//")
+    public static let serviceType = ConfigKey(
+        "service.type", table: "service", field: "type", kind: .string, default: .value("service"),
+        doc: "The thin-edge.io service's service type. Example: systemd")
+    public static let serviceTimestampFormat = ConfigKey(
+        "service.timestamp_format", table: "service", field: "timestamp_format", kind: .timeFormat,
+        default: .value(TimeFormat.unix.rawValue),
+        doc:
+            "The format that will be used for the timestamp when generating service \"up\" messages in thin-edge JSON. Example: rfc-3339, unix"
+    )
     public static let softwarePlugin = ConfigKey(
         "software.plugin.default", table: "software", field: "default_plugin_type", kind: .string,
         doc: "The default software plugin to be used for software management on the deviceExample: apt")
@@ -77,6 +95,7 @@ public enum CoreConfigKeys {
     /// Keys listed after the providers' keys.
     public static let localKeys = [
         mqttPort, mqttBindAddress, externalPort, externalBindAddress, externalBindInterface,
-        externalCAPath, externalCertFile, externalKeyFile, maxQueuedMessages, softwarePlugin, tmpPath, logsPath, runPath,
+        externalCAPath, externalCertFile, externalKeyFile, maxQueuedMessages, topicRoot, deviceTopicID, serviceType,
+        serviceTimestampFormat, softwarePlugin, tmpPath, logsPath, runPath,
     ]
 }

@@ -3,6 +3,9 @@
 public enum MeasurementTopic {
     public static let main = "tedge/measurements"
 
+    /// The legacy namespace (`tedge/…`), which the `te/` mapping leaves alone.
+    public static func isLegacy(_ topic: String) -> Bool { topic.hasPrefix("tedge/") }
+
     /// nil for the main device (or a topic that is not a measurement topic); the child id otherwise.
     public static func childID(of topic: String) -> Result<String?, ConversionError> {
         let prefix = main + "/"

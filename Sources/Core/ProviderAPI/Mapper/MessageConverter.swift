@@ -10,9 +10,13 @@ public protocol MessageConverter: Sendable {
     /// The largest payload the cloud takes; the mapper does not even receive larger ones whole, and
     /// reports them with this limit. nil when the converter sets none.
     var inputLimit: MessageSizeLimit? { get }
+    /// What to publish for an input larger than `inputLimit` (never received whole); nil: the runtime's report of
+    /// `inputLimit` on `tedge/errors`. Converters of `te/` topics report those on `<root>/errors` in their own words.
+    func reportOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]?
 }
 
 extension MessageConverter {
     public mutating func startupMessages() -> [MQTTMessage] { [] }
     public var inputLimit: MessageSizeLimit? { nil }
+    public func reportOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]? { nil }
 }
