@@ -112,7 +112,7 @@ let package = Package(
         // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
         // and reloaded when it changes. Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeFlows", dependencies: [
-            "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeMessaging", "TedgeSystem",
+            "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeTopics", "TedgeMessaging", "TedgeSystem",
         ], path: "Sources/Core/Flows", swiftSettings: mapperLean),
         .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
         .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),
         .testTarget(name: "FlowsTests", dependencies: [
-            "TedgeFlows", "TedgeLua", "TedgeCloudAzure", "TedgeCloudAws", "TedgeProviderAPI", "TedgeTestSupport",
+            "TedgeFlows", "TedgeLua", "TedgeTopics", "TedgeCloudAzure", "TedgeCloudAws", "TedgeProviderAPI", "TedgeTestSupport",
         ], resources: [.copy("Fixtures")]),
         // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
         .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],

@@ -3,6 +3,7 @@ import TedgeCloudAws
 import TedgeCloudAzure
 import TedgeFlows
 import TedgeProviderAPI
+import TedgeTopics
 import Testing
 
 /// The builtin az and aws `mea.toml` flows: their text as thin-edge 2.0 writes it, and thin-edge's own
@@ -30,7 +31,7 @@ import Testing
     }()
 
     /// The clock of thin-edge's aws tests at HEAD.
-    static let clock = FlowTime(rfc3339: "2021-04-07T19:00:00Z")!
+    static let clock = UnixTime(rfc3339: "2021-04-07T19:00:00Z")!
 
     static func flow(for testCase: Case) -> BuiltinFlow {
         let cloud = testCase.cloud

@@ -2,6 +2,7 @@ import Foundation
 import TedgeFlows
 import TedgeLua
 import TedgeTestSupport
+import TedgeTopics
 
 /// A flows directory of the test's own, files written atomically (a new inode, so a rewrite within the
 /// file system's timestamp granularity is still seen as a change).
@@ -10,7 +11,7 @@ final class FlowsDirectory {
     var path: String { temporary.path }
 
     /// 2025-11-13T16:13:34Z, thin-edge's own test clock.
-    static let time = FlowTime(seconds: 1_763_050_414)!
+    static let time = UnixTime(seconds: 1_763_050_414)!
 
     func write(_ name: String, _ text: String) {
         let target = temporary.file(name)
@@ -35,7 +36,7 @@ final class FlowsDirectory {
 
 extension FlowEngine {
     /// Processes one message at the test clock.
-    func process(_ topic: String, _ payload: String, at time: FlowTime = FlowsDirectory.time) -> FlowEngineOutput {
+    func process(_ topic: String, _ payload: String, at time: UnixTime = FlowsDirectory.time) -> FlowEngineOutput {
         process(FlowMessage(topic: topic, text: payload), at: time)
     }
 }

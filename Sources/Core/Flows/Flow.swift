@@ -1,4 +1,5 @@
 import TedgeMessaging
+import TedgeTopics
 
 /// A loaded flow: its MQTT inputs, its steps in order, where its outputs and errors go. Steps keep their
 /// own state (a script's Lua state, interval deadlines) for as long as the flow stays loaded.
@@ -17,11 +18,11 @@ public final class Flow {
     public let errorsTopic: String?
     public let expectLoop: Bool
     var steps: [any FlowStep]
-    private var deadlines: [FlowTime?]
+    private var deadlines: [UnixTime?]
 
     init(
         name: String, path: String, definition: FlowDefinition, inputs: [MQTTTopicFilter], steps: [any FlowStep],
-        loadedAt time: FlowTime
+        loadedAt time: UnixTime
     ) {
         self.name = name
         self.path = path
@@ -42,7 +43,7 @@ public final class Flow {
     public func accepts(_ topic: String) -> Bool { inputs.contains { $0.matches(topic) } }
 
     /// Runs a message through every step; the first failing step ends it.
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) -> Result<[FlowMessage], FlowError> {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) -> Result<[FlowMessage], FlowError> {
         var messages = [message]
         for index in steps.indices {
             do { messages = try apply(index, to: messages, at: time, context: context) } catch { return .failure(error) }
@@ -52,12 +53,14 @@ public final class Flow {
 
     /// Calls `onInterval` of the steps whose interval has passed; what a step produces goes through the
     /// steps after it.
-    func onInterval(at time: FlowTime, context: FlowContext) -> Result<[FlowMessage], FlowError> {
+    func onInterval(at time: UnixTime, context: FlowContext) -> Result<[FlowMessage], FlowError> {
         var messages: [FlowMessage] = []
         for index in steps.indices {
             do {
                 messages = try apply(index, to: messages, at: time, context: context)
-                guard let deadline = deadlines[index], let interval = steps[index].interval, time >= deadline else { continue }
+                guard let deadline = deadlines[index], let interval = steps[index].interval, deadline.isNotAfter(time) else {
+                    continue
+                }
                 // Keep the cadence, skipping the deadlines already missed.
                 let step = max(interval, 0.001)
                 let missed = ((time.unixSeconds - deadline.unixSeconds) / step).rounded(.down) + 1
@@ -70,7 +73,7 @@ public final class Flow {
         return .success(messages)
     }
 
-    private func apply(_ index: Int, to messages: [FlowMessage], at time: FlowTime, context: FlowContext) throws(FlowError)
+    private func apply(_ index: Int, to messages: [FlowMessage], at time: UnixTime, context: FlowContext) throws(FlowError)
         -> [FlowMessage]
     {
         var output: [FlowMessage] = []
@@ -100,5 +103,5 @@ public final class Flow {
     }
 
     /// Earliest `onInterval` deadline, if any step has one.
-    var nextDeadline: FlowTime? { deadlines.compactMap { $0 }.min() }
+    var nextDeadline: UnixTime? { deadlines.compactMap { $0 }.min { !$1.isNotAfter($0) } }
 }

@@ -1,6 +1,7 @@
 import TedgeLua
 import TedgeMessaging
 import TedgeSystem
+import TedgeTopics
 
 /// The flows of one mapper: loads every `*.toml` flow under a directory (not `params.toml`, not
 /// `*.toml.disabled`), routes each input message to the flows whose input filters match it, runs their
@@ -35,7 +36,7 @@ public final class FlowEngine {
     public var brokenFlows: [(path: String, error: FlowLoadError)] { broken.keys.sorted().map { ($0, broken[$0]!) } }
 
     /// Loads every flow: `enabled` for each that loaded (a broken one is in `brokenFlows` and the log).
-    public func start(at time: FlowTime = .now()) -> FlowEngineOutput {
+    public func start(at time: UnixTime = .now()) -> FlowEngineOutput {
         var output = reload(at: time)
         output.statuses = output.statuses.compactMap {
             $0.state == .updated ? FlowStatus(path: $0.path, state: .enabled, time: $0.time) : nil
@@ -45,7 +46,7 @@ public final class FlowEngine {
 
     /// Rescans the directory and loads again every flow whose file, params or scripts changed: `updated` or
     /// `broken` for each, `removed` for each file that is gone.
-    public func reload(at time: FlowTime = .now()) -> FlowEngineOutput {
+    public func reload(at time: UnixTime = .now()) -> FlowEngineOutput {
         let files = FlowDirectory.scan(directory)
         let candidates: [String]
         if let only {
@@ -71,7 +72,7 @@ public final class FlowEngine {
     }
 
     /// Runs a message through every flow whose inputs match its topic.
-    public func process(_ message: FlowMessage, at time: FlowTime = .now()) -> FlowEngineOutput {
+    public func process(_ message: FlowMessage, at time: UnixTime = .now()) -> FlowEngineOutput {
         var output = FlowEngineOutput()
         for flow in flows where flow.accepts(message.topic) {
             collect(flow.onMessage(message, at: time, context: context), of: flow, into: &output)
@@ -81,9 +82,9 @@ public final class FlowEngine {
     }
 
     /// Calls the `onInterval` steps whose interval has passed.
-    public func tick(at time: FlowTime = .now()) -> FlowEngineOutput {
+    public func tick(at time: UnixTime = .now()) -> FlowEngineOutput {
         var output = FlowEngineOutput()
-        for flow in flows where flow.nextDeadline.map({ $0 <= time }) ?? false {
+        for flow in flows where flow.nextDeadline.map({ $0.isNotAfter(time) }) ?? false {
             collect(flow.onInterval(at: time, context: context), of: flow, into: &output)
         }
         output.log = drainLog()
@@ -94,7 +95,7 @@ public final class FlowEngine {
     public static func files(below directory: String) -> [String] { FlowDirectory.scan(directory).keys.sorted() }
 
     /// When `tick` next has something to do.
-    public var nextDeadline: FlowTime? { flows.compactMap(\.nextDeadline).min() }
+    public var nextDeadline: UnixTime? { flows.compactMap(\.nextDeadline).min { !$1.isNotAfter($0) } }
 
     private func hasChanged(_ path: String, files: [String: FlowDirectory.Stamp]) -> Bool {
         guard let stamps = readFrom[path] else { return true }
@@ -102,7 +103,7 @@ public final class FlowEngine {
     }
 
     /// Loads one flow file (or, for `only` a script, the script as a flow); true when it loaded.
-    private func load(_ path: String, at time: FlowTime) -> Bool {
+    private func load(_ path: String, at time: UnixTime) -> Bool {
         let outcome: FlowLoader.Outcome
         if path == only, !path.hasSuffix(".toml") {
             outcome = FlowLoader.loadScript(path, limits: limits, context: context, at: time)

@@ -1,36 +1,9 @@
 import TedgeTOML
 import TedgeThinEdgeJSON
 
-/// JSON as thin-edge's flows write it: compact, object keys sorted by their bytes at every level (serde_json's
-/// default map), numbers as serde prints them.
+/// JSON values from TOML, and the members of an object (what flows write is `JSONText.serializeSortingKeys`,
+/// compact with keys in byte order as thin-edge's serde maps print them).
 enum FlowJSON {
-    static func sortedText(_ value: JSONValue) -> String {
-        var text = ""
-        write(value, into: &text)
-        return text
-    }
-
-    private static func write(_ value: JSONValue, into text: inout String) {
-        switch value {
-        case .object(let members):
-            text += "{"
-            for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
-                if index > 0 { text += "," }
-                text += JSONWriter.quoted(member.key) + ":"
-                write(member.value, into: &text)
-            }
-            text += "}"
-        case .array(let items):
-            text += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                write(item, into: &text)
-            }
-            text += "]"
-        default: text += JSONText.serialize(value)
-        }
-    }
-
     /// A TOML value (a step's `config`, a `params.toml` entry) as JSON.
     static func from(_ value: TOMLValue) -> JSONValue {
         switch value {

@@ -2,6 +2,7 @@ import TedgeLua
 import TedgeMessaging
 import TedgeSystem
 import TedgeThinEdgeJSON
+import TedgeTopics
 
 /// Reads one flow file into a `Flow`: params substituted, topics checked, steps built, name derived,
 /// loops refused; with the files it was read from, so a change to any of them reloads it.
@@ -13,7 +14,7 @@ enum FlowLoader {
     }
 
     static func load(
-        path: String, directory: String, mapper: [String: String], limits: LuaLimits, context: FlowContext, at time: FlowTime
+        path: String, directory: String, mapper: [String: String], limits: LuaLimits, context: FlowContext, at time: UnixTime
     ) -> Outcome {
         let folder = FileSystem.directory(of: path)
         var dependencies = [path, FileSystem.join(folder, FlowParams.fileName), FileSystem.join(folder, FlowParams.templateName)]
@@ -31,7 +32,7 @@ enum FlowLoader {
 
     /// A lone script run as a flow, as `tedge flows test --flow x.lua` does: on every topic (`#`), each
     /// result on its own topic, loops expected, errors on `te/error`.
-    static func loadScript(_ path: String, limits: LuaLimits, context: FlowContext, at time: FlowTime) -> Outcome {
+    static func loadScript(_ path: String, limits: LuaLimits, context: FlowContext, at time: UnixTime) -> Outcome {
         let flowPath = (path.hasSuffix(".lua") ? String(path.dropLast(4)) : path) + ".toml"
         do {
             var definition = try FlowDefinition(parsing: "expect_loop = true")
@@ -52,7 +53,7 @@ enum FlowLoader {
 
     private static func compile(
         path: String, folder: String, directory: String, mapper: [String: String], limits: LuaLimits, context: FlowContext,
-        at time: FlowTime, script: (String) -> Void
+        at time: UnixTime, script: (String) -> Void
     ) throws(FlowLoadError) -> Flow {
         var definition = try FlowDefinition(parsing: try FlowDirectory.read(path))
         let params = FlowParams(directory: folder, mapper: mapper, log: &context.log)

@@ -1,6 +1,7 @@
 import TedgeSystem
 import TedgeTOML
 import TedgeThinEdgeJSON
+import TedgeTopics
 
 /// The values a flow's `${params.x.y}` and `${mapper.x}` stand for: `params.toml.template` overlaid by
 /// `params.toml` (top-level keys), both beside the flow file, and the mapper's settings. A params file that
@@ -61,7 +62,7 @@ struct FlowParams {
         while let start = rest.firstRange(ofText: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
             result += rest[..<start.lowerBound]
             let value = lookup(String(rest[start.upperBound..<end]).trimmingSpaces, log: &log) ?? .null
-            if case .string(let string) = value { result += string } else { result += FlowJSON.sortedText(value) }
+            if case .string(let string) = value { result += string } else { result += JSONText.serializeSortingKeys(value) }
             rest = rest[rest.index(after: end)...]
         }
         return result + rest

@@ -1,4 +1,5 @@
 import TedgeThinEdgeJSON
+import TedgeTopics
 
 /// `add-timestamp`: adds the processing time to a JSON object payload under `property` (default `time`)
 /// in `format` (`unix` by default, or `rfc-3339`); with `reformat`, an existing time is rewritten in that
@@ -6,19 +7,19 @@ import TedgeThinEdgeJSON
 struct AddTimestampStep: FlowStep {
     let source = "add-timestamp"
     private var property = "time"
-    private var format = FlowTimeFormat.unix
+    private var format = TimeFormat.unix
     private var reformat = false
 
     init(config: FlowStepConfig) throws(FlowLoadError) {
         if let property = config.string("property") { self.property = property }
         if let name = config.string("format") {
-            guard let format = FlowTimeFormat(parsing: name) else { throw .incorrectSetting("Unknown time format: \(name)") }
+            guard let format = TimeFormat(parsing: name) else { throw .incorrectSetting("Unknown time format: \(name)") }
             self.format = format
         }
         if let reformat = config.bool("reformat") { self.reformat = reformat }
     }
 
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         guard case .success(.object(var members)) = JSONText.parse(message.payload) else { return [message] }
         let stamped: JSONValue?
         if let index = members.firstIndex(where: { $0.key == property }) {
@@ -31,6 +32,6 @@ struct AddTimestampStep: FlowStep {
         }
         guard stamped != nil else { throw .unsupportedMessage("Failed to format message timestamp as \(format)") }
         // A new message, as thin-edge makes one: QoS 1, not retained, no time of its own.
-        return [FlowMessage(topic: message.topic, payload: Array(FlowJSON.sortedText(.object(members)).utf8))]
+        return [FlowMessage(topic: message.topic, payload: Array(JSONText.serializeSortingKeys(.object(members)).utf8))]
     }
 }

@@ -1,3 +1,5 @@
+import TedgeTopics
+
 /// One step of a flow: a builtin transformation or a script. Steps transform each message into zero, one
 /// or more messages, and may produce messages on their own every `interval` seconds.
 protocol FlowStep {
@@ -6,12 +8,12 @@ protocol FlowStep {
     /// Seconds between `onInterval` calls; nil for a step that has none.
     var interval: Double? { get }
 
-    mutating func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage]
-    mutating func onInterval(at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage]
+    mutating func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage]
+    mutating func onInterval(at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage]
 }
 
 extension FlowStep {
     var interval: Double? { nil }
 
-    mutating func onInterval(at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] { [] }
+    mutating func onInterval(at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] { [] }
 }

@@ -1,4 +1,5 @@
 import TedgeMessaging
+import TedgeTopics
 
 /// `ignore-topics`: drops messages whose topic matches one of `topics`.
 struct IgnoreTopicsStep: FlowStep {
@@ -7,7 +8,7 @@ struct IgnoreTopicsStep: FlowStep {
 
     init(config: FlowStepConfig) throws(FlowLoadError) { filters = try config.topicFilters("topics") ?? [] }
 
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         filters.contains { $0.matches(message.topic) } ? [] : [message]
     }
 }

@@ -1,3 +1,5 @@
+import TedgeTopics
+
 /// `limit-payload-size`: a message whose PUBLISH packet would exceed `max_size` bytes is an error (or
 /// dropped, with `discard`). Without `max_size` everything passes.
 struct LimitPayloadSizeStep: FlowStep {
@@ -10,7 +12,7 @@ struct LimitPayloadSizeStep: FlowStep {
         discard = config.bool("discard") ?? false
     }
 
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         guard let maximum, message.wireSize > maximum else { return [message] }
         if discard { return [] }
         throw .unsupportedMessage("Payload is too large >\(maximum)")

@@ -1,6 +1,7 @@
 import TedgeLua
 import TedgeMessaging
 import TedgeThinEdgeJSON
+import TedgeTopics
 
 /// What a script step's Lua state sees, and how values cross: the message table
 /// (`topic`, `payload`, `time`, `mqtt = { qos, retain }`), the context (`config`, and the `mapper`,
@@ -23,7 +24,7 @@ enum LuaFlowBindings {
             }
         }
         let encode = lua.makeFunction { arguments throws(LuaCallbackError) in
-            [.text(FlowJSON.sortedText(try json(arguments.first ?? .nil)))]
+            [.text(JSONText.serializeSortingKeys(try json(arguments.first ?? .nil)))]
         }
         try lua.setGlobal("json", .record([("decode", decode), ("encode", encode), ("null", null)]))
         let print = lua.makeFunction { arguments throws(LuaCallbackError) in
@@ -119,7 +120,7 @@ enum LuaFlowBindings {
     }
 
     /// What the script's `onMessage` receives.
-    static func luaMessage(_ message: FlowMessage, time: FlowTime) -> LuaValue {
+    static func luaMessage(_ message: FlowMessage, time: UnixTime) -> LuaValue {
         .record([
             ("topic", .text(message.topic)),
             ("payload", .string(message.payload)),

@@ -1,5 +1,6 @@
 import TedgeLua
 import TedgeThinEdgeJSON
+import TedgeTopics
 
 /// A script step: a Lua 5.4 file defining `onMessage(message, context)` (returning nil, a message or a
 /// list of them) and optionally `onInterval(time, context)`, run in a sandboxed state of its own with the
@@ -58,12 +59,12 @@ final class LuaScriptStep: FlowStep {
         return (lua, context, lua.functionReference(global: "onMessage"), lua.functionReference(global: "onInterval"))
     }
 
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         guard let onMessageFunction else { return [message] }
         return try call(onMessageFunction, [LuaFlowBindings.luaMessage(message, time: time)])
     }
 
-    func onInterval(at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onInterval(at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         guard let onIntervalFunction else { return [] }
         return try call(onIntervalFunction, [.number(time.unixSeconds)])
     }

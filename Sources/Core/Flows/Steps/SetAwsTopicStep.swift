@@ -1,3 +1,5 @@
+import TedgeTopics
+
 /// `set-aws-topic`: a `te/` measurement, event, alarm or health message goes to
 /// `<prefix>/td/<source>/<kind>/<type>`, the source being the entity's non-empty topic levels joined by
 /// `:` (AWS IoT allows only 7 slashes in a topic). Anything else is dropped.
@@ -7,7 +9,7 @@ struct SetAwsTopicStep: FlowStep {
 
     init(config: FlowStepConfig) { prefix = config.string("prefix") ?? "aws" }
 
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         let levels = message.topic.split(separator: "/", omittingEmptySubsequences: false)
         guard levels.count == 7 else { return [] }
         let entity = levels[1...4].filter { !$0.isEmpty }.joined(separator: ":")

@@ -1,3 +1,5 @@
+import TedgeTopics
+
 /// `set-topic`: every message goes on to `topic`.
 struct SetTopicStep: FlowStep {
     let source = "set-topic"
@@ -8,7 +10,7 @@ struct SetTopicStep: FlowStep {
         self.topic = topic
     }
 
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         var message = message
         message.topic = topic
         return [message]

@@ -1,5 +1,6 @@
 import TedgeMessaging
 import TedgeThinEdgeJSON
+import TedgeTopics
 
 /// `update-context`: a message on one of `topics` (default `#`) is stored in the mapper context under its
 /// topic, as JSON (an empty payload removes the key), and goes no further; other messages pass.
@@ -9,7 +10,7 @@ struct UpdateContextStep: FlowStep {
 
     init(config: FlowStepConfig) throws(FlowLoadError) { filters = try config.topicFilters("topics") ?? [MQTTTopicFilter("#")!] }
 
-    func onMessage(_ message: FlowMessage, at time: FlowTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
+    func onMessage(_ message: FlowMessage, at time: UnixTime, context: FlowContext) throws(FlowError) -> [FlowMessage] {
         guard filters.contains(where: { $0.matches(message.topic) }) else { return [message] }
         if message.payload.isEmpty {
             context.set(message.topic, nil)
