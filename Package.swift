@@ -67,7 +67,7 @@ let package = Package(
         // One owning Swift wrapper per C library.
         .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
                 path: "Sources/Libraries/Mosquitto"),
-        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL"),
+        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL", swiftSettings: mapperLean),
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
         // Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
@@ -90,8 +90,15 @@ let package = Package(
         // The session's test doubles (as NIOEmbedded sits beside NIOCore): the in-memory transport, a scripted
         // broker and a manual clock.
         .target(name: "TedgeMQTTSessionTesting", dependencies: ["TedgeMQTTSession"], path: "Sources/Core/MQTTSessionTesting"),
-        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
+        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeCloudBridge"],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
+        // An HTTP proxy's CONNECT tunnel: the request, the answer, the proxy URL and exclusions (no I/O), shared by
+        // the HTTPS client and the built-in bridge.
+        .target(name: "TedgeHTTPProxy", path: "Sources/Core/HTTPProxy", swiftSettings: mapperLean),
+        // The built-in bridge: the mapper's cloud session over TLS (and a proxy), fed from the durable store.
+        .target(name: "TedgeCloudBridge", dependencies: [
+            "TedgeMQTTSession", "TedgeDurableStore", "TedgeOpenSSL", "TedgeHTTPProxy", "TedgeProviderAPI", "TedgeSystem",
+        ], path: "Sources/Core/CloudBridge", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
         // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
         .target(name: "TedgeDurableStore", dependencies: ["TedgeSQLite", "TedgeMessaging"],

@@ -156,6 +156,7 @@ public enum ProviderContract {
         case .flag: return [("true", true), ("false", true), ("yes", false)]
         case .ipAddress: return [("127.0.0.1", true), ("localhost", false)]
         case .positiveInteger: return [("10", true), ("0", false), ("x", false)]
+        case .duration: return [("5s", true), ("10m", true), ("5 parsecs", false)]
         case .string, .path: return [("/some/value", true), ("", false)]
         }
     }

@@ -10,6 +10,8 @@ public struct MessageForwarderConfiguration: Sendable {
     public var keepAliveSeconds: UInt16
     /// Published (retained, as the caller builds it) by the broker when the connection is lost without DISCONNECT.
     public var will: MQTTMessage?
+    /// The output session's will (the built-in bridge's health `down`); nil for none.
+    public var outputWill: MQTTMessage?
     /// Topic filters, all subscribed at QoS 1 so the broker downgrades QoS 2 and we never need the QoS 2 flow.
     public var subscriptions: [String]
     /// Outgoing QoS 1 publishes sent and not yet acknowledged by the broker.
@@ -32,8 +34,9 @@ public struct MessageForwarderConfiguration: Sendable {
         will: MQTTMessage? = nil, subscriptions: [String], maxInflight: Int = 20,
         drainTimeoutMilliseconds: Int64 = 5000, maxQueuedOutputs: Int = 1000,
         maxWriteBacklogBytes: Int = 512 * 1024, inputWindow: Int = 100,
-        maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength
+        maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength, outputWill: MQTTMessage? = nil
     ) {
+        self.outputWill = outputWill
         self.host = host
         self.port = port
         self.clientID = clientID

@@ -1,4 +1,5 @@
 import Glibc
+import TedgeCloudBridge
 import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
@@ -53,15 +54,19 @@ public final class MapperRuntime {
         let port = UInt16(clamping: config.mqttPort)
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
+        // The built-in bridge (mqtt.bridge.built_in): cloud-bound messages go to its store, not the local broker.
+        let bridge = BuiltInBridge.isEnabled(config) ? try BuiltInBridge(provider: provider, config: config, log: log.line) : nil
+        let subscriptions = description.subscriptions + (bridge?.localSubscriptions ?? [])
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
-            will: healthMessage("down"), subscriptions: description.subscriptions, maxInflight: Self.outputWindow,
-            maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes)
-        log.line("\(name) starting: subscribing \(description.subscriptions.joined(separator: ", ")) on localhost:\(port)")
+            will: healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
+            maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes, outputWill: bridge?.will)
+        log.line("\(name) starting: subscribing \(subscriptions.joined(separator: ", ")) on localhost:\(port)")
 
         let forwarder = MessageForwarder(
             configuration: configuration,
             convert: { message in
+                if let forwarded = bridge?.passThrough(message) { return forwarded }
                 switch converter.convert(message) {
                 case .success(let outputs): return outputs
                 case .failure(let error):
@@ -78,21 +83,20 @@ public final class MapperRuntime {
                 defer { startup = [] }
                 return [self.healthMessage("up")] + startup
             },
-            finalMessages: { [healthMessage] in [healthMessage("down")] },
-            log: { [name] in log.line("\(name): \($0)") })
-        let outcome = run(forwarder, stopSignals: stopSignals)
+            finalMessages: { [healthMessage] in [healthMessage("down")] + (bridge?.finalMessages ?? []) },
+            log: { [name] in log.line("\(name): \($0)") }, cloud: bridge?.sink)
+        let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
         log.line("\(name) stopped: \(outcome)")
         return outcome
     }
 
     /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
     /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
-    private func run(_ forwarder: MessageForwarder, stopSignals: SignalDescriptor) -> DrainOutcome {
+    private func run(_ forwarder: MessageForwarder, bridge: BuiltInBridge?, stopSignals: SignalDescriptor) -> DrainOutcome {
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
-        while true {
-            if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
+        func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
             if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
                 lastInputs = forwarder.statistics.inputsReceived
@@ -102,6 +106,11 @@ public final class MapperRuntime {
                 ResidentMemory.releaseCodePages()
                 trimmed = true
             }
+        }
+        if let bridge { return bridge.run(forwarder, stopSignals: stopSignals, idle: afterIteration) }
+        while true {
+            if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
+            afterIteration()
         }
     }
 

@@ -10,6 +10,8 @@ public enum ConfigValueKind: Sendable, Equatable {
     case flag
     case ipAddress
     case positiveInteger
+    /// A duration as thin-edge writes it: `500ms`, `5s`, `10m`, `1h`, `2d`, or bare seconds (`DurationText`).
+    case duration
 
     /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
     /// `example` is the host name a URL error shows as the right form.
@@ -39,6 +41,11 @@ public enum ConfigValueKind: Sendable, Equatable {
                 throw TedgeError("Invalid number: '\(raw)'. A positive integer is expected.")
             }
             return .integer(number)
+        case .duration:
+            guard DurationText.milliseconds(raw) != nil else {
+                throw TedgeError("Invalid duration: '\(raw)'. Expected a number with a unit (ms, s, m, h, d), e.g. 5s or 10m.")
+            }
+            return .string(raw)
         }
     }
 
@@ -49,6 +56,7 @@ public enum ConfigValueKind: Sendable, Equatable {
         case (.positiveInteger, .integer(let n)): return n > 0
         case (.flag, .boolean): return true
         case (.string, .string), (.path, .string), (.connectURL, .string), (.ipAddress, .string): return true
+        case (.duration, .string(let text)): return DurationText.milliseconds(text) != nil
         default: return false
         }
     }

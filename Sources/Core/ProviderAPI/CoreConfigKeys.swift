@@ -78,6 +78,6 @@ public enum CoreConfigKeys {
     /// Keys listed after the providers' keys.
     public static let localKeys = [
         mqttPort, mqttBindAddress, externalPort, externalBindAddress, externalBindInterface,
-        externalCAPath, externalCertFile, externalKeyFile, maxQueuedMessages, softwarePlugin, tmpPath, logsPath, runPath,
-    ]
+        externalCAPath, externalCertFile, externalKeyFile, maxQueuedMessages,
+    ] + BridgeConfigKeys.all + ProxyConfigKeys.all + [softwarePlugin, tmpPath, logsPath, runPath]
 }
