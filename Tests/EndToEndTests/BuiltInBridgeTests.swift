@@ -70,6 +70,59 @@ import Testing
         #expect(disconnect.standardOutput.contains("Azure Bridge successfully disconnected!"))
         #expect(try device.tedge("connect", "az", "--test").status == .exited(1))
     }
+
+    @Test func cumulocity() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepare(cloud: "c8y")
+        try device.useBuiltInBridge()
+        let (cloud, inbox) = try await device.cloudClient(subscribing: ["measurement/measurements/create"])
+        defer { cloud.disconnect() }
+
+        let connect = try device.tedge("connect", "c8y")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains("Bridge: built into tedge-mapper-c8y; no mosquitto bridge file written."))
+        #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
+        #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/c8y-bridge.conf"))
+
+        device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21.5}"#, "-q", "1"))
+        let measurement = await inbox.next(timeout: .seconds(15))
+        #expect(measurement?.text?.hasPrefix(#"{"type":"ThinEdgeMeasurement","temperature":{"temperature":{"value":21.5}}"#) == true)
+
+        // An operation sent down by the cloud arrives locally.
+        let (local, localInbox) = try await device.localClient(subscribing: ["c8y/s/ds"])
+        defer { local.disconnect() }
+        _ = try cloud.publish(MQTTMessage(topic: "s/ds", text: "510,my-device", qos: .atLeastOnce))
+        #expect(await localInbox.next(timeout: .seconds(15))?.text == "510,my-device")
+
+        device.expectSuccess(try device.tedge("connect", "c8y", "--test"))
+        let disconnect = try device.tedge("disconnect", "c8y")
+        device.expectSuccess(disconnect)
+        #expect(disconnect.standardOutput.contains("C8y Bridge successfully disconnected!"))
+    }
+
+    @Test func aws() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepare(cloud: "aws")
+        try device.useBuiltInBridge()
+        let (cloud, inbox) = try await device.cloudClient(subscribing: ["thinedge/my-device/td/#"])
+        defer { cloud.disconnect() }
+
+        let connect = try device.tedge("connect", "aws")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains("Bridge: built into tedge-mapper-aws; no mosquitto bridge file written."))
+        #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
+
+        device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 19}"#, "-q", "1"))
+        let telemetry = await inbox.next(timeout: .seconds(15))
+        #expect(telemetry?.topic == "thinedge/my-device/td/measurements")
+        #expect(telemetry?.text?.hasPrefix(#"{"temperature":19.0,"time":""#) == true)
+
+        device.expectSuccess(try device.tedge("connect", "aws", "--test"))
+        device.expectSuccess(try device.tedge("disconnect", "aws"))
+        #expect(try device.tedge("connect", "aws", "--test").status == .exited(1))
+    }
 }
 
 extension DeviceEnvironment {
