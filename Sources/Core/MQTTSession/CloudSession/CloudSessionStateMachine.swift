@@ -196,6 +196,7 @@ public struct CloudSessionStateMachine {
     /// over and not acknowledged is handed over again once it is back).
     public mutating func localReadyChanged(_ ready: Bool, now: Int64) {
         self.now = now
+        guard ready != localReady else { return }
         localReady = ready
         for index in 0..<inbound.count where !inbound[index].delivered {
             inbound[index].token = nil
