@@ -30,6 +30,7 @@ let package = Package(
     products: [
         .executable(name: "tedge", targets: ["tedge"]),
         .executable(name: "tedge-mapper", targets: ["tedge-mapper"]),
+        .executable(name: "tedge-mapper-bridge", targets: ["tedge-mapper-bridge"]),
         .executable(name: "tedge-cloud-sim", targets: ["tedge-cloud-sim"]),
         // What a package outside this tree builds on: the provider API, the contract kit, the
         // built-in clouds, and the two entry points to build its own `tedge` and `tedge-mapper`.
@@ -90,7 +91,7 @@ let package = Package(
         // The session's test doubles (as NIOEmbedded sits beside NIOCore): the in-memory transport, a scripted
         // broker and a manual clock.
         .target(name: "TedgeMQTTSessionTesting", dependencies: ["TedgeMQTTSession"], path: "Sources/Core/MQTTSessionTesting"),
-        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeCloudBridge"],
+        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
         // An HTTP proxy's CONNECT tunnel: the request, the answer, the proxy URL and exclusions (no I/O), shared by
         // the HTTPS client and the built-in bridge.
@@ -128,6 +129,10 @@ let package = Package(
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),
         // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
         .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"], swiftSettings: mapperLean),
+        // The mapper with the built-in bridge (OpenSSL, SQLite): `tedge-mapper` executes it when mqtt.bridge.built_in
+        // is true, so that the plain mapper links neither and keeps its memory budget.
+        .executableTarget(name: "tedge-mapper-bridge", dependencies: ["TedgeMapper", "TedgeCloudBridge", "TedgeComposition"],
+                          swiftSettings: mapperLean),
         .target(name: "TedgeCloudSimulator", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto",
         ], path: "Sources/CloudSimulator"),

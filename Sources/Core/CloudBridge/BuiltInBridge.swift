@@ -11,8 +11,6 @@ import TedgeSystem
 /// inbound messages reach the local broker through the forwarder's output session and are acknowledged to the
 /// cloud after the local PUBACK. One poll loop serves the three sessions.
 public final class BuiltInBridge {
-    public static func isEnabled(_ config: TedgeConfig) -> Bool { config.flag(BridgeConfigKeys.builtIn) }
-
     public let status: BridgeStatus
     private let settings: BridgeSettings
     private let store: DurableStore

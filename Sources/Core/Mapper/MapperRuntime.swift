@@ -1,5 +1,4 @@
 import Glibc
-import TedgeCloudBridge
 import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
@@ -24,8 +23,14 @@ public final class MapperRuntime {
     public let config: TedgeConfig
     public let log: Console
     public let keepAliveSeconds: UInt16
+    /// Makes the built-in bridge when `mqtt.bridge.built_in` is true (`tedge-mapper-bridge`); nil in `tedge-mapper`.
+    public let bridgeFactory: MapperBridgeFactory?
 
-    public init(provider: any CloudProvider, config: TedgeConfig, log: Console, keepAliveSeconds: UInt16 = 60) {
+    public init(
+        provider: any CloudProvider, config: TedgeConfig, log: Console, keepAliveSeconds: UInt16 = 60,
+        bridgeFactory: MapperBridgeFactory? = nil
+    ) {
+        self.bridgeFactory = bridgeFactory
         self.provider = provider
         self.config = config
         self.log = log
@@ -55,7 +60,7 @@ public final class MapperRuntime {
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
         // The built-in bridge (mqtt.bridge.built_in): cloud-bound messages go to its store, not the local broker.
-        let bridge = BuiltInBridge.isEnabled(config) ? try BuiltInBridge(provider: provider, config: config, log: log.line) : nil
+        let bridge = try config.flag(BridgeConfigKeys.builtIn) ? bridgeFactory.map { try $0(provider, config, { log.line($0) }) } : nil
         let subscriptions = description.subscriptions + (bridge?.localSubscriptions ?? [])
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
@@ -92,7 +97,7 @@ public final class MapperRuntime {
 
     /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
     /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
-    private func run(_ forwarder: MessageForwarder, bridge: BuiltInBridge?, stopSignals: SignalDescriptor) -> DrainOutcome {
+    private func run(_ forwarder: MessageForwarder, bridge: (any MapperBridge)?, stopSignals: SignalDescriptor) -> DrainOutcome {
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
