@@ -123,6 +123,29 @@ import Testing
         device.expectSuccess(try device.tedge("disconnect", "aws"))
         #expect(try device.tedge("connect", "aws", "--test").status == .exited(1))
     }
+
+    /// The cloud connection through an HTTP proxy's CONNECT tunnel (`proxy.address`), and a proxy that refuses.
+    @Test func throughAProxy() async throws {
+        let proxy = try TunnelProxy()
+        let device = try DeviceEnvironment()
+        try await device.startSimulator()
+        try device.prepareAzure()
+        try device.useBuiltInBridge()
+        device.expectSuccess(try device.tedge("config", "set", "proxy.address", "http://127.0.0.1:\(proxy.port)"))
+        let connect = try device.tedge("connect", "az")
+        device.expectSuccess(connect)
+        #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
+        #expect(proxy.requestedTargets.contains("localhost:\(device.simulatorTLSPort)"), "\(proxy.requestedTargets)")
+        device.expectSuccess(try device.tedge("disconnect", "az"))
+
+        // Nothing listens on the proxy's address now: the check fails and the mapper's log says why.
+        let refusing = PortProbe.freePort()
+        device.expectSuccess(try device.tedge("config", "set", "proxy.address", "http://127.0.0.1:\(refusing)"))
+        let failed = try device.tedge("connect", "az")
+        #expect(failed.standardOutput.contains("Warning: the built-in bridge did not report \"up\""))
+        let log = try String(contentsOfFile: device.initState + "/tedge-mapper-az.log", encoding: .utf8)
+        #expect(log.contains("cannot connect to the proxy 127.0.0.1:\(refusing)"), "\(log.suffix(600))")
+    }
 }
 
 extension DeviceEnvironment {
