@@ -7,7 +7,7 @@ struct TedgeCommand: ParsableCommand {
         abstract: "tedge is the command line interface for thin-edge.io",
         version: "tedge \(TedgeVersion.current)",
         subcommands: [
-            CertCommand.self, ConfigCommand.self, ConnectCommand.self, DisconnectCommand.self, FlowsCommand.self,
-            MqttCommand.self,
+            BridgeCommand.self, CertCommand.self, ConfigCommand.self, ConnectCommand.self, DisconnectCommand.self,
+            FlowsCommand.self, MqttCommand.self,
         ])
 }
