@@ -34,7 +34,7 @@ import Testing
             "> Checking if tedge-mapper is installed.", "find tedge-mapper",
             "> Starting tedge-mapper-\(cloud) service.", "restart tedge-mapper-\(cloud)",
             "> Persisting tedge-mapper-\(cloud) on reboot.", "enable tedge-mapper-\(cloud)",
-            "wait for up on tedge/health/tedge-mapper-\(cloud)",
+            "wait for up on te/device/main/service/tedge-mapper-\(cloud)/status/health",
             "> tedge-mapper-\(cloud) service successfully started and enabled!",
         ]
     }
@@ -184,7 +184,7 @@ import Testing
         enable.script { $0.failing = ["enable tedge-mapper-az"] }
         try await enable.connector.connect()
         #expect(enable.steps.contains("> Failed to enable tedge-mapper-az service: enable tedge-mapper-az failed"))
-        #expect(!enable.actions.contains("wait for up on tedge/health/tedge-mapper-az"))
+        #expect(!enable.actions.contains("wait for up on te/device/main/service/tedge-mapper-az/status/health"))
         #expect(enable.actions.last == "check check_connection_az")
     }
 
@@ -195,7 +195,7 @@ import Testing
         #expect(
             fake.printed.contains(
                 "Warning: tedge-mapper-az service was started and enabled, but did not report \"up\" on "
-                    + "tedge/health/tedge-mapper-az within 10 seconds. Check its log; messages may not be mapped until it is up.")
+                    + "te/device/main/service/tedge-mapper-az/status/health within 10 seconds. Check its log; messages may not be mapped until it is up.")
         )
         #expect(!fake.printed.contains("tedge-mapper-az service successfully started and enabled!"))
         #expect(fake.actions.last == "check check_connection_az")
