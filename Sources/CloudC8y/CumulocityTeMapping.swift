@@ -30,7 +30,7 @@ public struct CumulocityTeMapping: Sendable {
     public var schema: TopicSchema { store.schema }
 
     static let unknownDevice =
-        "Cannot map the te/ topics to Cumulocity: the device id is not known (set c8y.device.id, or create the device certificate)"
+        "Cannot map the te/ topics to Cumulocity: the device id is not known (run tedge connect c8y, which records it as c8y.device.id)"
 
     /// Whether `topic` is the mapping's (under the topic root).
     public func handles(_ topic: String) -> Bool { schema.contains(topic) }

@@ -201,6 +201,27 @@ import Testing
         #expect(fake.actions.last == "check check_connection_az")
     }
 
+    @Test func theMapperIsAwaitedOnItsTeHealthTopicUnderTheConfiguredRootAndDevice() async throws {
+        let settings = Self.azure.merging(["mqtt.topic_root": "thin-edge", "mqtt.device_topic_id": "device/gateway//"]) { $1 }
+        let fake = try RecordingConnectorEffects(AzureProvider(), settings: settings)
+        try await fake.connector.connect()
+        #expect(fake.actions.contains("wait for up on thin-edge/device/gateway/service/tedge-mapper-az/status/health"))
+        #expect(fake.printed == ConnectTranscript.azure(initSystem: "local-init").flatMap { [$0, ""] })
+    }
+
+    @Test func cumulocityRecordsTheCertificatesCNForTheMapper() async throws {
+        // An id recorded for an earlier certificate is replaced: the bridge connects as the certificate's CN.
+        let settings = Self.cumulocity.merging(["c8y.device.id": "an-earlier-device"]) { $1 }
+        let fake = try RecordingConnectorEffects(CumulocityProvider(), settings: settings)
+        try await fake.connector.connect()
+        #expect(fake.savedConfig?.storedValue(of: CumulocityProvider.deviceID) == .string("my-device"))
+        #expect(fake.actions.firstIndex(of: "save tedge.toml")! < fake.actions.firstIndex(of: "restart tedge-mapper-c8y")!)
+
+        let azure = try RecordingConnectorEffects(AzureProvider(), settings: Self.azure)
+        try await azure.connector.connect()
+        #expect(azure.savedConfig?.fileText.contains("device_id") == false)
+    }
+
     // MARK: provisioning comes first, and its settings are saved with the rest
 
     static let provisioned = ["az.dps.id_scope": "0ne00000001", "az.dps.url": "dps.example.com"]
