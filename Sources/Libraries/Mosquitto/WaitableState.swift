@@ -62,7 +62,10 @@ public final class WaitableState<State>: Sendable {
     public func wait<Answer: Sendable>(timeout: Duration, for answer: @escaping @Sendable (inout State) -> Answer?) async
         -> Answer?
     {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Answer?, Never>) in
+        // No timeout, no waiting: answered here, never through a timer task, which could not run while
+        // the cooperative pool is busy (two threads on two cores) and would stall a caller that only polls.
+        if timeout <= .zero { return storage.withLock { answer(&$0.state) } }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Answer?, Never>) in
             let (ready, id) = register(answer, continuation)
             if let ready {
                 continuation.resume(returning: ready)
