@@ -119,8 +119,11 @@ let package = Package(
         .target(name: "TedgeCloudAws", dependencies: ["TedgeProviderAPI"], path: "Plugins/CloudAws",
                 exclude: ["README.md"], swiftSettings: mapperLean),
 
-        // The contract kit every provider's tests run.
-        .target(name: "TedgeCloudProviderTesting", dependencies: ["TedgeProviderAPI"],
+        // The provider contract as a plain function (`tedge mapper verify` runs it on user-defined clouds), and the
+        // kit every provider's tests run, which records its violations as test issues.
+        .target(name: "TedgeProviderContract", dependencies: ["TedgeProviderAPI"], path: "Sources/Core/ProviderContract",
+                swiftSettings: mapperLean),
+        .target(name: "TedgeCloudProviderTesting", dependencies: ["TedgeProviderAPI", "TedgeProviderContract"],
                 path: "Sources/CloudProviderTesting"),
 
         // The composition root: the one module that knows which providers are built in.
