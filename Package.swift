@@ -125,6 +125,11 @@ let package = Package(
                 swiftSettings: mapperLean),
         .target(name: "TedgeCloudProviderTesting", dependencies: ["TedgeProviderAPI", "TedgeProviderContract"],
                 path: "Sources/CloudProviderTesting"),
+        // User-defined clouds (thin-edge 2.0's `mappers/<name>/`): Core reads the files into `FileDefinedCloud`
+        // values, which only describe. Linked by tedge and tedge-mapper, so no Foundation.
+        .target(name: "TedgeFileDefinedClouds", dependencies: [
+            "TedgeProviderAPI", "TedgeProviderContract", "TedgeTOML", "TedgeSystem",
+        ], path: "Sources/Core/FileDefinedClouds", swiftSettings: mapperLean),
 
         // The composition root: the one module that knows which providers are built in.
         .target(name: "TedgeComposition", dependencies: [
@@ -134,6 +139,7 @@ let package = Package(
         // The command line as a library, and the executables: a few lines each.
         .target(name: "TedgeCLI", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
+            "TedgeFileDefinedClouds", "TedgeProviderContract",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),

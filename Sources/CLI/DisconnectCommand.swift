@@ -17,7 +17,7 @@ struct DisconnectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let provider: any CloudProvider
-        do { provider = try global.registry.provider(cloud) } catch {
+        do { provider = try global.provider(cloud) } catch {
             throw CommandFailure("remove the bridge to disconnect \(cloud) cloud", cause: error)
         }
         let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)

@@ -21,7 +21,7 @@ final class ContractChecker {
     /// The violations, placed in their files when the provider was read from files, with the files' own mistakes first.
     func located() -> [ContractViolation] {
         guard let files = provider as? any DefinedInFiles else { return found.map(\.0) }
-        return files.fileViolations
+        return files.fileViolations(config: context.config)
             + found.map { violation, subject in
                 var placed = violation
                 placed.location = files.location(of: subject, config: context.config)

@@ -6,7 +6,7 @@ import TedgeProviderAPI
 public protocol DefinedInFiles {
     /// Where `subject` was written, for the configuration `config` (rules may depend on it); nil when unknown.
     func location(of subject: ContractSubject, config: TedgeConfig) -> DefinitionLocation?
-    /// Mistakes found while the files were read (values of the wrong kind, unknown fields, flows that feed
-    /// themselves), each with its place.
-    var fileViolations: [ContractViolation] { get }
+    /// What its files get wrong (values of the wrong kind, unknown fields, variables that do not resolve with
+    /// `config`, flows that feed themselves), each with its place.
+    func fileViolations(config: TedgeConfig) -> [ContractViolation]
 }

@@ -5,8 +5,8 @@ import TedgeSystem
 
 /// The device's key and certificate files (`device.key.path`, `device.cert.path`) and what can be done with them.
 public struct DeviceCertificateFiles: Sendable {
-    public let certificatePath: String
-    public let keyPath: String
+    public private(set) var certificatePath: String
+    public private(set) var keyPath: String
     public let csrPath: String
     /// Parent directories inside this one are created on demand; elsewhere they must exist.
     let configDirectory: String
@@ -16,6 +16,24 @@ public struct DeviceCertificateFiles: Sendable {
         keyPath = config.value(of: CoreConfigKeys.keyPath) ?? ""
         csrPath = config.value(of: CoreConfigKeys.csrPath) ?? ""
         configDirectory = config.directory
+    }
+
+    /// The files `cloud`'s bridge authenticates with: its own `<id>.device.cert_path` and `<id>.device.key_path` when
+    /// it declares them and they have values (a user-defined cloud's `[device]`), else the device's.
+    public init(config: TedgeConfig, cloud: any CloudProvider) {
+        self.init(config: config)
+        let own = { (field: String) in
+            cloud.configKeys.first { $0.name == "\(cloud.id).device.\(field)" }.flatMap { config.value(of: $0) }
+        }
+        if let certificate = own("cert_path"), let key = own("key_path") {
+            certificatePath = certificate
+            keyPath = key
+        }
+    }
+
+    /// The client id `cloud` gives the device when it sets one (`<id>.device.id`, a user-defined cloud's `[device] id`).
+    public static func configuredDeviceID(config: TedgeConfig, cloud: any CloudProvider) -> String? {
+        cloud.configKeys.first { $0.name == "\(cloud.id).device.id" }.flatMap { config.value(of: $0) }
     }
 
     public static func subject(deviceID: String) -> DistinguishedName {
