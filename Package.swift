@@ -105,7 +105,7 @@ let package = Package(
         // The session's test doubles (as NIOEmbedded sits beside NIOCore): the in-memory transport, a scripted
         // broker and a manual clock.
         .target(name: "TedgeMQTTSessionTesting", dependencies: ["TedgeMQTTSession"], path: "Sources/Core/MQTTSessionTesting"),
-        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
+        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds"],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
         // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
