@@ -67,6 +67,8 @@ let package = Package(
                        providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CTedgeSQLite", path: "Sources/Libraries/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CTedgeLua", path: "Sources/Libraries/CLua", pkgConfig: "lua5.4",
+                       providers: [.apt(["liblua5.4-dev"])]),
 
         // The version string, compiled in from VERSION (wrapped by TedgeSystem's TedgeVersion).
         .target(name: "CTedgeVersion", path: "Sources/Libraries/CVersion",
@@ -79,6 +81,8 @@ let package = Package(
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
         // Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
+        // A sandboxed Lua 5.4 state with memory and instruction limits, for flow script steps; stdlib and Glibc only.
+        .target(name: "TedgeLua", dependencies: ["CTedgeLua"], path: "Sources/Libraries/Lua", swiftSettings: mapperLean),
 
         // The framework, split by concern (Sources/Core/<concern>).
         .target(name: "TedgeMessaging", path: "Sources/Core/Messaging", swiftSettings: mapperLean),
@@ -105,7 +109,14 @@ let package = Package(
         // The session's test doubles (as NIOEmbedded sits beside NIOCore): the in-memory transport, a scripted
         // broker and a manual clock.
         .target(name: "TedgeMQTTSessionTesting", dependencies: ["TedgeMQTTSession"], path: "Sources/Core/MQTTSessionTesting"),
-        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds"],
+        // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
+        // and reloaded when it changes. Stdlib and Glibc only: the mapper links it.
+        .target(name: "TedgeFlows", dependencies: [
+            "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeTopics", "TedgeMessaging", "TedgeSystem",
+        ], path: "Sources/Core/Flows", swiftSettings: mapperLean),
+        .target(name: "TedgeMapper", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds", "TedgeFlows",
+        ],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
         // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
@@ -138,7 +149,7 @@ let package = Package(
 
         // The command line as a library, and the executables: a few lines each.
         .target(name: "TedgeCLI", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL", "TedgeFlows",
             "TedgeFileDefinedClouds", "TedgeProviderContract",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
@@ -163,6 +174,8 @@ let package = Package(
         .executableTarget(name: "tedge-benchmark", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
         ], path: "Benchmarks/MapperBenchmark"),
+        .executableTarget(name: "tedge-flows-benchmark", dependencies: ["TedgeFlows", "TedgeCloudAzure"],
+                          path: "Benchmarks/FlowsBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
                           path: "Benchmarks/ConverterBenchmark"),
         .executableTarget(name: "tedge-store-benchmark", dependencies: ["TedgeDurableStore", "TedgeMessaging", "TedgeSQLite"],
@@ -192,6 +205,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
+        .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),
+        .testTarget(name: "FlowsTests", dependencies: [
+            "TedgeFlows", "TedgeLua", "TedgeTopics", "TedgeCloudAzure", "TedgeCloudAws", "TedgeProviderAPI", "TedgeTestSupport",
+        ], resources: [.copy("Fixtures")]),
         // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
         .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],
                           path: "Tests/DurableStoreProbe"),
