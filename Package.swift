@@ -139,7 +139,7 @@ let package = Package(
         // User-defined clouds (thin-edge 2.0's `mappers/<name>/`): Core reads the files into `FileDefinedCloud`
         // values, which only describe. Linked by tedge and tedge-mapper, so no Foundation.
         .target(name: "TedgeFileDefinedClouds", dependencies: [
-            "TedgeProviderAPI", "TedgeProviderContract", "TedgeTOML", "TedgeSystem",
+            "TedgeProviderAPI", "TedgeProviderContract", "TedgeTOML", "TedgeSystem", "TedgeFlows",
         ], path: "Sources/Core/FileDefinedClouds", swiftSettings: mapperLean),
 
         // The composition root: the one module that knows which providers are built in.

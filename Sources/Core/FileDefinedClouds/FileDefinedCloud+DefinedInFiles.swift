@@ -26,6 +26,8 @@ extension FileDefinedCloud: DefinedInFiles {
 
     public func fileViolations(config: TedgeConfig) -> [ContractViolation] {
         var problems = loadProblems + expandedBridgeRules(config).problems
+        problems += FlowFileCheck.loadViolations(
+            in: flowsDirectory, cloud: id, parameters: definition.parameters, reported: Set(loadProblems.compactMap { $0.location?.file }))
         if config.value(of: urlConfigKey) == nil {
             problems.append(
                 ContractViolation(

@@ -1,14 +1,17 @@
+import TedgeFlows
 import TedgeMessaging
 import TedgeProviderContract
 import TedgeSystem
 import TedgeTOML
 
-/// What can be told of a mapper's flow files (`flows/**/*.toml`, not `params.toml`) without running them: that
-/// they are TOML, and that a flow with a fixed output topic does not publish where it reads (thin-edge refuses
-/// to load such a flow unless it says `expect_loop = true`).
+/// What can be told of a mapper's flow files (`flows/**/*.toml`, not `params.toml`) before the mapper runs them:
+/// that they are TOML, that a flow with a fixed output topic does not publish where it reads (thin-edge refuses
+/// to load such a flow unless it says `expect_loop = true`), each with its line; then that the flows engine loads
+/// each of them (its steps, its scripts).
 enum FlowFileCheck {
     static let syntaxRule = "flow files are valid TOML"
     static let loopRule = "a flow's output does not feed its own input"
+    static let loadRule = "flows load"
 
     /// The flow files below `directory`, by path, sorted.
     static func flowFiles(in directory: String) -> [String] {
@@ -42,6 +45,19 @@ enum FlowFileCheck {
             problems += loops(in: table, path: path, cloud: cloud)
         }
         return problems
+    }
+
+    /// What only loading the flows tells (unknown steps, scripts that do not compile), for the files not in
+    /// `reported`; `parameters`: what the flows read as `${mapper.*}`.
+    static func loadViolations(in directory: String, cloud: String, parameters: [String: String], reported: Set<String>)
+        -> [ContractViolation]
+    {
+        guard FileSystem.isDirectory(directory) else { return [] }
+        let engine = FlowEngine(directory: directory, mapperParams: parameters)
+        _ = engine.start()
+        return engine.brokenFlows.filter { !reported.contains($0.path) }.map { path, error in
+            ContractViolation(provider: cloud, rule: loadRule, detail: error.description, location: DefinitionLocation(file: path, line: nil))
+        }
     }
 
     /// A fixed output topic that one of the flow's own input filters matches, unless the flow expects it.

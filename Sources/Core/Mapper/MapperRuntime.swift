@@ -57,7 +57,16 @@ public final class MapperRuntime {
         let pid = getpid()
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
-        let subscriptions = description.subscriptions + health.healthCheckTopics
+        // The provider's flows (a user-defined cloud's `flows/`): a message a flow reads goes through the flows.
+        let flows = description.flowsDirectory.map { directory in
+            MapperFlows(
+                directory: directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory),
+                parameters: description.flowParameters, serviceTopic: String(health.topic.dropLast("/status/health".count)),
+                log: log)
+        }
+        startup += flows?.start() ?? []
+        let flowInputs = (flows?.subscriptions ?? []).filter { !description.subscriptions.contains($0) }
+        let subscriptions = description.subscriptions + flowInputs + health.healthCheckTopics
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
             will: healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
@@ -69,6 +78,7 @@ public final class MapperRuntime {
             convert: { message in
                 // A health check (`…/cmd/health/check` of this service or its device) is answered with `up`.
                 if healthChecks.contains(message.topic) { return [health.up(pid: pid, at: .now())] }
+                if let flows, flows.accepts(message.topic) { return flows.process(message) }
                 switch converter.convert(message) {
                 case .success(let outputs): return outputs
                 case .failure(let error):
