@@ -198,11 +198,15 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudAwsTests", dependencies: ["TedgeCloudAws", "TedgeProviderAPI", "TedgeCloudProviderTesting"]),
         .testTarget(name: "ProviderContractTests", dependencies: [
-            "TedgeCloudProviderTesting", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws", "TedgeComposition",
+            "TedgeCloudProviderTesting", "TedgeProviderContract", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws", "TedgeComposition",
             "TedgeProviderAPI",
         ]),
         .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI", "TedgeCloudProviderTesting"],
                     resources: [.copy("Fixtures")]),
+        // User-defined clouds: the example and rule files read, the contract on them, the mistakes with their lines.
+        .testTarget(name: "FileDefinedCloudsTests", dependencies: [
+            "TedgeFileDefinedClouds", "TedgeProviderContract", "TedgeCloudProviderTesting", "TedgeProviderAPI", "TedgeTestSupport",
+        ]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
         .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),
