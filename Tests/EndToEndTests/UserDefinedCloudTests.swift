@@ -47,6 +47,28 @@ import Testing
         #expect(grouped?.text?.hasPrefix(#"{"ts":"#) == true)
         #expect(grouped?.text?.hasSuffix(#","values":{"pressure":{"inside":1013}}}"#) == true)
 
+        // On start, the mapper says which flows it runs; a message the Lua step fails on is reported, and mapping goes on.
+        let (local, localInbox) = try await device.localClient(subscribing: [
+            "te/device/main/service/tedge-mapper-thingsboard/status/flows", "te/errors",
+        ])
+        defer { local.disconnect() }
+        _ = try ChildProcess.run(
+            [Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-thingsboard"], environment: device.environment)
+        let status = await localInbox.next(timeout: .seconds(15))
+        #expect(status?.topic == "te/device/main/service/tedge-mapper-thingsboard/status/flows")
+        #expect(
+            status?.text?.hasPrefix(
+                #"{"flow":"\#(device.configDirectory)/mappers/thingsboard/flows/telemetry.toml","status":"enabled","time":"#) == true)
+        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/environment", "not json", "-q", "1"))
+        let error = await localInbox.next(timeout: .seconds(15))
+        #expect(error?.topic == "te/errors")
+        #expect(
+            error?.text?.hasPrefix(
+                "Error in \(device.configDirectory)/mappers/thingsboard/flows/telemetry.toml: No messages can be processed due to an incorrect setting: Lua error: ")
+                == true)
+        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 22, "time": 1700000001}"#, "-q", "1"))
+        #expect(await inbox.next(timeout: .seconds(15))?.text == #"{"ts":1700000001000,"values":{"temperature":22}}"#)
+
         device.expectSuccess(try device.tedge("connect", "thingsboard", "--test"))
         let disconnect = try device.tedge("disconnect", "thingsboard")
         device.expectSuccess(disconnect)
