@@ -35,6 +35,7 @@ let package = Package(
     products: [
         .executable(name: "tedge", targets: ["tedge"]),
         .executable(name: "tedge-mapper", targets: ["tedge-mapper"]),
+        .executable(name: "tedge-mapper-bridge", targets: ["tedge-mapper-bridge"]),
         .executable(name: "tedge-cloud-sim", targets: ["tedge-cloud-sim"]),
         // What a package outside this tree builds on: the provider API, the contract kit, the
         // built-in clouds, and the two entry points to build its own `tedge` and `tedge-mapper`.
@@ -77,7 +78,7 @@ let package = Package(
         // One owning Swift wrapper per C library.
         .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
                 path: "Sources/Libraries/Mosquitto"),
-        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL"),
+        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL", swiftSettings: mapperLean),
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
         // Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
@@ -118,6 +119,13 @@ let package = Package(
             "TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds", "TedgeFlows",
         ],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
+        // An HTTP proxy's CONNECT tunnel: the request, the answer, the proxy URL and exclusions (no I/O), shared by
+        // the HTTPS client and the built-in bridge.
+        .target(name: "TedgeHTTPProxy", path: "Sources/Core/HTTPProxy", swiftSettings: mapperLean),
+        // The built-in bridge: the mapper's cloud session over TLS (and a proxy), fed from the durable store.
+        .target(name: "TedgeCloudBridge", dependencies: [
+            "TedgeMQTTSession", "TedgeDurableStore", "TedgeOpenSSL", "TedgeHTTPProxy", "TedgeProviderAPI", "TedgeSystem",
+        ], path: "Sources/Core/CloudBridge", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
         // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
         .target(name: "TedgeDurableStore", dependencies: ["TedgeSQLite", "TedgeMessaging"],
@@ -156,6 +164,10 @@ let package = Package(
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),
         // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
         .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"], swiftSettings: mapperLean),
+        // The mapper with the built-in bridge (OpenSSL, SQLite): `tedge-mapper` executes it when mqtt.bridge.built_in
+        // is true, so that the plain mapper links neither and keeps its memory budget.
+        .executableTarget(name: "tedge-mapper-bridge", dependencies: ["TedgeMapper", "TedgeCloudBridge", "TedgeComposition"],
+                          swiftSettings: mapperLean),
         .target(name: "TedgeCloudSimulator", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto", "TedgeMQTTCodec",
         ], path: "Sources/CloudSimulator"),

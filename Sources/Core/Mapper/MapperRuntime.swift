@@ -24,8 +24,14 @@ public final class MapperRuntime {
     public let config: TedgeConfig
     public let log: Console
     public let keepAliveSeconds: UInt16
+    /// Makes the built-in bridge when `mqtt.bridge.built_in` is true (`tedge-mapper-bridge`); nil in `tedge-mapper`.
+    public let bridgeFactory: MapperBridgeFactory?
 
-    public init(provider: any CloudProvider, config: TedgeConfig, log: Console, keepAliveSeconds: UInt16 = 60) {
+    public init(
+        provider: any CloudProvider, config: TedgeConfig, log: Console, keepAliveSeconds: UInt16 = 60,
+        bridgeFactory: MapperBridgeFactory? = nil
+    ) {
+        self.bridgeFactory = bridgeFactory
         self.provider = provider
         self.config = config
         self.log = log
@@ -66,10 +72,17 @@ public final class MapperRuntime {
         }
         startup += flows?.start() ?? []
         let flowInputs = (flows?.subscriptions ?? []).filter { !description.subscriptions.contains($0) }
-        let subscriptions = description.subscriptions + flowInputs + health.healthCheckTopics
+        // The built-in bridge (mqtt.bridge.built_in): cloud-bound messages go to its store, not the local broker.
+        let bridge = try config.flag(BridgeConfigKeys.builtIn) ? bridgeFactory.map { try $0(provider, config, { log.line($0) }) } : nil
+        let subscriptions =
+            description.subscriptions + flowInputs + health.healthCheckTopics + (bridge?.localSubscriptions ?? [])
+        // MQTT gives a session one will, and a mapper announces `down` on up to three topics. The output session
+        // carries the te/ service health; the input session the built-in bridge's health when there is one (its
+        // `down` matters to whoever waits for the cloud link), else the legacy `tedge/health/…`. Every one of them
+        // is also published at a clean stop.
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
-            will: healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
+            will: bridge?.will ?? healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
             maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes, outputWill: health.down(pid: pid))
         log.line("\(name) starting: subscribing \(subscriptions.joined(separator: ", ")) on localhost:\(port)")
 
@@ -78,6 +91,7 @@ public final class MapperRuntime {
             convert: { message in
                 // A health check (`…/cmd/health/check` of this service or its device) is answered with `up`.
                 if healthChecks.contains(message.topic) { return [health.up(pid: pid, at: .now())] }
+                if let forwarded = bridge?.passThrough(message) { return forwarded }
                 if let flows, flows.accepts(message.topic) { return flows.process(message) }
                 switch converter.convert(message) {
                 case .success(let outputs): return outputs
@@ -101,21 +115,20 @@ public final class MapperRuntime {
                 return [self.healthMessage("up"), health.registration.message(in: health.schema), health.up(pid: pid, at: .now())]
                     + startup
             },
-            finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] },
-            log: { [name] in log.line("\(name): \($0)") })
-        let outcome = run(forwarder, stopSignals: stopSignals)
+            finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] + (bridge?.finalMessages ?? []) },
+            log: { [name] in log.line("\(name): \($0)") }, cloud: bridge?.sink)
+        let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
         log.line("\(name) stopped: \(outcome)")
         return outcome
     }
 
     /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
     /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
-    private func run(_ forwarder: MessageForwarder, stopSignals: SignalDescriptor) -> DrainOutcome {
+    private func run(_ forwarder: MessageForwarder, bridge: (any MapperBridge)?, stopSignals: SignalDescriptor) -> DrainOutcome {
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
-        while true {
-            if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
+        func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
             if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
                 lastInputs = forwarder.statistics.inputsReceived
@@ -125,6 +138,11 @@ public final class MapperRuntime {
                 ResidentMemory.releaseCodePages()
                 trimmed = true
             }
+        }
+        if let bridge { return bridge.run(forwarder, stopSignals: stopSignals, idle: afterIteration) }
+        while true {
+            if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
+            afterIteration()
         }
     }
 

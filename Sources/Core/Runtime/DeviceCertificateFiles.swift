@@ -18,22 +18,10 @@ public struct DeviceCertificateFiles: Sendable {
         configDirectory = config.directory
     }
 
-    /// The files `cloud`'s bridge authenticates with: its own `<id>.device.cert_path` and `<id>.device.key_path` when
-    /// it declares them and they have values (a user-defined cloud's `[device]`), else the device's.
+    /// The files `cloud`'s bridge authenticates with (`CloudProvider.deviceCertificatePaths`).
     public init(config: TedgeConfig, cloud: any CloudProvider) {
         self.init(config: config)
-        let own = { (field: String) in
-            cloud.configKeys.first { $0.name == "\(cloud.id).device.\(field)" }.flatMap { config.value(of: $0) }
-        }
-        if let certificate = own("cert_path"), let key = own("key_path") {
-            certificatePath = certificate
-            keyPath = key
-        }
-    }
-
-    /// The client id `cloud` gives the device when it sets one (`<id>.device.id`, a user-defined cloud's `[device] id`).
-    public static func configuredDeviceID(config: TedgeConfig, cloud: any CloudProvider) -> String? {
-        cloud.configKeys.first { $0.name == "\(cloud.id).device.id" }.flatMap { config.value(of: $0) }
+        (certificatePath, keyPath) = cloud.deviceCertificatePaths(config)
     }
 
     public static func subject(deviceID: String) -> DistinguishedName {
