@@ -76,6 +76,46 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf"))
     }
 
+    /// The same definition with `mqtt.bridge.built_in = true`: the mapper connects to the cloud itself, from the same
+    /// `BridgeDescription` the mosquitto bridge file renders.
+    @Test func theExampleRunsInTheBuiltInBridgeToo() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator(extraArguments: ["--echo", Self.echo])
+        try device.installExample()
+        try device.prepare(cloud: "thingsboard")
+        try device.useBuiltInBridge()
+        let (cloud, inbox) = try await device.cloudClient(subscribing: ["v1/devices/me/telemetry"])
+        defer { cloud.disconnect() }
+
+        let connect = try device.tedge("connect", "thingsboard")
+        device.expectSuccess(connect)
+        let lines = connect.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Bridge: built into tedge-mapper-thingsboard; no mosquitto bridge file written."))
+        #expect(lines.last == "Received expected response message, connection check is successful.")
+        #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf"))
+
+        // Up: the Lua flow maps, the mapper's own cloud session carries it.
+        device.expectSuccess(
+            try device.tedge("mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 19.5, "time": 1700000002}"#, "-q", "1"))
+        let telemetry = await inbox.next(timeout: .seconds(15))
+        #expect(telemetry?.topic == "v1/devices/me/telemetry")
+        #expect(telemetry?.text == #"{"ts":1700000002000,"values":{"temperature":19.5}}"#)
+
+        // Down: a server-side RPC request through an inbound rule with a wildcard.
+        let (local, localInbox) = try await device.localClient(subscribing: ["thingsboard/rpc/request/+"])
+        defer { local.disconnect() }
+        let request = try cloud.publish(
+            MQTTMessage(topic: "v1/devices/me/rpc/request/5", text: #"{"method":"reboot"}"#, qos: .atLeastOnce))
+        try await cloud.waitForDelivery(of: request, timeout: .seconds(10))
+        let rpc = await localInbox.next(timeout: .seconds(15))
+        #expect(rpc?.topic == "thingsboard/rpc/request/5")
+        #expect(rpc?.text == #"{"method":"reboot"}"#)
+
+        device.expectSuccess(try device.tedge("connect", "thingsboard", "--test"))
+        device.expectSuccess(try device.tedge("disconnect", "thingsboard"))
+        #expect(try device.tedge("connect", "thingsboard", "--test").status == .exited(1))
+    }
+
     @Test func bridgeInspectAndTestShowWhereTopicsGo() throws {
         let device = try DeviceEnvironment()
         try device.installExample()
