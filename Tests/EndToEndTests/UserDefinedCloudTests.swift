@@ -116,6 +116,37 @@ import Testing
         #expect(try device.tedge("connect", "thingsboard", "--test").status == .exited(1))
     }
 
+    /// `[device] cert_path` and `key_path`, relative to the mapper's directory: the cloud has an identity of its own,
+    /// not tedge.toml's device certificate.
+    @Test func aCloudWithACertificateOfItsOwn() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator(extraArguments: ["--echo", Self.echo])
+        try device.installExample()
+        try device.prepare(cloud: "thingsboard")
+        // A second identity, made in a config directory of its own and put beside mapper.toml.
+        let other = device.root + "/other"
+        device.expectSuccess(try ChildProcess.run([Binaries.tedge, "--config-dir", other, "cert", "create", "--device-id", "tb-device"]))
+        let mapper = device.configDirectory + "/mappers/thingsboard/"
+        try FileManager.default.copyItem(atPath: other + "/device-certs/tedge-certificate.pem", toPath: mapper + "device.pem")
+        try FileManager.default.copyItem(atPath: other + "/device-certs/tedge-private-key.pem", toPath: mapper + "device-key.pem")
+        try device.register(certificate: mapper + "device.pem")
+        let file = mapper + "mapper.toml"
+        try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "# cert_path = \"device.pem\"\n# key_path", with: "cert_path = \"device.pem\"\nkey_path")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+
+        #expect(try device.tedge("mapper", "list").standardOutput.contains("\ttb-device [cert CN]\t"))
+        let (cloud, inbox) = try await device.cloudClient(subscribing: ["v1/devices/me/telemetry"])
+        defer { cloud.disconnect() }
+        device.expectSuccess(try device.tedge("connect", "thingsboard"))
+        let bridge = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf", encoding: .utf8)
+        #expect(bridge.contains("remote_clientid tb-device\nlocal_clientid tedge-bridge-thingsboard\nbridge_certfile \(mapper)device.pem\n"))
+        #expect(try String(contentsOfFile: device.simulatorLog, encoding: .utf8).contains("auth: accepted tb-device"))
+        await device.waitForMapperUp("thingsboard")
+        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/", #"{"rpm": 900, "time": 1700000003}"#, "-q", "1"))
+        #expect(await inbox.next(timeout: .seconds(15))?.text == #"{"ts":1700000003000,"values":{"rpm":900}}"#)
+    }
+
     @Test func bridgeInspectAndTestShowWhereTopicsGo() throws {
         let device = try DeviceEnvironment()
         try device.installExample()
