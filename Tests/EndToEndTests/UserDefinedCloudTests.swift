@@ -70,9 +70,16 @@ import Testing
         #expect(await inbox.next(timeout: .seconds(15))?.text == #"{"ts":1700000001000,"values":{"temperature":22}}"#)
 
         device.expectSuccess(try device.tedge("connect", "thingsboard", "--test"))
+        // Broken after connecting: no longer a cloud to test, still one to disconnect.
+        let mapperFile = device.configDirectory + "/mappers/thingsboard/mapper.toml"
+        try "url = [".write(toFile: mapperFile, atomically: true, encoding: .utf8)
+        let test = try device.tedge("connect", "thingsboard", "--test")
+        #expect(test.status == .exited(1))
+        #expect(test.standardError.contains("\(mapperFile):1: provider 'thingsboard' breaks \"definition files are valid TOML\""))
         let disconnect = try device.tedge("disconnect", "thingsboard")
         device.expectSuccess(disconnect)
         #expect(disconnect.standardOutput.contains("thingsboard Bridge successfully disconnected!"))
+        #expect(disconnect.standardOutput.contains("tedge-mapper-thingsboard service successfully stopped and disabled!"))
         #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf"))
     }
 

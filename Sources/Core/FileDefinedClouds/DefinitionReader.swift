@@ -95,27 +95,20 @@ struct DefinitionReader {
         }
     }
 
-    /// A duration as thin-edge writes them (`60`, `"60s"`, `"2m"`, `"1h"`), in whole seconds.
+    /// A duration as thin-edge writes them (`60`, `"60s"`, `"2m"`, `"1h"`; `DurationText`), in whole seconds.
     mutating func seconds(_ table: TOMLTable, _ key: String, within: String? = nil) -> Int? {
         switch table[key] {
         case nil: return nil
         case .integer(let number)? where number > 0: return number
         case .string(let text)?:
-            if let seconds = Self.seconds(text), seconds > 0 { return seconds }
+            if let milliseconds = DurationText.milliseconds(text), milliseconds >= 1_000, milliseconds % 1_000 == 0 {
+                return Int(milliseconds / 1_000)
+            }
             fallthrough
         default:
-            mistyped(table, key, within: within, expected: "a positive duration (60, \"60s\", \"2m\", \"1h\")")
+            mistyped(table, key, within: within, expected: "a positive duration in whole seconds (60, \"60s\", \"2m\", \"1h\")")
             return nil
         }
-    }
-
-    static func seconds(_ text: String) -> Int? {
-        let units: [(String, Int)] = [("ms", 0), ("s", 1), ("m", 60), ("h", 3600)]
-        for (unit, factor) in units where text.hasSuffix(unit) {
-            guard factor > 0, let number = Int(text.dropLast(unit.count)) else { return nil }
-            return number * factor
-        }
-        return Int(text)
     }
 
     /// Fields outside `allowed` (thin-edge refuses unknown fields in bridge rule files; so do our own tables).

@@ -1,5 +1,6 @@
 import TedgeProviderAPI
 import TedgeSystem
+import TedgeTOML
 
 /// The user-defined clouds of a config directory, read once at start: every `<config-dir>/mappers/<name>/` that is
 /// not a built-in cloud's own directory (`az`, `c8y.<profile>`, …). Those with a readable `mapper.toml` are clouds
@@ -38,6 +39,15 @@ public struct FileDefinedClouds: Sendable {
     public func cloud(_ name: String) -> FileDefinedCloud? { clouds.first { $0.id == name } }
 
     public func failure(_ name: String) -> FileDefinitionFailure? { failures.first { $0.name == name } }
+
+    /// A cloud whose definition can no longer be read, as far as removing its connection needs (its name names the
+    /// bridge file and the mapper service): so `tedge disconnect` still works after the files were broken.
+    public func remnant(_ name: String) -> FileDefinedCloud? {
+        guard let failure = failure(name), (try? MapperName.validate(name)) != nil else { return nil }
+        var reader = DefinitionReader(cloud: name, file: FileSystem.join(failure.directory, MapperDefinition.fileName))
+        let definition = MapperDefinition(parsing: TOMLTable(), directory: failure.directory, reader: &reader)
+        return FileDefinedCloud(name: name, directory: failure.directory, definition: definition, ruleFiles: [], problems: failure.problems)
+    }
 
     /// `registry` with these clouds after its own.
     public func adding(to registry: CloudRegistry) -> CloudRegistry { CloudRegistry(registry.providers + clouds) }
