@@ -1,7 +1,7 @@
+import TedgeProviderAPI
 // The contract itself is `TedgeProviderContract` (plain, no test framework: `tedge mapper verify` runs it too);
 // this kit records its violations as test issues.
 @_exported import TedgeProviderContract
-import TedgeProviderAPI
 import Testing
 
 extension ProviderContract {

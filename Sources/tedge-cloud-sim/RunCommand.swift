@@ -40,7 +40,8 @@ struct RunCommand: AsyncParsableCommand {
             Console.standardError.write(CommandFailure("start the cloud simulator", cause: error).description)
             throw ExitCode.failure
         }
-        let simulator = CloudSimulator(directory: SimulatorDirectory(path: directory.path), log: .standardOutput, echoRules: rules)
+        let simulator = CloudSimulator(
+            directory: SimulatorDirectory(path: directory.path), log: .standardOutput, echoRules: rules)
         let maximum: TLSVersion? =
             switch maximumTLS {
             case "1.1": .tls11

@@ -29,20 +29,24 @@ import Testing
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
         #expect(connect.standardOutput.contains("tedge-mapper-thingsboard service successfully started and enabled!"))
-        let bridge = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf", encoding: .utf8)
+        let bridge = try String(
+            contentsOfFile: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf", encoding: .utf8)
         #expect(bridge.contains("connection edge_to_thingsboard\n"))
         #expect(bridge.contains("topic telemetry out 1 thingsboard/ v1/devices/me/\n"))
-        #expect(try String(contentsOfFile: device.simulatorLog, encoding: .utf8).contains(
-            "echo: v1/devices/me/attributes/request/1 answered on v1/devices/me/attributes/response/1"))
+        #expect(
+            try String(contentsOfFile: device.simulatorLog, encoding: .utf8).contains(
+                "echo: v1/devices/me/attributes/request/1 answered on v1/devices/me/attributes/response/1"))
 
         // The flow (flows/telemetry.toml, a Lua step) maps; the mosquitto bridge carries it to the cloud.
         await device.waitForMapperUp("thingsboard")
         device.expectSuccess(
-            try device.tedge("mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 21.5, "time": 1700000000.5}"#, "-q", "1"))
+            try device.tedge(
+                "mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 21.5, "time": 1700000000.5}"#, "-q", "1"))
         let telemetry = await inbox.next(timeout: .seconds(15))
         #expect(telemetry?.topic == "v1/devices/me/telemetry")
         #expect(telemetry?.text == #"{"ts":1700000000500,"values":{"temperature":21.5}}"#)
-        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/", #"{"pressure": {"inside": 1013}}"#, "-q", "1"))
+        device.expectSuccess(
+            try device.tedge("mqtt", "pub", "te/device/main///m/", #"{"pressure": {"inside": 1013}}"#, "-q", "1"))
         let grouped = await inbox.next(timeout: .seconds(15))
         #expect(grouped?.text?.hasPrefix(#"{"ts":"#) == true)
         #expect(grouped?.text?.hasSuffix(#","values":{"pressure":{"inside":1013}}}"#) == true)
@@ -53,20 +57,25 @@ import Testing
         ])
         defer { local.disconnect() }
         _ = try ChildProcess.run(
-            [Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-thingsboard"], environment: device.environment)
+            [Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-thingsboard"],
+            environment: device.environment)
         let status = await localInbox.next(timeout: .seconds(15))
         #expect(status?.topic == "te/device/main/service/tedge-mapper-thingsboard/status/flows")
         #expect(
             status?.text?.hasPrefix(
-                #"{"flow":"\#(device.configDirectory)/mappers/thingsboard/flows/telemetry.toml","status":"enabled","time":"#) == true)
+                #"{"flow":"\#(device.configDirectory)/mappers/thingsboard/flows/telemetry.toml","status":"enabled","time":"#)
+                == true)
         device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/environment", "not json", "-q", "1"))
         let error = await localInbox.next(timeout: .seconds(15))
         #expect(error?.topic == "te/errors")
         #expect(
             error?.text?.hasPrefix(
-                "Error in \(device.configDirectory)/mappers/thingsboard/flows/telemetry.toml: No messages can be processed due to an incorrect setting: Lua error: ")
+                "Error in \(device.configDirectory)/mappers/thingsboard/flows/telemetry.toml: No messages can be processed due to an incorrect setting: Lua error: "
+            )
                 == true)
-        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 22, "time": 1700000001}"#, "-q", "1"))
+        device.expectSuccess(
+            try device.tedge(
+                "mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 22, "time": 1700000001}"#, "-q", "1"))
         #expect(await inbox.next(timeout: .seconds(15))?.text == #"{"ts":1700000001000,"values":{"temperature":22}}"#)
 
         device.expectSuccess(try device.tedge("connect", "thingsboard", "--test"))
@@ -103,7 +112,8 @@ import Testing
 
         // Up: the Lua flow maps, the mapper's own cloud session carries it.
         device.expectSuccess(
-            try device.tedge("mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 19.5, "time": 1700000002}"#, "-q", "1"))
+            try device.tedge(
+                "mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 19.5, "time": 1700000002}"#, "-q", "1"))
         let telemetry = await inbox.next(timeout: .seconds(15))
         #expect(telemetry?.topic == "v1/devices/me/telemetry")
         #expect(telemetry?.text == #"{"ts":1700000002000,"values":{"temperature":19.5}}"#)
@@ -132,7 +142,8 @@ import Testing
         try device.prepare(cloud: "thingsboard")
         // A second identity, made in a config directory of its own and put beside mapper.toml.
         let other = device.root + "/other"
-        device.expectSuccess(try ChildProcess.run([Binaries.tedge, "--config-dir", other, "cert", "create", "--device-id", "tb-device"]))
+        device.expectSuccess(
+            try ChildProcess.run([Binaries.tedge, "--config-dir", other, "cert", "create", "--device-id", "tb-device"]))
         let mapper = device.configDirectory + "/mappers/thingsboard/"
         try FileManager.default.copyItem(atPath: other + "/device-certs/tedge-certificate.pem", toPath: mapper + "device.pem")
         try FileManager.default.copyItem(atPath: other + "/device-certs/tedge-private-key.pem", toPath: mapper + "device-key.pem")
@@ -146,11 +157,15 @@ import Testing
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["v1/devices/me/telemetry"])
         defer { cloud.disconnect() }
         device.expectSuccess(try device.tedge("connect", "thingsboard"))
-        let bridge = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf", encoding: .utf8)
-        #expect(bridge.contains("remote_clientid tb-device\nlocal_clientid tedge-bridge-thingsboard\nbridge_certfile \(mapper)device.pem\n"))
+        let bridge = try String(
+            contentsOfFile: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf", encoding: .utf8)
+        #expect(
+            bridge.contains(
+                "remote_clientid tb-device\nlocal_clientid tedge-bridge-thingsboard\nbridge_certfile \(mapper)device.pem\n"))
         #expect(try String(contentsOfFile: device.simulatorLog, encoding: .utf8).contains("auth: accepted tb-device"))
         await device.waitForMapperUp("thingsboard")
-        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/", #"{"rpm": 900, "time": 1700000003}"#, "-q", "1"))
+        device.expectSuccess(
+            try device.tedge("mqtt", "pub", "te/device/main///m/", #"{"rpm": 900, "time": 1700000003}"#, "-q", "1"))
         #expect(await inbox.next(timeout: .seconds(15))?.text == #"{"ts":1700000003000,"values":{"rpm":900}}"#)
     }
 
@@ -159,7 +174,10 @@ import Testing
         try device.installExample()
         let inspect = try device.tedge("bridge", "inspect", "thingsboard")
         device.expectSuccess(inspect)
-        #expect(inspect.standardOutput.hasPrefix("Bridge configuration for custom mapper 'thingsboard'\nReading from: \(device.configDirectory)/mappers/thingsboard/bridge\n\nLocal -> Remote\n  thingsboard/telemetry             ->  v1/devices/me/telemetry\n"))
+        #expect(
+            inspect.standardOutput.hasPrefix(
+                "Bridge configuration for custom mapper 'thingsboard'\nReading from: \(device.configDirectory)/mappers/thingsboard/bridge\n\nLocal -> Remote\n  thingsboard/telemetry             ->  v1/devices/me/telemetry\n"
+            ))
         #expect(inspect.standardOutput.hasSuffix("Bidirectional\n  -- No matching rules --\n"))
 
         let outbound = try device.tedge("bridge", "test", "thingsboard", "thingsboard/telemetry")
@@ -168,13 +186,16 @@ import Testing
         let inbound = try device.tedge("bridge", "test", "thingsboard", "v1/devices/me/rpc/request/42")
         #expect(
             inbound.standardOutput
-                == "[remote] v1/devices/me/rpc/request/42  ->  [local] thingsboard/rpc/request/42 (inbound)\n  matched by rule: v1/devices/me/rpc/request/+ -> thingsboard/rpc/request/+\n")
+                == "[remote] v1/devices/me/rpc/request/42  ->  [local] thingsboard/rpc/request/42 (inbound)\n  matched by rule: v1/devices/me/rpc/request/+ -> thingsboard/rpc/request/+\n"
+        )
         let none = try device.tedge("bridge", "test", "thingsboard", "te/device/main///m/environment")
         #expect(none.status == .exited(2))
         #expect(none.standardOutput == "No matching bridge rule found for \"te/device/main///m/environment\"\n")
         let wildcard = try device.tedge("bridge", "test", "thingsboard", "thingsboard/#")
         #expect(wildcard.status == .exited(1))
-        #expect(wildcard.standardError == "Error: Wildcard characters (#, +) are not supported. Provide a concrete topic to test against.\n")
+        #expect(
+            wildcard.standardError
+                == "Error: Wildcard characters (#, +) are not supported. Provide a concrete topic to test against.\n")
     }
 
     /// One kind of mistake each: `tedge mapper verify` and `tedge connect` name the file and line, exit 1, and
@@ -189,19 +210,28 @@ import Testing
         try #require(text.components(separatedBy: broken.old).count == 2, "'\(broken.old)' is not once in \(broken.file)")
         try text.replacingOccurrences(of: broken.old, with: broken.new).write(toFile: file, atomically: true, encoding: .utf8)
         let edited = try String(contentsOfFile: mapper + broken.locationFile, encoding: .utf8)
-        let line = try #require(edited.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(broken.marker) }) + 1
+        let line =
+            try #require(
+                edited.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(broken.marker) }) + 1
         let location = "\(mapper + broken.locationFile):\(line): "
         let before = try device.configFiles()
 
         let verify = try device.tedge("mapper", "verify", "thingsboard")
         #expect(verify.status == .exited(1))
-        #expect(verify.standardError.hasPrefix("Error: failed to verify the mapper thingsboard\n\nCaused by:\n    The definition in \(device.configDirectory)/mappers/thingsboard has "))
-        #expect(verify.standardError.contains(location + "provider 'thingsboard' breaks \"\(broken.rule)\""), "\(verify.standardError)")
+        #expect(
+            verify.standardError.hasPrefix(
+                "Error: failed to verify the mapper thingsboard\n\nCaused by:\n    The definition in \(device.configDirectory)/mappers/thingsboard has "
+            ))
+        #expect(
+            verify.standardError.contains(location + "provider 'thingsboard' breaks \"\(broken.rule)\""),
+            "\(verify.standardError)")
 
         let connect = try device.tedge("connect", "thingsboard")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect thingsboard cloud.\n\nCaused by:\n"))
-        #expect(connect.standardError.contains(location + "provider 'thingsboard' breaks \"\(broken.rule)\""), "\(connect.standardError)")
+        #expect(
+            connect.standardError.contains(location + "provider 'thingsboard' breaks \"\(broken.rule)\""),
+            "\(connect.standardError)")
         #expect(connect.standardOutput.isEmpty)
         #expect(try device.configFiles() == before)
     }
@@ -225,37 +255,48 @@ struct BrokenDefinition: Sendable, CustomTestStringConvertible {
             name: "mapper.toml is not TOML", file: "mapper.toml", old: "clean_session = false", new: "clean_session = ",
             locationFile: "mapper.toml", marker: "clean_session", rule: "definition files are valid TOML"),
         BrokenDefinition(
-            name: "a field of the wrong type", file: "mapper.toml", old: "keepalive_interval = \"60s\"", new: "keepalive_interval = true",
+            name: "a field of the wrong type", file: "mapper.toml", old: "keepalive_interval = \"60s\"",
+            new: "keepalive_interval = true",
             locationFile: "mapper.toml", marker: "keepalive_interval", rule: "fields hold values of the right type"),
         BrokenDefinition(
             name: "an endpoint that is not host[:port]", file: "mapper.toml", old: "url = \"mqtt.thingsboard.cloud:8883\"",
             new: "url = \"mqtts://mqtt.thingsboard.cloud\"", locationFile: "mapper.toml", marker: "url = ",
             rule: "default values are valid for their key"),
         BrokenDefinition(
-            name: "a certificate without its key", file: "mapper.toml", old: "# cert_path = \"device.pem\"", new: "cert_path = \"device.pem\"",
-            locationFile: "mapper.toml", marker: "cert_path = \"device.pem\"", rule: "the device certificate and key are given together"),
+            name: "a certificate without its key", file: "mapper.toml", old: "# cert_path = \"device.pem\"",
+            new: "cert_path = \"device.pem\"",
+            locationFile: "mapper.toml", marker: "cert_path = \"device.pem\"",
+            rule: "the device certificate and key are given together"),
         BrokenDefinition(
             name: "a rule outside the prefix", file: "bridge/rules.toml", old: "[[rule]]\ntopic = \"telemetry\"",
-            new: "[[rule]]\nlocal_prefix = \"te/\"\ntopic = \"device/main///m/+\"\ndirection = \"outbound\"\n\n[[rule]]\ntopic = \"telemetry\"",
-            locationFile: "bridge/rules.toml", marker: "topic = \"device/main///m/+\"", rule: "every bridge topic sits under the local prefix"),
+            new:
+                "[[rule]]\nlocal_prefix = \"te/\"\ntopic = \"device/main///m/+\"\ndirection = \"outbound\"\n\n[[rule]]\ntopic = \"telemetry\"",
+            locationFile: "bridge/rules.toml", marker: "topic = \"device/main///m/+\"",
+            rule: "every bridge topic sits under the local prefix"),
         BrokenDefinition(
             name: "a wildcard where the cloud forbids it", file: "mapper.toml", old: "wildcard_subscriptions = true",
             new: "wildcard_subscriptions = false", locationFile: "bridge/rules.toml", marker: "topic = \"attributes/response/+\"",
             rule: "inbound rules name exact topics where the cloud takes no wildcard subscriptions"),
         BrokenDefinition(
             name: "a check that can never be answered", file: "mapper.toml",
-            old: "response_topic = \"thingsboard/attributes/response/1\"", new: "response_topic = \"thingsboard/attributes/reply/1\"",
-            locationFile: "mapper.toml", marker: "[connection_check]", rule: "the check's answer can come back through an inbound bridge rule"),
+            old: "response_topic = \"thingsboard/attributes/response/1\"",
+            new: "response_topic = \"thingsboard/attributes/reply/1\"",
+            locationFile: "mapper.toml", marker: "[connection_check]",
+            rule: "the check's answer can come back through an inbound bridge rule"),
         BrokenDefinition(
-            name: "a flow whose output feeds its input", file: "flows/telemetry.toml", old: "output.mqtt.topic = \"thingsboard/telemetry\"",
-            new: "output.mqtt.topic = \"te/device/main///m/again\"", locationFile: "flows/telemetry.toml", marker: "output.mqtt.topic",
+            name: "a flow whose output feeds its input", file: "flows/telemetry.toml",
+            old: "output.mqtt.topic = \"thingsboard/telemetry\"",
+            new: "output.mqtt.topic = \"te/device/main///m/again\"", locationFile: "flows/telemetry.toml",
+            marker: "output.mqtt.topic",
             rule: "a flow's output does not feed its own input"),
         BrokenDefinition(
-            name: "an unknown field in a rule", file: "bridge/rules.toml", old: "topic = \"attributes\"\ndirection = \"outbound\"",
+            name: "an unknown field in a rule", file: "bridge/rules.toml",
+            old: "topic = \"attributes\"\ndirection = \"outbound\"",
             new: "topic = \"attributes\"\ndirecton = \"outbound\"", locationFile: "bridge/rules.toml", marker: "directon",
             rule: "bridge rule files use thin-edge's fields"),
         BrokenDefinition(
-            name: "a rule without its remote prefix", file: "bridge/rules.toml", old: "remote_prefix = \"${mapper.bridge.topic_prefix}/\"\n",
+            name: "a rule without its remote prefix", file: "bridge/rules.toml",
+            old: "remote_prefix = \"${mapper.bridge.topic_prefix}/\"\n",
             new: "", locationFile: "bridge/rules.toml", marker: "topic = \"telemetry\"", rule: "bridge rules have both prefixes"),
         BrokenDefinition(
             name: "a variable that does not resolve", file: "bridge/rules.toml", old: "${mapper.bridge.topic_prefix}/",
@@ -269,7 +310,8 @@ extension DeviceEnvironment {
     func installExample() throws {
         try FileManager.default.createDirectory(atPath: configDirectory + "/mappers", withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            atPath: Binaries.packageRoot + "/Examples/UserDefinedCloud/thingsboard", toPath: configDirectory + "/mappers/thingsboard")
+            atPath: Binaries.packageRoot + "/Examples/UserDefinedCloud/thingsboard",
+            toPath: configDirectory + "/mappers/thingsboard")
         try "exec tedge-mapper --config-dir '\(configDirectory)' thingsboard\n".write(
             toFile: initState + "/tedge-mapper-thingsboard.command", atomically: true, encoding: .utf8)
     }

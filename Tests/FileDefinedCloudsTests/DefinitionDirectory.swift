@@ -48,7 +48,9 @@ final class DefinitionDirectory {
         return lines.firstIndex { $0.contains(text) }! + 1
     }
 
-    func load() -> Result<FileDefinedCloud, FileDefinitionFailure> { FileDefinedCloudLoader.load(name: name, directory: mapperDirectory) }
+    func load() -> Result<FileDefinedCloud, FileDefinitionFailure> {
+        FileDefinedCloudLoader.load(name: name, directory: mapperDirectory)
+    }
 
     func cloud() -> FileDefinedCloud { try! load().get() }
 

@@ -52,10 +52,11 @@ import Testing
     @Test func itsKeysDefaultToItsFilesAndTedgeTomlOverridesThem() {
         let directory = DefinitionDirectory()
         let cloud = directory.cloud()
-        #expect(cloud.configKeys.map(\.name) == [
-            "thingsboard.url", "thingsboard.root.cert.path", "thingsboard.device.id", "thingsboard.device.cert_path",
-            "thingsboard.device.key_path",
-        ])
+        #expect(
+            cloud.configKeys.map(\.name) == [
+                "thingsboard.url", "thingsboard.root.cert.path", "thingsboard.device.id", "thingsboard.device.cert_path",
+                "thingsboard.device.key_path",
+            ])
         let config = directory.config(cloud)
         #expect(config.value(of: cloud.urlKey) == "mqtt.thingsboard.cloud:8883")
         #expect(config.value(of: cloud.rootCertificateKey) == "/etc/ssl/certs")
@@ -74,7 +75,8 @@ import Testing
         #expect(check.attempts == 2)
         #expect(check.attemptTimeout == .seconds(10))
         #expect(check.judge(MQTTMessage(topic: "thingsboard/attributes/response/1", text: "{}")) == .success)
-        #expect(cloud.certificateRequirements.registrationHint.hasPrefix("Create the device in ThingsBoard with X.509 credentials"))
+        #expect(
+            cloud.certificateRequirements.registrationHint.hasPrefix("Create the device in ThingsBoard with X.509 credentials"))
     }
 
     @Test func itsMapperRunsItsFlowsWithItsSettingsAsParameters() throws {

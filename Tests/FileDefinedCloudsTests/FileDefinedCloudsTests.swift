@@ -25,7 +25,9 @@ import Testing
             ])
         #expect(clouds.failure("broken")?.problems.map { "\($0.location!)" } == [mappers + "broken/mapper.toml:1"])
         #expect(clouds.whyNotACloud("thingsboard") == nil)
-        #expect(clouds.whyNotACloud("local")?.description.hasSuffix("has flows but no mapper.toml: it maps locally and connects to no cloud.") == true)
+        #expect(
+            clouds.whyNotACloud("local")?.description.hasSuffix(
+                "has flows but no mapper.toml: it maps locally and connects to no cloud.") == true)
 
         let registry = clouds.adding(to: CloudRegistry([]))
         #expect(try registry.provider("thingsboard").id == "thingsboard")
@@ -82,7 +84,9 @@ import Testing
 
     @Test func certificatePathsAreTheMapperDirectorysAndTheDeviceIDIsTheFilesWhenSet() {
         let directory = DefinitionDirectory()
-        directory.replace("# cert_path = \"device.pem\"\n# key_path = \"device-key.pem\"", with: "id = \"tb-device\"\ncert_path = \"device.pem\"\nkey_path = \"/keys/device-key.pem\"", in: "mapper.toml")
+        directory.replace(
+            "# cert_path = \"device.pem\"\n# key_path = \"device-key.pem\"",
+            with: "id = \"tb-device\"\ncert_path = \"device.pem\"\nkey_path = \"/keys/device-key.pem\"", in: "mapper.toml")
         let cloud = directory.cloud()
         let config = directory.config(cloud)
         #expect(config.value("thingsboard.device.cert_path") == directory.path("device.pem"))

@@ -22,7 +22,8 @@ struct BridgeTestCommand: ParsableCommand {
         // Matching a wildcard against wildcard rules is ambiguous (a/+/c and a/b/+ both match a/b/c). thin-edge's
         // line, as it prints it: the error alone, before any rule is read.
         guard !topic.contains("#") && !topic.contains("+") else {
-            Console.standardError.line("Error: Wildcard characters (#, +) are not supported. Provide a concrete topic to test against.")
+            Console.standardError.line(
+                "Error: Wildcard characters (#, +) are not supported. Provide a concrete topic to test against.")
             Glibc.exit(1)
         }
         let rules: BridgeRuleSet

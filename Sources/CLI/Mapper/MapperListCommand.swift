@@ -31,7 +31,8 @@ struct MapperListCommand: ParsableCommand {
     private func deviceID(of cloud: FileDefinedCloud, config: TedgeConfig) -> String {
         let key = "\(cloud.id).device.id"
         if let id = config.value(key) {
-            return config.schema.key(named: key).flatMap(config.storedValue(of:)) != nil ? "\(id) [tedge.toml]" : "\(id) [mapper.toml]"
+            return config.schema.key(named: key).flatMap(config.storedValue(of:)) != nil
+                ? "\(id) [tedge.toml]" : "\(id) [mapper.toml]"
         }
         guard let id = try? DeviceCertificateFiles(config: config, cloud: cloud).deviceID() else { return "" }
         return "\(id) [cert CN]"

@@ -29,7 +29,12 @@ struct MapperVerifyCommand: ParsableCommand {
         guard let defined = provider as? FileDefinedCloud else {
             let problems = ProviderContract.violations(of: provider, config: config)
             guard problems.isEmpty else {
-                throw CommandFailure(action, causes: ["The built-in cloud \(name) breaks the provider contract:\n" + problems.map(\.description).joined(separator: "\n")])
+                throw CommandFailure(
+                    action,
+                    causes: [
+                        "The built-in cloud \(name) breaks the provider contract:\n"
+                            + problems.map(\.description).joined(separator: "\n")
+                    ])
             }
             Console.standardOutput.line("\(name) (built in) passes the provider contract.")
             return
@@ -37,6 +42,7 @@ struct MapperVerifyCommand: ParsableCommand {
         do { try defined.verify(config: config) } catch { throw CommandFailure(action, cause: error) }
         let rules = defined.expandedBridgeRules(config).rules.count
         Console.standardOutput.line(
-            "\(name) (\(defined.directory)) passes the provider contract: \(rules) bridge rule\(rules == 1 ? "" : "s") from \(defined.bridgeFiles.count) file\(defined.bridgeFiles.count == 1 ? "" : "s").")
+            "\(name) (\(defined.directory)) passes the provider contract: \(rules) bridge rule\(rules == 1 ? "" : "s") from \(defined.bridgeFiles.count) file\(defined.bridgeFiles.count == 1 ? "" : "s")."
+        )
     }
 }

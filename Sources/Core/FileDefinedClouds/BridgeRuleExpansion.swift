@@ -23,7 +23,8 @@ public struct BridgeRuleExpansion: Sendable {
     private mutating func expand(_ file: BridgeRuleFile, variables: BridgeVariables, cloud: String) {
         func problem(_ rule: String, _ detail: String, line: Int?) {
             problems.append(
-                ContractViolation(provider: cloud, rule: rule, detail: detail, location: DefinitionLocation(file: file.path, line: line)))
+                ContractViolation(
+                    provider: cloud, rule: rule, detail: detail, location: DefinitionLocation(file: file.path, line: line)))
         }
         func expanded(_ text: String?, line: Int?, item: String? = nil) -> String? {
             guard let text else { return nil }
@@ -77,7 +78,9 @@ public struct BridgeRuleExpansion: Sendable {
                     problem(Self.variablesRule, reason.description, line: rule.line)
                     continue
                 }
-                if items.isEmpty { skipped.append(Skipped(location: location, reason: "template rule generated no rules: iterator is empty")) }
+                if items.isEmpty {
+                    skipped.append(Skipped(location: location, reason: "template rule generated no rules: iterator is empty"))
+                }
             }
             for item in items {
                 guard let topic = expanded(rule.topic, line: rule.line, item: item) else { break }

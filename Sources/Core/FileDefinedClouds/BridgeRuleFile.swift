@@ -82,13 +82,15 @@ public struct BridgeRuleFile: Sendable {
             } else if let items = table["for"]?.stringArray {
                 loop = .items(items)
             } else {
-                reader.problem(ruleRule, "\(kind) needs `for`: a list of strings or a \"${…}\" reference", line: table.lines["for"] ?? line)
+                reader.problem(
+                    ruleRule, "\(kind) needs `for`: a list of strings or a \"${…}\" reference", line: table.lines["for"] ?? line)
             }
         }
         guard let topic, let direction, !template || loop != nil else { return nil }
         return Rule(
             topic: topic, direction: direction, localPrefix: reader.string(table, "local_prefix", within: kind),
-            remotePrefix: reader.string(table, "remote_prefix", within: kind), condition: reader.string(table, "if", within: kind),
+            remotePrefix: reader.string(table, "remote_prefix", within: kind),
+            condition: reader.string(table, "if", within: kind),
             loop: loop, line: line)
     }
 }

@@ -14,7 +14,9 @@ struct BridgeVariables: Sendable {
         var result = ""
         var rest = Substring(text)
         while let start = rest.firstRange(ofText: "${") {
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { return .failure(TedgeError("`${` without a closing `}` in \"\(text)\"")) }
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                return .failure(TedgeError("`${` without a closing `}` in \"\(text)\""))
+            }
             result += rest[..<start.lowerBound]
             let name = String(rest[start.upperBound..<end])
             if name == "item", let item {
@@ -33,19 +35,29 @@ struct BridgeVariables: Sendable {
     /// The value of `config.c8y.url`, `mapper.bridge.topic_prefix` or `connection.auth_method`.
     func value(of name: String) -> Result<String, TedgeError> {
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return .failure(TedgeError("`${\(name)}` names no variable (use ${config.…}, ${mapper.…} or ${connection.auth_method})")) }
+        guard parts.count == 2 else {
+            return .failure(
+                TedgeError("`${\(name)}` names no variable (use ${config.…}, ${mapper.…} or ${connection.auth_method})"))
+        }
         switch parts[0] {
         case "config", "tedge":
-            guard let key = config.schema.key(named: parts[1]) else { return .failure(TedgeError("`${\(name)}`: `\(parts[1])` is not a tedge config key")) }
-            guard let value = config.value(of: key) else { return .failure(TedgeError("`${\(name)}`: `\(parts[1])` has no value (tedge config set \(parts[1]) <value>)")) }
+            guard let key = config.schema.key(named: parts[1]) else {
+                return .failure(TedgeError("`${\(name)}`: `\(parts[1])` is not a tedge config key"))
+            }
+            guard let value = config.value(of: key) else {
+                return .failure(TedgeError("`${\(name)}`: `\(parts[1])` has no value (tedge config set \(parts[1]) <value>)"))
+            }
             return .success(value)
         case "mapper":
-            guard let value = mapper[parts[1]] else { return .failure(TedgeError("`${\(name)}`: `\(parts[1])` is not set in mapper.toml")) }
+            guard let value = mapper[parts[1]] else {
+                return .failure(TedgeError("`${\(name)}`: `\(parts[1])` is not set in mapper.toml"))
+            }
             return .success(value)
         case "connection" where parts[1] == "auth_method":
             return .success(authMethod)
         default:
-            return .failure(TedgeError("`${\(name)}` names no variable (use ${config.…}, ${mapper.…} or ${connection.auth_method})"))
+            return .failure(
+                TedgeError("`${\(name)}` names no variable (use ${config.…}, ${mapper.…} or ${connection.auth_method})"))
         }
     }
 
@@ -63,7 +75,10 @@ struct BridgeVariables: Sendable {
         let negated = trimmed.hasPrefix("!")
         let reference = negated ? String(trimmed.dropFirst()).trimmingSpaces : trimmed
         guard reference.hasPrefix("${"), reference.hasSuffix("}") else {
-            return .failure(TedgeError("`\(text)` is not a condition (use \"${config.<key>}\", \"!${config.<key>}\" or \"${connection.auth_method} == '<method>'\")"))
+            return .failure(
+                TedgeError(
+                    "`\(text)` is not a condition (use \"${config.<key>}\", \"!${config.<key>}\" or \"${connection.auth_method} == '<method>'\")"
+                ))
         }
         switch value(of: String(reference.dropFirst(2).dropLast())) {
         case .failure(let reason): return .failure(reason)

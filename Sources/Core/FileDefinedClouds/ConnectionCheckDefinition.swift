@@ -34,7 +34,9 @@ struct ConnectionCheckDefinition: Sendable {
         attempts = reader.integer(table, "attempts", within: "connection_check") ?? 1
         troubleshooting = reader.string(table, "troubleshooting", within: "connection_check")
         if attempts < 1 {
-            reader.problem(DefinitionReader.typeRule, "`connection_check.attempts` must be at least 1, not \(attempts)", line: table.lines["attempts"])
+            reader.problem(
+                DefinitionReader.typeRule, "`connection_check.attempts` must be at least 1, not \(attempts)",
+                line: table.lines["attempts"])
             attempts = 1
         }
         for (name, value) in [("topic", topic), ("response_topic", responseTopic)] where value?.isEmpty ?? true {

@@ -17,7 +17,8 @@ extension FileDefinedCloud: DefinedInFiles {
             return inMapperFile(lines[name] ?? nil)
         case .bridge: return inMapperFile(definition.url?.line ?? definition.lines["bridge"])
         case .bridgeTopic(let topic):
-            return expandedBridgeRules(config).rules.first { $0.bridgeTopic == topic }?.location ?? DefinitionLocation(file: bridgeDirectory, line: nil)
+            return expandedBridgeRules(config).rules.first { $0.bridgeTopic == topic }?.location
+                ?? DefinitionLocation(file: bridgeDirectory, line: nil)
         case .connectionCheck: return inMapperFile(definition.connectionCheckLine)
         case .mapper: return DefinitionLocation(file: flowsDirectory, line: nil)
         case .certificate: return inMapperFile(definition.lines["certificate"])
@@ -27,12 +28,14 @@ extension FileDefinedCloud: DefinedInFiles {
     public func fileViolations(config: TedgeConfig) -> [ContractViolation] {
         var problems = loadProblems + expandedBridgeRules(config).problems
         problems += FlowFileCheck.loadViolations(
-            in: flowsDirectory, cloud: id, parameters: definition.parameters, reported: Set(loadProblems.compactMap { $0.location?.file }))
+            in: flowsDirectory, cloud: id, parameters: definition.parameters,
+            reported: Set(loadProblems.compactMap { $0.location?.file }))
         if config.value(of: urlConfigKey) == nil {
             problems.append(
                 ContractViolation(
                     provider: id, rule: "a connect knows the cloud's endpoint",
-                    detail: "no `url` in mapper.toml, and \(urlConfigKey.name) is not set", location: DefinitionLocation(file: mapperFile, line: nil)))
+                    detail: "no `url` in mapper.toml, and \(urlConfigKey.name) is not set",
+                    location: DefinitionLocation(file: mapperFile, line: nil)))
         }
         return problems
     }

@@ -14,7 +14,9 @@ public struct FileDefinedCloud: CloudProvider {
     /// What the loader found wrong in the files, each with its place.
     let loadProblems: [ContractViolation]
 
-    init(name: String, directory: String, definition: MapperDefinition, ruleFiles: [BridgeRuleFile], problems: [ContractViolation]) {
+    init(
+        name: String, directory: String, definition: MapperDefinition, ruleFiles: [BridgeRuleFile], problems: [ContractViolation]
+    ) {
         id = name
         self.directory = directory
         self.definition = definition
@@ -36,32 +38,42 @@ public struct FileDefinedCloud: CloudProvider {
     var urlConfigKey: ConfigKey {
         ConfigKey(
             "\(id).url", kind: .connectURL, default: definition.url.map { .value($0.value) } ?? .none,
-            doc: "The MQTT endpoint of the \(id) cloud, host[:port] (default: url in \(mapperFile)). Example: mqtt.example.com:8883",
+            doc:
+                "The MQTT endpoint of the \(id) cloud, host[:port] (default: url in \(mapperFile)). Example: mqtt.example.com:8883",
             example: "mqtt.example.com")
     }
 
     var rootCertificateConfigKey: ConfigKey {
         ConfigKey(
-            "\(id).root.cert.path", kind: .path, default: .value(definition.rootCertificatePath?.value ?? ConfigKey.systemCertificates),
-            doc: "The CA file or directory that verifies the \(id) cloud (default: [device] root_cert_path in \(mapperFile)). Example: /etc/ssl/certs")
+            "\(id).root.cert.path", kind: .path,
+            default: .value(definition.rootCertificatePath?.value ?? ConfigKey.systemCertificates),
+            doc:
+                "The CA file or directory that verifies the \(id) cloud (default: [device] root_cert_path in \(mapperFile)). Example: /etc/ssl/certs"
+        )
     }
 
     var deviceIDKey: ConfigKey {
         ConfigKey(
             "\(id).device.id", kind: .string, default: definition.deviceID.map { .value($0.value) } ?? .none,
-            doc: "The device's client id in the \(id) cloud; the certificate's CN when unset (default: [device] id in \(mapperFile)). Example: my-device")
+            doc:
+                "The device's client id in the \(id) cloud; the certificate's CN when unset (default: [device] id in \(mapperFile)). Example: my-device"
+        )
     }
 
     var certificatePathKey: ConfigKey {
         ConfigKey(
             "\(id).device.cert_path", kind: .path, default: definition.certificatePath.map { .value($0.value) } ?? .none,
-            doc: "The device certificate for the \(id) cloud; device.cert.path when unset (default: [device] cert_path in \(mapperFile)). Example: /etc/tedge/device-certs/tedge-certificate.pem")
+            doc:
+                "The device certificate for the \(id) cloud; device.cert.path when unset (default: [device] cert_path in \(mapperFile)). Example: /etc/tedge/device-certs/tedge-certificate.pem"
+        )
     }
 
     var keyPathKey: ConfigKey {
         ConfigKey(
             "\(id).device.key_path", kind: .path, default: definition.keyPath.map { .value($0.value) } ?? .none,
-            doc: "The device key for the \(id) cloud; device.key.path when unset (default: [device] key_path in \(mapperFile)). Example: /etc/tedge/device-certs/tedge-private-key.pem")
+            doc:
+                "The device key for the \(id) cloud; device.key.path when unset (default: [device] key_path in \(mapperFile)). Example: /etc/tedge/device-certs/tedge-private-key.pem"
+        )
     }
 
     public var certificateRequirements: CertificateRequirements {
@@ -88,10 +100,13 @@ public struct FileDefinedCloud: CloudProvider {
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         var description = BridgeDescription(
             connection: "edge_to_\(id)", address: context.cloud, remoteUsername: nil,
-            rootCertificatePath: context.rootCertificatePath, remoteClientID: context.deviceID, localClientID: "tedge-bridge-\(id)",
+            rootCertificatePath: context.rootCertificatePath, remoteClientID: context.deviceID,
+            localClientID: "tedge-bridge-\(id)",
             certificatePath: context.certificatePath, keyPath: context.keyPath, cleanSession: definition.cleanSession,
             topics: expandedBridgeRules(context.config).rules.map(\.bridgeTopic))
-        if let keepAlive = definition.keepAliveSeconds { description.extraSettings.append(("keepalive_interval", String(keepAlive.value))) }
+        if let keepAlive = definition.keepAliveSeconds {
+            description.extraSettings.append(("keepalive_interval", String(keepAlive.value)))
+        }
         description.cloudAcceptsWildcardSubscriptions = definition.wildcardSubscriptions
         return description
     }
@@ -120,7 +135,8 @@ public struct FileDefinedCloud: CloudProvider {
             clientID: "check_connection_\(id)", subscriptions: [check.responseTopic],
             request: MQTTMessage(topic: check.topic, text: check.payload, qos: .atLeastOnce), attempts: check.attempts,
             attemptTimeout: .seconds(check.timeoutSeconds),
-            troubleshooting: check.troubleshooting ?? troubleshooting(";\n  - the bridge rules carry \(check.topic) out and \(check.responseTopic) back in."),
+            troubleshooting: check.troubleshooting
+                ?? troubleshooting(";\n  - the bridge rules carry \(check.topic) out and \(check.responseTopic) back in."),
             judge: { answer in
                 guard let expected else { return .success }
                 return String(decoding: answer.payload, as: UTF8.self).containsText(expected) ? .success : .ignore

@@ -61,7 +61,9 @@ public enum FileDefinedCloudLoader {
         }
         let authentication = "the connection authenticates with the device certificate"
         if definition.authMethod.value == .password {
-            reader.problem(authentication, "auth_method \"password\" is not supported: the bridge authenticates with the device certificate", line: definition.authMethod.line)
+            reader.problem(
+                authentication, "auth_method \"password\" is not supported: the bridge authenticates with the device certificate",
+                line: definition.authMethod.line)
         } else if let credentials = definition.credentialsPath, definition.authMethod.value == .auto {
             reader.problem(
                 authentication,
@@ -78,13 +80,15 @@ public enum FileDefinedCloudLoader {
         }
         if let cloudType = definition.cloudType {
             reader.problem(
-                "cloud_type is for the built-in clouds only", "cloud_type = \"\(cloudType.value)\" in a user-defined cloud (c8y, az and aws are built in)",
+                "cloud_type is for the built-in clouds only",
+                "cloud_type = \"\(cloudType.value)\" in a user-defined cloud (c8y, az and aws are built in)",
                 line: cloudType.line)
         }
         if definition.connectionCheck == nil, definition.connectionCheckLine == nil {
             reader.problem(
                 "a connect has a connection check",
-                "no [connection_check]: say what to publish (topic, payload) and where the cloud answers (response_topic)", line: nil)
+                "no [connection_check]: say what to publish (topic, payload) and where the cloud answers (response_topic)",
+                line: nil)
         }
     }
 }

@@ -46,7 +46,8 @@ public struct FileDefinedClouds: Sendable {
         guard let failure = failure(name), (try? MapperName.validate(name)) != nil else { return nil }
         var reader = DefinitionReader(cloud: name, file: FileSystem.join(failure.directory, MapperDefinition.fileName))
         let definition = MapperDefinition(parsing: TOMLTable(), directory: failure.directory, reader: &reader)
-        return FileDefinedCloud(name: name, directory: failure.directory, definition: definition, ruleFiles: [], problems: failure.problems)
+        return FileDefinedCloud(
+            name: name, directory: failure.directory, definition: definition, ruleFiles: [], problems: failure.problems)
     }
 
     /// `registry` with these clouds after its own.

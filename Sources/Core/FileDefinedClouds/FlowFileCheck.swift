@@ -39,7 +39,9 @@ enum FlowFileCheck {
                 continue
             }
             guard let table = reader.parse(text) else {
-                problems += reader.problems.map { ContractViolation(provider: $0.provider, rule: syntaxRule, detail: $0.detail, location: $0.location) }
+                problems += reader.problems.map {
+                    ContractViolation(provider: $0.provider, rule: syntaxRule, detail: $0.detail, location: $0.location)
+                }
                 continue
             }
             problems += loops(in: table, path: path, cloud: cloud)
@@ -56,7 +58,8 @@ enum FlowFileCheck {
         let engine = FlowEngine(directory: directory, mapperParams: parameters)
         _ = engine.start()
         return engine.brokenFlows.filter { !reported.contains($0.path) }.map { path, error in
-            ContractViolation(provider: cloud, rule: loadRule, detail: error.description, location: DefinitionLocation(file: path, line: nil))
+            ContractViolation(
+                provider: cloud, rule: loadRule, detail: error.description, location: DefinitionLocation(file: path, line: nil))
         }
     }
 
@@ -69,14 +72,16 @@ enum FlowFileCheck {
         if case .array(let tables)? = flow.value(at: ["input", "mqtt"]) {
             for case .table(let table) in tables { inputs += table["topics"]?.stringArray ?? [] }
         }
-        guard let filter = inputs.first(where: { !$0.containsText("${") && (MQTTTopicFilter($0)?.matches(output) ?? false) }) else {
+        guard let filter = inputs.first(where: { !$0.containsText("${") && (MQTTTopicFilter($0)?.matches(output) ?? false) })
+        else {
             return []
         }
         let line = outputLine(of: flow)
         return [
             ContractViolation(
                 provider: cloud, rule: loopRule,
-                detail: "the output topic '\(output)' matches the input filter '\(filter)': every message it publishes would come back to it",
+                detail:
+                    "the output topic '\(output)' matches the input filter '\(filter)': every message it publishes would come back to it",
                 location: DefinitionLocation(file: path, line: line))
         ]
     }

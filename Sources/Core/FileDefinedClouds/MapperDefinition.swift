@@ -60,23 +60,29 @@ struct MapperDefinition: Sendable {
                     line: table.lines["auth_method"])
             }
         }
-        credentialsPath = located(reader.string(table, "credentials_path").map { Self.resolve($0, in: directory) }, table.lines["credentials_path"])
+        credentialsPath = located(
+            reader.string(table, "credentials_path").map { Self.resolve($0, in: directory) }, table.lines["credentials_path"])
         cloudType = located(reader.string(table, "cloud_type"), table.lines["cloud_type"])
 
         if let device = reader.table(table, "device") {
             deviceID = located(reader.string(device, "id", within: "device"), device.lines["id"])
             certificatePath = located(
-                reader.string(device, "cert_path", within: "device").map { Self.resolve($0, in: directory) }, device.lines["cert_path"])
+                reader.string(device, "cert_path", within: "device").map { Self.resolve($0, in: directory) },
+                device.lines["cert_path"])
             keyPath = located(
-                reader.string(device, "key_path", within: "device").map { Self.resolve($0, in: directory) }, device.lines["key_path"])
+                reader.string(device, "key_path", within: "device").map { Self.resolve($0, in: directory) },
+                device.lines["key_path"])
             rootCertificatePath = located(
                 reader.string(device, "root_cert_path", within: "device").map { Self.resolve($0, in: directory) },
                 device.lines["root_cert_path"])
         }
         if let bridge = reader.table(table, "bridge") {
             cleanSession = reader.boolean(bridge, "clean_session", within: "bridge") ?? false
-            keepAliveSeconds = located(reader.seconds(bridge, "keepalive_interval", within: "bridge"), bridge.lines["keepalive_interval"])
-            if let tlsTable = reader.table(bridge, "tls", within: "bridge"), let text = reader.string(tlsTable, "enable", within: "bridge.tls") {
+            keepAliveSeconds = located(
+                reader.seconds(bridge, "keepalive_interval", within: "bridge"), bridge.lines["keepalive_interval"])
+            if let tlsTable = reader.table(bridge, "tls", within: "bridge"),
+                let text = reader.string(tlsTable, "enable", within: "bridge.tls")
+            {
                 if let mode = TLSMode(rawValue: text) {
                     tls = Located(value: mode, line: tlsTable.lines["enable"])
                 } else {

@@ -77,7 +77,9 @@ final class ContractChecker {
                     table == id, "config keys live in the provider's [<id>] table", "\(key.name) is stored in [\(table)]",
                     about: subject)
             }
-            check(key.doc.containsText("Example"), "every key has a doc line with an example", "\(key.name): '\(key.doc)'", about: subject)
+            check(
+                key.doc.containsText("Example"), "every key has a doc line with an example", "\(key.name): '\(key.doc)'",
+                about: subject)
             for (sample, shouldPass) in ProviderContract.samples(for: key.kind) {
                 let passed = (try? key.parse(sample)) != nil
                 check(
@@ -127,7 +129,9 @@ final class ContractChecker {
             topic.localPrefix.hasPrefix(provider.localPrefix), "every bridge topic sits under the local prefix",
             "\(topic.line) has local prefix '\(topic.localPrefix)'", about: subject)
         check((0...2).contains(topic.qos), "bridge QoS is 0, 1 or 2", topic.line, about: subject)
-        check(!topic.line.split(separator: " ").contains { $0.isEmpty }, "bridge topic lines have no empty fields", topic.line, about: subject)
+        check(
+            !topic.line.split(separator: " ").contains { $0.isEmpty }, "bridge topic lines have no empty fields", topic.line,
+            about: subject)
         check(
             !TopicFilterCoverage.hasWildcard(topic.localPrefix + topic.remotePrefix), "bridge prefixes hold no wildcards",
             "\(topic.line): local prefix '\(topic.localPrefix)', remote prefix '\(topic.remotePrefix)'", about: subject)
@@ -157,9 +161,13 @@ final class ContractChecker {
             !connectionCheck.troubleshooting.isEmpty, "the check says what to verify when nobody answers",
             "troubleshooting is empty", about: subject)
         for filter in connectionCheck.subscriptions + [connectionCheck.request.topic] {
-            check(filter.hasPrefix(provider.localPrefix), "the check talks over the provider's local topics", "\(filter)", about: subject)
+            check(
+                filter.hasPrefix(provider.localPrefix), "the check talks over the provider's local topics", "\(filter)",
+                about: subject)
         }
-        check(connectionCheck.request.qos != .atMostOnce, "the check's request is acknowledged (QoS 1 or 2)", "QoS 0", about: subject)
+        check(
+            connectionCheck.request.qos != .atMostOnce, "the check's request is acknowledged (QoS 1 or 2)", "QoS 0",
+            about: subject)
         // Through the bridge: the request must be carried out, and the answer can only come back through an inbound rule.
         let topics = provider.bridge(context).topics
         func carried(_ filter: String, inbound: Bool) -> Bool {
@@ -170,7 +178,8 @@ final class ContractChecker {
             }
         }
         check(
-            carried(connectionCheck.request.topic, inbound: false), "the check's request goes out through an outbound bridge rule",
+            carried(connectionCheck.request.topic, inbound: false),
+            "the check's request goes out through an outbound bridge rule",
             "no outbound rule carries '\(connectionCheck.request.topic)'", about: subject)
         for filter in connectionCheck.subscriptions {
             check(
@@ -196,12 +205,15 @@ final class ContractChecker {
         }
         // Thin Edge JSON on `tedge/measurements` is the converter's to map when the mapper reads it.
         let legacy = mapper.subscriptions.contains("tedge/measurements")
-        for input in (legacy ? ProviderContract.validMeasurements() : []) + ProviderContract.hostileMessages(prefix: "tedge/measurements") {
+        for input in (legacy ? ProviderContract.validMeasurements() : [])
+            + ProviderContract.hostileMessages(prefix: "tedge/measurements")
+        {
             switch converter.convert(input) {
             case .success(let outputs):
                 if legacy {
                     check(
-                        !outputs.isEmpty, "a successful conversion produces messages", "no output for \(ProviderContract.preview(input))",
+                        !outputs.isEmpty, "a successful conversion produces messages",
+                        "no output for \(ProviderContract.preview(input))",
                         about: subject)
                 }
                 for output in outputs {
