@@ -42,6 +42,8 @@ public struct CloudConnector: Sendable {
         config.pinDefault(provider.rootCertificateKey)
         try await provision(&config)
         let context = try bridgeContext(config)
+        // The mapper reads no certificate: the device id it needs (`c8y.device.id`) is recorded here.
+        config.record(deviceID: context.deviceID, in: provider.configKeys)
         try effects.saveConfig(config)
 
         let (services, notice) = try effects.serviceManager()
