@@ -10,10 +10,13 @@ extension CloudProvider {
     }
 
     /// The client id this cloud gives the device when it sets one (`<id>.device.id`, a user-defined cloud's
-    /// `[device] id`); nil: the certificate's CN.
-    public func configuredDeviceID(_ config: TedgeConfig) -> String? { ownDeviceValue("id", config) }
+    /// `[device] id`); nil: the certificate's CN. A key that defaults to the device id (Cumulocity's, which `connect`
+    /// records the CN in) is a record of the CN, not a choice of another id.
+    public func configuredDeviceID(_ config: TedgeConfig) -> String? {
+        ownDeviceValue("id", config, ignoring: .deviceID)
+    }
 
-    private func ownDeviceValue(_ field: String, _ config: TedgeConfig) -> String? {
-        configKeys.first { $0.name == "\(id).device.\(field)" }.flatMap { config.value(of: $0) }
+    private func ownDeviceValue(_ field: String, _ config: TedgeConfig, ignoring recorded: ConfigKey.Default? = nil) -> String? {
+        configKeys.first { $0.name == "\(id).device.\(field)" && $0.defaultValue != recorded }.flatMap { config.value(of: $0) }
     }
 }
