@@ -172,6 +172,10 @@ import Testing
     @Test func bridgeInspectAndTestShowWhereTopicsGo() throws {
         let device = try DeviceEnvironment()
         try device.installExample()
+        // tedge config knows its keys, defaulting to mapper.toml's values.
+        #expect(try device.tedge("config", "get", "thingsboard.url").standardOutput == "mqtt.thingsboard.cloud:8883\n")
+        #expect(try device.tedge("config", "list").standardOutput.contains("thingsboard.root.cert.path=/etc/ssl/certs\n"))
+
         let inspect = try device.tedge("bridge", "inspect", "thingsboard")
         device.expectSuccess(inspect)
         #expect(
