@@ -111,11 +111,13 @@ let package = Package(
         // broker and a manual clock.
         .target(name: "TedgeMQTTSessionTesting", dependencies: ["TedgeMQTTSession"], path: "Sources/Core/MQTTSessionTesting"),
         // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
-        // and reloaded when it changes. Stdlib and Glibc only: the mapper will link it.
+        // and reloaded when it changes. Stdlib and Glibc only: the mapper links it.
         .target(name: "TedgeFlows", dependencies: [
             "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeTopics", "TedgeMessaging", "TedgeSystem",
         ], path: "Sources/Core/Flows", swiftSettings: mapperLean),
-        .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession"],
+        .target(name: "TedgeMapper", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds", "TedgeFlows",
+        ],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
         // An HTTP proxy's CONNECT tunnel: the request, the answer, the proxy URL and exclusions (no I/O), shared by
         // the HTTPS client and the built-in bridge.
@@ -136,9 +138,17 @@ let package = Package(
         .target(name: "TedgeCloudAws", dependencies: ["TedgeProviderAPI"], path: "Plugins/CloudAws",
                 exclude: ["README.md"], swiftSettings: mapperLean),
 
-        // The contract kit every provider's tests run.
-        .target(name: "TedgeCloudProviderTesting", dependencies: ["TedgeProviderAPI"],
+        // The provider contract as a plain function (`tedge mapper verify` runs it on user-defined clouds), and the
+        // kit every provider's tests run, which records its violations as test issues.
+        .target(name: "TedgeProviderContract", dependencies: ["TedgeProviderAPI"], path: "Sources/Core/ProviderContract",
+                swiftSettings: mapperLean),
+        .target(name: "TedgeCloudProviderTesting", dependencies: ["TedgeProviderAPI", "TedgeProviderContract"],
                 path: "Sources/CloudProviderTesting"),
+        // User-defined clouds (thin-edge 2.0's `mappers/<name>/`): Core reads the files into `FileDefinedCloud`
+        // values, which only describe. Linked by tedge and tedge-mapper, so no Foundation.
+        .target(name: "TedgeFileDefinedClouds", dependencies: [
+            "TedgeProviderAPI", "TedgeProviderContract", "TedgeTOML", "TedgeSystem", "TedgeFlows",
+        ], path: "Sources/Core/FileDefinedClouds", swiftSettings: mapperLean),
 
         // The composition root: the one module that knows which providers are built in.
         .target(name: "TedgeComposition", dependencies: [
@@ -148,6 +158,7 @@ let package = Package(
         // The command line as a library, and the executables: a few lines each.
         .target(name: "TedgeCLI", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL", "TedgeFlows",
+            "TedgeFileDefinedClouds", "TedgeProviderContract",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),
@@ -199,11 +210,15 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudAwsTests", dependencies: ["TedgeCloudAws", "TedgeProviderAPI", "TedgeCloudProviderTesting"]),
         .testTarget(name: "ProviderContractTests", dependencies: [
-            "TedgeCloudProviderTesting", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws", "TedgeComposition",
+            "TedgeCloudProviderTesting", "TedgeProviderContract", "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws", "TedgeComposition",
             "TedgeProviderAPI",
         ]),
         .testTarget(name: "CloudC8yTests", dependencies: ["TedgeCloudC8y", "TedgeProviderAPI", "TedgeCloudProviderTesting"],
                     resources: [.copy("Fixtures")]),
+        // User-defined clouds: the example and rule files read, the contract on them, the mistakes with their lines.
+        .testTarget(name: "FileDefinedCloudsTests", dependencies: [
+            "TedgeFileDefinedClouds", "TedgeProviderContract", "TedgeCloudProviderTesting", "TedgeProviderAPI", "TedgeTestSupport",
+        ]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
         .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TedgeFileDefinedClouds
 import TedgeProviderAPI
 import TedgeRuntime
 import TedgeSystem
@@ -11,7 +12,7 @@ struct ConnectCommand: AsyncParsableCommand {
             discussion: TedgeCLI.registry.knownCloudsHelp)
     }
 
-    @Argument(help: "The cloud to connect to (one of the known clouds)")
+    @Argument(help: "The cloud to connect to (one of the known clouds, or a user-defined one under <config-dir>/mappers/)")
     var cloud: String
 
     @Flag(help: "Test the connection to the cloud, without changing anything")
@@ -21,11 +22,13 @@ struct ConnectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let provider: any CloudProvider
-        do { provider = try global.registry.provider(cloud) } catch {
+        do { provider = try global.provider(cloud) } catch {
             throw CommandFailure(test ? "test connection to \(cloud) cloud." : "connect \(cloud) cloud.", cause: error)
         }
         let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
         do {
+            // A user-defined cloud is verified first: a broken definition is refused before anything is written.
+            if let defined = provider as? FileDefinedCloud { try defined.verify(config: global.store.load()) }
             if test { try await connector.test() } else { try await connector.connect() }
         } catch {
             throw CommandFailure(test ? connector.testAction : connector.connectAction, cause: error)

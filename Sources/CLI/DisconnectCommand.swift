@@ -1,4 +1,5 @@
 import ArgumentParser
+import TedgeFileDefinedClouds
 import TedgeProviderAPI
 import TedgeRuntime
 import TedgeSystem
@@ -17,8 +18,12 @@ struct DisconnectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let provider: any CloudProvider
-        do { provider = try global.registry.provider(cloud) } catch {
-            throw CommandFailure("remove the bridge to disconnect \(cloud) cloud", cause: error)
+        do { provider = try global.provider(cloud) } catch {
+            // A user-defined cloud whose files were broken since it was connected can still be disconnected.
+            guard let remnant = global.definitions.remnant(cloud) else {
+                throw CommandFailure("remove the bridge to disconnect \(cloud) cloud", cause: error)
+            }
+            provider = remnant
         }
         let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
         do { try await connector.disconnect() } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import TedgeFileDefinedClouds
 import TedgeProviderAPI
 import TedgeSystem
 
@@ -21,7 +22,21 @@ struct GlobalOptions: ParsableArguments {
         return "/etc/tedge"
     }
 
-    var registry: CloudRegistry { TedgeCLI.registry }
+    /// The user-defined clouds of the config directory (`mappers/<name>/`), read at run time.
+    var definitions: FileDefinedClouds {
+        FileDefinedClouds(configDirectory: resolvedConfigDirectory, builtIn: TedgeCLI.registry.ids)
+    }
+
+    /// The clouds this build knows, then the user-defined ones: `tedge connect <name>` and `tedge config` take both.
+    var registry: CloudRegistry { definitions.adding(to: TedgeCLI.registry) }
+
+    /// A cloud by name, or why there is none: the definition's problems when `mappers/<name>/` cannot be read.
+    func provider(_ name: String) throws -> any CloudProvider {
+        let definitions = definitions
+        do { return try definitions.adding(to: TedgeCLI.registry).provider(name) } catch {
+            throw definitions.whyNotACloud(name) ?? error
+        }
+    }
 
     var store: ConfigStore { .readingDeviceCertificate(directory: resolvedConfigDirectory, schema: registry.configSchema) }
 

@@ -8,6 +8,6 @@ struct TedgeCommand: ParsableCommand {
         version: "tedge \(TedgeVersion.current)",
         subcommands: [
             BridgeCommand.self, CertCommand.self, ConfigCommand.self, ConnectCommand.self, DisconnectCommand.self,
-            FlowsCommand.self, MqttCommand.self,
+            FlowsCommand.self, MapperCommand.self, MqttCommand.self,
         ])
 }

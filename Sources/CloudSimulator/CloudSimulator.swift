@@ -9,7 +9,9 @@ import TedgeSystem
 /// loopback), a TLS front end that authenticates devices and keeps Azure devices apart, and the
 /// clouds' behaviour: Azure IoT Hub's twins (stored in `TwinStore`), Cumulocity's device creation (SmartREST 100, answered `41,…` once the device
 /// exists), and a log of the telemetry that arrives. AWS IoT Core's test-connection round trip
-/// needs no behaviour: the broker echoes it back to the bridge.
+/// needs no behaviour: the broker echoes it back to the bridge. Any other device, authenticated by its
+/// certificate, may use any topic (a generic MQTT cloud), and `echoRules` answer its requests (a
+/// user-defined cloud's connection check).
 public final class CloudSimulator: @unchecked Sendable {
     public let directory: SimulatorDirectory
     public private(set) var tlsPort = 0
@@ -24,10 +26,12 @@ public final class CloudSimulator: @unchecked Sendable {
     private var behaviour: Task<Void, Never>?
     private var cloudClient: MQTTClient?
     private let log: Console
+    private let echoRules: [EchoRule]
 
-    public init(directory: SimulatorDirectory, log: Console) {
+    public init(directory: SimulatorDirectory, log: Console, echoRules: [EchoRule] = []) {
         self.directory = directory
         self.log = log
+        self.echoRules = echoRules
     }
 
     /// Starts everything; `tlsPort` 0 picks a free port. `maximumTLSVersion` lets tests refuse modern TLS.
@@ -100,15 +104,20 @@ public final class CloudSimulator: @unchecked Sendable {
         for filter in ["s/us", "s/us/#", "s/uat", "measurement/measurements/create", "event/events/create", "thinedge/+/td/#"] {
             try client.subscribe(filter, qos: .atLeastOnce)
         }
+        for rule in echoRules { try client.subscribe(rule.filter.text, qos: .atLeastOnce) }
         try client.connect()
         try await client.waitUntilSubscribed(timeout: .seconds(10))
         cloudClient = client
         let log = self.log
         let twins = TwinStore(simulator: directory)
+        let echoRules = self.echoRules
         behaviour = Task {
             var cumulocityDevices: Set<String> = []
             for await message in client.messages {
-                if message.topic == "s/uat" {
+                if let answer = echoRules.lazy.compactMap({ $0.responseTopic(for: message.topic) }).first {
+                    _ = try? client.publish(MQTTMessage(topic: answer, payload: message.payload, qos: .atLeastOnce))
+                    log.line("echo: \(message.topic) answered on \(answer)")
+                } else if message.topic == "s/uat" {
                     _ = try? client.publish(
                         MQTTMessage(topic: "s/dat", text: "71," + Self.token(issuer: "localhost"), qos: .atLeastOnce))
                     log.line("c8y: issued a token")

@@ -3,6 +3,7 @@ import Dispatch
 import Glibc
 import TedgeCloudSimulator
 import TedgeOpenSSL
+import TedgeProviderAPI
 import TedgeRuntime
 import TedgeSystem
 
@@ -26,8 +27,21 @@ struct RunCommand: AsyncParsableCommand {
         help: "Highest TLS version to offer (1.2, 1.3; 1.1 offers exactly TLS 1.1), to test that clients refuse old ones")
     var maximumTLS: String?
 
+    @Option(
+        name: .customLong("echo"),
+        help: ArgumentHelp(
+            "Answer a device message on FILTER with its payload on TOPIC (a generic cloud's connection check); TOPIC's + and # take what FILTER's matched. Repeatable",
+            valueName: "FILTER=TOPIC"))
+    var echo: [String] = []
+
     func run() async throws {
-        let simulator = CloudSimulator(directory: SimulatorDirectory(path: directory.path), log: .standardOutput)
+        let rules: [EchoRule]
+        do { rules = try echo.map { text throws(TedgeError) in try EchoRule(parsing: text) } } catch {
+            Console.standardError.write(CommandFailure("start the cloud simulator", cause: error).description)
+            throw ExitCode.failure
+        }
+        let simulator = CloudSimulator(
+            directory: SimulatorDirectory(path: directory.path), log: .standardOutput, echoRules: rules)
         let maximum: TLSVersion? =
             switch maximumTLS {
             case "1.1": .tls11

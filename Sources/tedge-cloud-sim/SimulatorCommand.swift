@@ -1,11 +1,12 @@
 import ArgumentParser
 
-/// The local cloud simulator: `tedge-cloud-sim init | register | enroll | run | publish`, and the IoT Hub service side: `monitor | twin | invoke | send`.
+/// The local cloud simulator (Azure IoT Hub, Cumulocity, AWS IoT Core, and any MQTT cloud with `run --echo`): `tedge-cloud-sim init | register | enroll | run | publish`, and the IoT Hub service side: `monitor | twin | invoke | send`.
 @main
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tedge-cloud-sim",
-        abstract: "A local stand-in for Azure IoT Hub: TLS with device certificates on loopback, for demos and tests",
+        abstract:
+            "A local stand-in for the clouds (Azure IoT Hub, Cumulocity, AWS IoT Core, any MQTT cloud with --echo): TLS with device certificates on loopback, for demos and tests",
         subcommands: [
             InitCommand.self, RegisterCommand.self, EnrollCommand.self, RunCommand.self, PublishCommand.self,
             MonitorCommand.self, TwinCommand.self, InvokeCommand.self, SendCommand.self,

@@ -177,7 +177,10 @@ final class DeviceEnvironment: @unchecked Sendable {
     }
 
     deinit {
-        for service in ["tedge-mapper-az", "tedge-mapper-c8y", "tedge-mapper-aws", "mosquitto"] {
+        // Every service local-init knows here (the clouds' mappers, user-defined ones too, and mosquitto last).
+        let services = ((try? FileManager.default.contentsOfDirectory(atPath: initState)) ?? [])
+            .filter { $0.hasSuffix(".command") }.map { String($0.dropLast(".command".count)) }
+        for service in services.filter({ $0 != "mosquitto" }) + ["mosquitto"] {
             _ = try? ChildProcess.run([Binaries.script("local-init"), initState, "stop", service])
         }
         simulator?.stop()

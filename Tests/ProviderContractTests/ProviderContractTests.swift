@@ -32,7 +32,8 @@ import Testing
         let violations = ProviderContract.violations(of: BrokenProvider())
         let rules = Set(violations.map(\.rule))
         for rule in [
-            "the id is lower-case letters and digits", "config keys are named '<id>.…'",
+            "the id is lower-case letters, digits and '-', starting with a letter, not 'bridge-…'",
+            "config keys are named '<id>.…'",
             "every key has a doc line with an example", "every bridge topic sits under the local prefix",
             "the check talks over the provider's local topics", "converted messages go to the cloud's topics",
             "valid Thin Edge JSON is converted", "the remote client id is the device id",

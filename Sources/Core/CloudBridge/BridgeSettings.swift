@@ -20,13 +20,17 @@ struct BridgeSettings {
             )
         }
         let cloud = try HostAndPort(parsing: url, defaultPort: 8883)
-        let certificatePath = config.value(of: CoreConfigKeys.certPath) ?? ""
-        let keyPath = config.value(of: CoreConfigKeys.keyPath) ?? ""
+        // A user-defined cloud may have a certificate, key and client id of its own (`[device]` in its mapper.toml).
+        let (certificatePath, keyPath) = provider.deviceCertificatePaths(config)
         let deviceID: String
-        do {
-            deviceID = try Certificate(pem: FileSystem.readText(certificatePath)).subject.commonName ?? ""
-        } catch {
-            throw CausedError("Cannot read the device id from the certificate \(certificatePath)", underlying: error)
+        if let configured = provider.configuredDeviceID(config) {
+            deviceID = configured
+        } else {
+            do {
+                deviceID = try Certificate(pem: FileSystem.readText(certificatePath)).subject.commonName ?? ""
+            } catch {
+                throw CausedError("Cannot read the device id from the certificate \(certificatePath)", underlying: error)
+            }
         }
         let context = ConnectionContext(
             deviceID: deviceID, cloud: cloud,

@@ -1,4 +1,5 @@
 import Glibc
+import TedgeFileDefinedClouds
 import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
@@ -52,8 +53,13 @@ public enum MapperCommand {
         do {
             // Blocked and read through a descriptor before anything else, so an early SIGTERM is not lost.
             let stopSignals = try SignalDescriptor()
-            let provider = try registry.provider(cloud)
-            let config = try ConfigStore(directory: FileSystem.absolute(configDirectory), schema: registry.configSchema).load()
+            // The user-defined clouds of this config directory (`mappers/<name>/`) are known as well as the built-in ones.
+            let directory = FileSystem.absolute(configDirectory)
+            let definitions = FileDefinedClouds(configDirectory: directory, builtIn: registry.ids)
+            let known = definitions.adding(to: registry)
+            let provider: any CloudProvider
+            do { provider = try known.provider(cloud) } catch { throw definitions.whyNotACloud(cloud) ?? error }
+            let config = try ConfigStore(directory: directory, schema: known.configSchema).load()
             if bridge == nil && config.flag(BridgeConfigKeys.builtIn) { try executeBridgeMapper(arguments) }
             _ = try MapperRuntime(
                 provider: provider, config: config, log: .standardError, keepAliveSeconds: keepAlive, bridgeFactory: bridge

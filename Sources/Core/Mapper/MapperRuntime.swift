@@ -63,9 +63,19 @@ public final class MapperRuntime {
         let pid = getpid()
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
+        // The provider's flows (a user-defined cloud's `flows/`): a message a flow reads goes through the flows.
+        let flows = description.flowsDirectory.map { directory in
+            MapperFlows(
+                directory: directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory),
+                parameters: description.flowParameters, serviceTopic: String(health.topic.dropLast("/status/health".count)),
+                log: log)
+        }
+        startup += flows?.start() ?? []
+        let flowInputs = (flows?.subscriptions ?? []).filter { !description.subscriptions.contains($0) }
         // The built-in bridge (mqtt.bridge.built_in): cloud-bound messages go to its store, not the local broker.
         let bridge = try config.flag(BridgeConfigKeys.builtIn) ? bridgeFactory.map { try $0(provider, config, { log.line($0) }) } : nil
-        let subscriptions = description.subscriptions + health.healthCheckTopics + (bridge?.localSubscriptions ?? [])
+        let subscriptions =
+            description.subscriptions + flowInputs + health.healthCheckTopics + (bridge?.localSubscriptions ?? [])
         // MQTT gives a session one will, and a mapper announces `down` on up to three topics. The output session
         // carries the te/ service health; the input session the built-in bridge's health when there is one (its
         // `down` matters to whoever waits for the cloud link), else the legacy `tedge/health/…`. Every one of them
@@ -82,6 +92,7 @@ public final class MapperRuntime {
                 // A health check (`…/cmd/health/check` of this service or its device) is answered with `up`.
                 if healthChecks.contains(message.topic) { return [health.up(pid: pid, at: .now())] }
                 if let forwarded = bridge?.passThrough(message) { return forwarded }
+                if let flows, flows.accepts(message.topic) { return flows.process(message) }
                 switch converter.convert(message) {
                 case .success(let outputs): return outputs
                 case .failure(let error):

@@ -264,12 +264,16 @@ public struct CloudConnector: Sendable {
             )
         }
         let cloud = try HostAndPort(parsing: url, defaultPort: 8883)
-        let files = DeviceCertificateFiles(config: config)
+        let files = DeviceCertificateFiles(config: config, cloud: provider)
         let deviceID: String
-        do { deviceID = try effects.deviceID(files) } catch {
-            throw TedgeError(
-                "Config value device.id, cannot be configured: The device id is read from the device certificate.\nTo set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`. "
-            )
+        if let configured = provider.configuredDeviceID(config) {
+            deviceID = configured
+        } else {
+            do { deviceID = try effects.deviceID(files) } catch {
+                throw TedgeError(
+                    "Config value device.id, cannot be configured: The device id is read from the device certificate.\nTo set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`. "
+                )
+            }
         }
         return ConnectionContext(
             deviceID: deviceID, cloud: cloud,

@@ -5,8 +5,8 @@ import TedgeSystem
 
 /// The device's key and certificate files (`device.key.path`, `device.cert.path`) and what can be done with them.
 public struct DeviceCertificateFiles: Sendable {
-    public let certificatePath: String
-    public let keyPath: String
+    public private(set) var certificatePath: String
+    public private(set) var keyPath: String
     public let csrPath: String
     /// Parent directories inside this one are created on demand; elsewhere they must exist.
     let configDirectory: String
@@ -16,6 +16,12 @@ public struct DeviceCertificateFiles: Sendable {
         keyPath = config.value(of: CoreConfigKeys.keyPath) ?? ""
         csrPath = config.value(of: CoreConfigKeys.csrPath) ?? ""
         configDirectory = config.directory
+    }
+
+    /// The files `cloud`'s bridge authenticates with (`CloudProvider.deviceCertificatePaths`).
+    public init(config: TedgeConfig, cloud: any CloudProvider) {
+        self.init(config: config)
+        (certificatePath, keyPath) = cloud.deviceCertificatePaths(config)
     }
 
     public static func subject(deviceID: String) -> DistinguishedName {

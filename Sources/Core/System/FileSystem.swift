@@ -84,13 +84,18 @@ public enum FileSystem {
 
 extension FileSystem {
     /// Names of the regular files in a directory, sorted; empty when it cannot be read.
-    public static func regularFileNames(in directory: String) -> [String] {
+    public static func regularFileNames(in directory: String) -> [String] { entryNames(in: directory, where: isRegularFile) }
+
+    /// Names of the directories in a directory (symbolic links followed), sorted; empty when it cannot be read.
+    public static func directoryNames(in directory: String) -> [String] { entryNames(in: directory, where: isDirectory) }
+
+    private static func entryNames(in directory: String, where kind: (String) -> Bool) -> [String] {
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != ".", name != "..", isRegularFile(join(directory, name)) { names.append(name) }
+            if name != ".", name != "..", kind(join(directory, name)) { names.append(name) }
         }
         return names.sorted()
     }

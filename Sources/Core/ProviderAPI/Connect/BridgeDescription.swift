@@ -18,6 +18,9 @@ public struct BridgeDescription: Sendable, Equatable {
     public var minimumTLSVersion = "tlsv1.2"
     /// Extra bridge settings after the fixed ones, in order (e.g. `keepalive_interval`, `restart_timeout`).
     public var extraSettings: [(String, String)] = []
+    /// Whether the cloud lets a device subscribe with `+` or `#`; when it does not, every inbound rule must name
+    /// exact topics (the contract kit reports one that does not). Not rendered: a constraint, not a setting.
+    public var cloudAcceptsWildcardSubscriptions = true
     public var topics: [BridgeTopic]
 
     public init(

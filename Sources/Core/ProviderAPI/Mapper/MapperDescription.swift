@@ -8,6 +8,11 @@ public struct MapperDescription: Sendable {
     /// Builds a fresh converter from the file names in `listedDirectory` (sorted; empty when there
     /// is none). Converters may keep state, e.g. which child devices are registered.
     public var makeConverter: @Sendable (_ listedFiles: [String]) -> any MessageConverter
+    /// A directory of thin-edge flow files (`*.toml`, relative to the config directory) the runtime runs beside the
+    /// converter: their input topics are subscribed too, and a message a flow takes goes through the flows.
+    public var flowsDirectory: String?
+    /// What the flows read as `${mapper.<key>}` (a user-defined cloud's `mapper.toml`, flattened to dotted keys).
+    public var flowParameters: [String: String] = [:]
 
     public init(
         subscriptions: [String], listedDirectory: String,

@@ -15,7 +15,7 @@ struct BridgeStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let provider = try global.registry.provider(cloud)
+            let provider = try global.provider(cloud)
             let config = try global.store.load()
             for line in try await BridgeStatusReader(cloudID: provider.id, port: config.mqttPort).read() {
                 Console.standardOutput.line(line)

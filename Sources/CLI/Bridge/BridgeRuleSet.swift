@@ -1,0 +1,39 @@
+import TedgeFileDefinedClouds
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+
+/// A cloud's bridge rules as `tedge bridge inspect` and `test` show them: a user-defined cloud's from its rule files
+/// (refused, with every problem, when they hold any), a compiled cloud's from the bridge it describes for this device.
+struct BridgeRuleSet {
+    /// "custom mapper 'thingsboard'" or "Azure".
+    let title: String
+    /// The rule files' directory, or the provider.
+    let source: String
+    let topics: [BridgeTopic]
+    let skipped: [BridgeRuleExpansion.Skipped]
+    let disabledFiles: [String]
+
+    init(cloud name: String, global: GlobalOptions) throws {
+        let provider = try global.provider(name)
+        let store = global.store
+        let config = try store.load()
+        if let defined = provider as? FileDefinedCloud {
+            let problems = defined.fileViolations(config: config)
+            guard problems.isEmpty else { throw TedgeError(FileDefinedCloud.report(problems, directory: defined.directory)) }
+            let expansion = defined.expandedBridgeRules(config)
+            title = "custom mapper '\(name)'"
+            source = defined.bridgeDirectory
+            topics = expansion.rules.map(\.bridgeTopic)
+            skipped = expansion.skipped
+            disabledFiles = FileSystem.regularFileNames(in: defined.bridgeDirectory).filter { $0.hasSuffix(".toml.disabled") }
+        } else {
+            let connector = CloudConnector(provider: provider, store: store, console: .standardOutput)
+            title = provider.cloudName
+            source = "the \(provider.id) provider's bridge description"
+            topics = provider.bridge(try connector.bridgeContext(config)).topics
+            skipped = []
+            disabledFiles = []
+        }
+    }
+}
