@@ -10,18 +10,18 @@ import TedgeMessaging
 /// (which decides what to send, when to acknowledge, read, connect and stop) and carries out its actions.
 /// `run` drives it with poll; tests call `step` with in-memory transports and a manual clock.
 public final class MessageForwarder {
-    private var machine: ForwarderStateMachine
+    var machine: ForwarderStateMachine
     private let convert: (MQTTMessage) -> [MQTTMessage]
     /// What an input too large to receive becomes (topic, payload size): typically an error report.
     private let oversizedInput: (String, Int) -> [MQTTMessage]
     private let readyMessages: () -> [MQTTMessage]
     private let finalMessages: () -> [MQTTMessage]
-    private let log: (String) -> Void
+    let log: (String) -> Void
     private let connector: MQTTTransportConnector
-    private let clock: any MonotonicClock
+    let clock: any MonotonicClock
     private let readBuffer: UnsafeMutableRawBufferPointer
-    private var input: ForwarderConnection?
-    private var output: ForwarderConnection?
+    var input: ForwarderConnection?
+    var output: ForwarderConnection?
 
     private static let readChunkBytes = 64 * 1024
     /// Input is read in smaller pieces: about a window of inputs, as more would only wait in the decoder, in
@@ -73,24 +73,11 @@ public final class MessageForwarder {
         if let stopSignals {
             descriptors.append(pollfd(fd: stopSignals.fileDescriptor, events: Int16(POLLIN), revents: 0))
         }
-        for connection in [input, output].compactMap({ $0 }) where connection.transport.fileDescriptor >= 0 {
-            var events: Int16 = 0
-            // The paused input is left out of POLLIN: its data waits in the kernel, and then at the broker.
-            if machine.isReadable(connection.role) { events |= Int16(POLLIN) }
-            if machine.session(connection.role).link == .opening || connection.hasPendingWrites { events |= Int16(POLLOUT) }
-            if events != 0 {
-                descriptors.append(pollfd(fd: connection.transport.fileDescriptor, events: events, revents: 0))
-            }
-        }
+        appendPollDescriptors(to: &descriptors)
         let now = clock.milliseconds
-        let timeout = max(0, min(Int64(maxWaitMilliseconds), machine.nextDeadline(after: now) - now))
+        let timeout = max(0, min(Int64(maxWaitMilliseconds), nextDeadline(after: now) - now))
         _ = poll(&descriptors, nfds_t(descriptors.count), Int32(timeout))
-        if let stopSignals, descriptors[0].revents != 0 {
-            for number in stopSignals.readSignals() {
-                log("received signal \(number); stopping")
-                requestStop()
-            }
-        }
+        if let stopSignals, descriptors[0].revents != 0 { handleStopSignals(stopSignals) }
         step()
         return outcome
     }
@@ -134,7 +121,7 @@ public final class MessageForwarder {
     private func connection(_ role: MQTTSessionRole) -> ForwarderConnection? { role == .input ? input : output }
 
     /// Carries out every queued action, including those the events fed meanwhile queue.
-    private func performActions(now: Int64) {
+    func performActions(now: Int64) {
         while let action = machine.nextAction() {
             switch action {
             case .openConnections:
@@ -237,7 +224,7 @@ public final class MessageForwarder {
         performActions(now: now)
     }
 
-    private func flush(now: Int64) {
+    func flush(now: Int64) {
         for role in [MQTTSessionRole.input, .output] {
             guard let connection = connection(role) else { continue }
             if let reason = connection.flush() { lose(role, reason: reason, now: now) }

@@ -221,6 +221,15 @@ struct ForwarderStateMachine {
         }
     }
 
+    /// Publishes a message that nothing waits for (an operation handler's answer, a timer's request): no input is
+    /// acknowledged for it. It goes through the output window like any output, waits for the output session's
+    /// CONNACK, and is dropped with everything in flight when a session drops; refused once stopping.
+    mutating func publishUntracked(_ message: MQTTMessage, now: Int64) {
+        self.now = now
+        guard !isStopping else { return }
+        publish(message, owner: .untracked)
+    }
+
     /// A packet could not be encoded (an output topic with a wildcard, say): nothing of it was written.
     mutating func writeRejected(_ packet: MQTTPacket, on role: MQTTSessionRole, error: MQTTProtocolError, now: Int64) {
         self.now = now
