@@ -64,7 +64,7 @@ public struct TwinStore: Sendable {
         return try body()
     }
 
-    static func member(_ key: String, of value: JSONValue) -> JSONValue? {
+    public static func member(_ key: String, of value: JSONValue) -> JSONValue? {
         guard case .object(let members) = value else { return nil }
         return members.first { $0.key == key }?.value
     }

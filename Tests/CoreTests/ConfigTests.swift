@@ -210,9 +210,11 @@ let azureLikeKeys = [
                 "mqtt.external.bind_interface [mqtt] external_bind_interface",
                 "mqtt.external.capath [mqtt] external_capath", "mqtt.external.certfile [mqtt] external_certfile",
                 "mqtt.external.keyfile [mqtt] external_keyfile",
-                "mqtt.bridge.max_queued_messages [mqtt] bridge_max_queued_messages",
+                "mqtt.bridge.max_queued_messages [mqtt] bridge_max_queued_messages", "mqtt.topic_root [mqtt] topic_root",
+                "mqtt.device_topic_id [mqtt] device_topic_id", "service.type [service] type",
+                "service.timestamp_format [service] timestamp_format",
                 "software.plugin.default [software] default_plugin_type", "tmp.path [tmp] path", "logs.path [logs] path",
-                "run.path [run] path",
+                "run.path [run] path", "operations.user [operations] user", "operations.timeout [operations] timeout",
             ])
     }
 }

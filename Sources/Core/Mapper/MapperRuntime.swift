@@ -57,7 +57,13 @@ public final class MapperRuntime {
         let pid = getpid()
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
-        let subscriptions = description.subscriptions + health.healthCheckTopics
+        // What the cloud asks of the device (methods, the twin, cloud-to-device messages), when it asks anything.
+        let operations = description.operations.map {
+            OperationsService(
+                cloudID: provider.id, cloud: $0, config: config, converterFilters: description.subscriptions, log: log.line)
+        }
+        var subscriptions = description.subscriptions + health.healthCheckTopics
+        for filter in operations?.subscriptions ?? [] where !subscriptions.contains(filter) { subscriptions.append(filter) }
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
             will: healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
@@ -69,14 +75,19 @@ public final class MapperRuntime {
             convert: { message in
                 // A health check (`…/cmd/health/check` of this service or its device) is answered with `up`.
                 if healthChecks.contains(message.topic) { return [health.up(pid: pid, at: .now())] }
+                // The cloud's requests and answers are the operations' alone; what the converter subscribes to as
+                // well (health) goes on to it.
+                let (answers, forConverter) = operations?.receive(message) ?? ([], true)
+                guard forConverter else { return answers }
                 switch converter.convert(message) {
-                case .success(let outputs): return outputs
+                case .success(let outputs): return answers + outputs
                 case .failure(let error):
                     log.line("Mapping error: \(error)")
-                    return [MQTTMessage(topic: Self.errorTopic, text: error.description, qos: .atLeastOnce)]
+                    return answers + [MQTTMessage(topic: Self.errorTopic, text: error.description, qos: .atLeastOnce)]
                 }
             },
             oversizedInput: { topic, size in
+                if let answers = operations?.receiveOversized(topic: topic, payloadBytes: size) { return answers }
                 if let report = converter.reportOversized(topic: topic, payloadBytes: size) {
                     log.line("Mapping error: \(report.first.map { String(decoding: $0.payload, as: UTF8.self) } ?? "") (on \(topic))")
                     return report
@@ -89,24 +100,41 @@ public final class MapperRuntime {
                 // the legacy `tedge/health/…`, then on `te/` the service's registration and its `up`.
                 defer { startup = [] }
                 return [self.healthMessage("up"), health.registration.message(in: health.schema), health.up(pid: pid, at: .now())]
-                    + startup
+                    + startup + (operations?.connected() ?? [])
             },
             finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] },
             log: { [name] in log.line("\(name): \($0)") })
-        let outcome = run(forwarder, stopSignals: stopSignals)
+        let outcome = run(forwarder, operations: operations, stopSignals: stopSignals)
         log.line("\(name) stopped: \(outcome)")
         return outcome
     }
 
-    /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
-    /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
-    private func run(_ forwarder: MessageForwarder, stopSignals: SignalDescriptor) -> DrainOutcome {
+    /// The forwarding loop: one poll over the stop signals, the forwarder's sockets and the operation handlers'
+    /// pipes. It also gives back code pages once the mapper has been idle for a while (`ResidentMemory`): what a
+    /// burst of traffic paged in is not kept resident while nothing flows.
+    private func run(
+        _ forwarder: MessageForwarder, operations: OperationsService?, stopSignals: SignalDescriptor
+    ) -> DrainOutcome {
+        let clock = SystemMonotonicClock()
         var lastInputs = -1
-        var quietSince = SystemMonotonicClock().milliseconds
+        var quietSince = clock.milliseconds
         var trimmed = false
         while true {
-            if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
-            let now = SystemMonotonicClock().milliseconds
+            var descriptors = [pollfd(fd: stopSignals.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+            forwarder.appendPollDescriptors(to: &descriptors)
+            operations?.appendPollDescriptors(to: &descriptors)
+            let before = clock.milliseconds
+            let deadline = min(forwarder.nextDeadline(after: before), operations?.nextDeadline(after: before) ?? Int64.max)
+            _ = poll(&descriptors, nfds_t(descriptors.count), Int32(max(0, min(1_000, deadline - before))))
+            if descriptors[0].revents != 0 { forwarder.handleStopSignals(stopSignals) }
+            // Handlers' answers first, so that this step writes them.
+            operations?.service { forwarder.publishUntracked($0) }
+            forwarder.step()
+            if let outcome = forwarder.outcome {
+                operations?.stop()
+                return outcome
+            }
+            let now = clock.milliseconds
             if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
                 lastInputs = forwarder.statistics.inputsReceived
                 quietSince = now

@@ -8,6 +8,9 @@ public struct MapperDescription: Sendable {
     /// Builds a fresh converter from the file names in `listedDirectory` (sorted; empty when there
     /// is none). Converters may keep state, e.g. which child devices are registered.
     public var makeConverter: @Sendable (_ listedFiles: [String]) -> any MessageConverter
+    /// What the cloud asks of the device (methods, twin, cloud-to-device messages) and how to answer; nil when the
+    /// cloud asks nothing the runtime acts on.
+    public var operations: (any CloudOperations)? = nil
 
     public init(
         subscriptions: [String], listedDirectory: String,

@@ -1,0 +1,77 @@
+import Foundation
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+import Testing
+
+/// A device connected to the simulated IoT Hub through `tedge connect az` (mosquitto bridge), with handlers in
+/// `<config-dir>/operations/az/` written by the test, and the service side through `tedge-cloud-sim`. As root, the
+/// handlers run as `nobody` (`operations.user`), so every test also shows they never run as root.
+final class OperationsDevice: @unchecked Sendable {
+    let device: DeviceEnvironment
+    /// A directory any user may write, for what the handlers record.
+    let output: String
+
+    init(timeoutSeconds: Int? = nil, handlers: [String: String] = [:]) async throws {
+        device = try DeviceEnvironment()
+        output = device.root + "/out"
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        chmod(output, 0o777)
+        try await device.startSimulator()
+        try device.prepareAzure()
+        if getuid() == 0 { device.expectSuccess(try device.tedge("config", "set", "operations.user", "nobody")) }
+        if let timeoutSeconds {
+            device.expectSuccess(try device.tedge("config", "set", "operations.timeout", String(timeoutSeconds)))
+        }
+        for (name, script) in handlers { try handler(name, script) }
+    }
+
+    var handlerDirectory: String { device.configDirectory + "/operations/az" }
+
+    /// Writes an executable handler (`desired/<key>` for a desired property's).
+    func handler(_ name: String, _ script: String, mode: Int = 0o755) throws {
+        let path = handlerDirectory + "/" + name
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, mode_t(mode))
+    }
+
+    func connect() async throws {
+        device.expectSuccess(try device.tedge("connect", "az"))
+        await device.waitForMapperUp("az")
+    }
+
+    /// `tedge-cloud-sim invoke`: the status and payload the service side saw (504 when the device did not answer).
+    func invoke(_ method: String, _ payload: String = "{}", timeout: Int = 20) throws -> (status: Int, payload: String) {
+        let result = try device.simulatorCommand("invoke", "my-device", method, payload, "--timeout", String(timeout))
+        guard case .success(.object(let members)) = JSONText.parse(Array(result.standardOutput.utf8)),
+            case .integer(let status)? = members.first(where: { $0.key == "status" })?.value,
+            let answer = members.first(where: { $0.key == "payload" })?.value
+        else { throw TedgeError("invoke printed \(result.standardOutput) \(result.standardError)") }
+        return (Int(status), JSONText.serialize(answer))
+    }
+
+    var mapperLog: String { (try? String(contentsOfFile: device.initState + "/tedge-mapper-az.log", encoding: .utf8)) ?? "" }
+
+    func read(_ name: String) -> String? { try? String(contentsOfFile: output + "/" + name, encoding: .utf8) }
+
+    /// Waits (bounded) for a file a handler writes.
+    func waitFor(_ name: String, timeout: Duration = .seconds(15)) async -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let text = read(name), !text.isEmpty { return text }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return read(name)
+    }
+
+    /// Alive according to /proc and not a zombie (orphans are not always reaped in a container).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)]
+        return state != "Z" && state != "X"
+    }
+}
