@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// The local cloud simulator: `tedge-cloud-sim init | register | enroll | run | publish`, and the IoT Hub service side: `monitor | twin | invoke | send`.
+/// The local cloud simulator: `tedge-cloud-sim init | register | enroll | run | publish`, the IoT Hub service side:
+/// `monitor | twin | invoke | send`, and AWS IoT Core's shadows: `shadow`.
 @main
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +9,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         abstract: "A local stand-in for Azure IoT Hub: TLS with device certificates on loopback, for demos and tests",
         subcommands: [
             InitCommand.self, RegisterCommand.self, EnrollCommand.self, RunCommand.self, PublishCommand.self,
-            MonitorCommand.self, TwinCommand.self, InvokeCommand.self, SendCommand.self,
+            MonitorCommand.self, TwinCommand.self, InvokeCommand.self, SendCommand.self, ShadowCommand.self,
         ])
 }
 

@@ -31,12 +31,8 @@ import Testing
         // A twin fragment published locally becomes a reported property in the hub.
         device.device.expectSuccess(
             try device.device.tedge("mqtt", "pub", "-r", "-q", "1", "te/device/main///twin/firmware", #"{"version":"1.2"}"#))
-        var reported = ""
-        for _ in 0..<100 {
-            reported = try device.device.simulatorCommand("twin", "my-device", "--reported").standardOutput
-            if reported.contains(#""firmware":{"version":"1.2"}"#) { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let reported = try await device.simulatorOutput(
+            "twin", "my-device", "--reported", containing: #""firmware":{"version":"1.2"}"#)
         #expect(reported.contains(#""firmware":{"version":"1.2"}"#), "\(reported)")
 
         // The bridge reconnects after the hub restarts: the mapper reads the twin again (the bridge's notification).

@@ -4,21 +4,25 @@ import TedgeRuntime
 import TedgeSystem
 import Testing
 
-/// A device connected to the simulated IoT Hub through `tedge connect az` (mosquitto bridge), with handlers in
-/// `<config-dir>/operations/az/` written by the test, and the service side through `tedge-cloud-sim`. As root, the
+/// A device connected to the simulated IoT Hub (or AWS IoT Core) through `tedge connect az` (`aws`), over the
+/// mosquitto bridge, with handlers in `<config-dir>/operations/<cloud>/` written by the test, and the service side through `tedge-cloud-sim`. As root, the
 /// handlers run as `nobody` (`operations.user`), so every test also shows they never run as root.
 final class OperationsDevice: @unchecked Sendable {
     let device: DeviceEnvironment
     /// A directory any user may write, for what the handlers record.
     let output: String
 
-    init(timeoutSeconds: Int? = nil, handlers: [String: String] = [:]) async throws {
+    /// `az` or `aws`.
+    let cloud: String
+
+    init(cloud: String = "az", timeoutSeconds: Int? = nil, handlers: [String: String] = [:]) async throws {
+        self.cloud = cloud
         device = try DeviceEnvironment()
         output = device.root + "/out"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         chmod(output, 0o777)
         try await device.startSimulator()
-        try device.prepareAzure()
+        try device.prepare(cloud: cloud)
         if getuid() == 0 { device.expectSuccess(try device.tedge("config", "set", "operations.user", "nobody")) }
         if let timeoutSeconds {
             device.expectSuccess(try device.tedge("config", "set", "operations.timeout", String(timeoutSeconds)))
@@ -26,7 +30,7 @@ final class OperationsDevice: @unchecked Sendable {
         for (name, script) in handlers { try handler(name, script) }
     }
 
-    var handlerDirectory: String { device.configDirectory + "/operations/az" }
+    var handlerDirectory: String { device.configDirectory + "/operations/\(cloud)" }
 
     /// Writes an executable handler (`desired/<key>` for a desired property's).
     func handler(_ name: String, _ script: String, mode: Int = 0o755) throws {
@@ -38,8 +42,8 @@ final class OperationsDevice: @unchecked Sendable {
     }
 
     func connect() async throws {
-        device.expectSuccess(try device.tedge("connect", "az"))
-        await device.waitForMapperUp("az")
+        device.expectSuccess(try device.tedge("connect", cloud))
+        await device.waitForMapperUp(cloud)
     }
 
     /// `tedge-cloud-sim invoke`: the status and payload the service side saw (504 when the device did not answer).
@@ -52,7 +56,9 @@ final class OperationsDevice: @unchecked Sendable {
         return (Int(status), JSONText.serialize(answer))
     }
 
-    var mapperLog: String { (try? String(contentsOfFile: device.initState + "/tedge-mapper-az.log", encoding: .utf8)) ?? "" }
+    var mapperLog: String {
+        (try? String(contentsOfFile: device.initState + "/tedge-mapper-\(cloud).log", encoding: .utf8)) ?? ""
+    }
 
     func read(_ name: String) -> String? { try? String(contentsOfFile: output + "/" + name, encoding: .utf8) }
 
@@ -64,6 +70,20 @@ final class OperationsDevice: @unchecked Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         return read(name)
+    }
+
+    /// Runs a `tedge-cloud-sim` command until its output holds `expected` (bounded); returns the last output.
+    func simulatorOutput(_ arguments: String..., containing expected: String) async throws -> String {
+        var output = ""
+        for _ in 0..<100 {
+            output = try ChildProcess.run(
+                [Binaries.simulator, arguments[0], "--dir", device.simulatorDirectory] + arguments.dropFirst()
+            )
+            .standardOutput
+            if output.contains(expected) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return output
     }
 
     /// Alive according to /proc and not a zombie (orphans are not always reaped in a container).
