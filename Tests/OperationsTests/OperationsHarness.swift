@@ -63,6 +63,9 @@ final class OperationsHarness {
         drain()
     }
 
+    /// The mosquitto bridge's notification, retained as the broker keeps it: the cloud link is up.
+    func linkUp() { receive("te/device/main/service/mosquitto-az-bridge/status/health", "1", retain: true) }
+
     /// What was published since the last call, as `topic payload` lines.
     func take() -> [String] {
         defer { published = [] }

@@ -8,15 +8,16 @@ import Testing
 @Suite struct OperationsTwinTests {
     private let twin = #"{"desired":{"fan":"on","interval":30,"$version":4},"reported":{"$version":1}}"#
 
-    @Test func theTwinIsReadAfterConnectingAndItsDesiredPropertiesKeptPerKey() throws {
+    @Test func theTwinIsReadOnceTheLinkSaysUpAndItsDesiredPropertiesKeptPerKey() throws {
         let harness = OperationsHarness(handlers: ["desired/interval"])
         harness.connected()
         // What was published last time comes back retained: unchanged values are not published or run again.
         harness.receive("az/twin/desired/fan", #""on""#, retain: true)
         harness.receive("az/twin/desired/gone", "5", retain: true)
-        harness.tick(advancing: 999)
+        harness.tick(advancing: 60_000)
         #expect(harness.take().isEmpty)
-        harness.tick(advancing: 1)
+        harness.linkUp()
+        harness.tick()
         #expect(harness.take() == ["az/twin/GET/?$rid=101 "])
         harness.receive("az/twin/res/200/?$rid=101", twin)
         let published = harness.takeMessages()
@@ -38,7 +39,8 @@ import Testing
     @Test func patchesPublishAndRunWhatChanged() throws {
         let harness = OperationsHarness(handlers: ["desired/fan"])
         harness.connected()
-        harness.tick(advancing: 1_000)
+        harness.linkUp()
+        harness.tick()
         _ = harness.take()
         harness.receive("az/twin/res/200/?$rid=101", twin)
         _ = harness.take()
@@ -62,7 +64,8 @@ import Testing
     @Test func aFailedReadIsRetriedAndAnUnansweredOneToo() {
         let harness = OperationsHarness()
         harness.connected()
-        harness.tick(advancing: 1_000)
+        harness.linkUp()
+        harness.tick()
         _ = harness.take()
         harness.receive("az/twin/res/429/?$rid=101", "")
         harness.tick(advancing: 9_999)
@@ -77,8 +80,8 @@ import Testing
     /// down, and the twin is read and everything reported again as it comes up.
     @Test func theLinkComingUpReadsTheTwinAndReportsAgain() {
         let harness = OperationsHarness()
-        harness.receive("te/device/main/service/mosquitto-az-bridge/status/health", "0", retain: true)
         harness.connected()
+        harness.receive("te/device/main/service/mosquitto-az-bridge/status/health", "0", retain: true)
         harness.receive("te/device/main///twin/firmware", #"{"version":"1.2"}"#, retain: true)
         harness.tick(advancing: 5_000)
         #expect(harness.take().isEmpty)
@@ -102,10 +105,30 @@ import Testing
             harness.take() == [
                 "az/twin/GET/?$rid=103 ", #"az/twin/PATCH/properties/reported/?$rid=104 {"firmware":{"version":"1.2"}}"#,
             ])
+        // A new local connection: the retained health comes again, and counts as the link coming up.
+        harness.receive("az/twin/res/204/?$rid=104", "")
+        harness.connected()
+        harness.receive("te/device/main/service/tedge-mapper-bridge-az/status/health", #"{"status":"up"}"#, retain: true)
+        harness.tick()
+        #expect(harness.take().first == "az/twin/GET/?$rid=105 ")
+    }
+
+    /// Without a bridge that reports (no link known), nothing goes to the cloud's topics.
+    @Test func nothingIsSentWhileNoLinkIsKnown() {
+        let harness = OperationsHarness()
+        harness.connected()
+        harness.receive("te/device/main///twin/firmware", #"{"version":"1.2"}"#, retain: true)
+        harness.tick(advancing: 120_000)
+        #expect(harness.take().isEmpty)
+        #expect(harness.machine.nextDeadline(after: harness.now) == harness.now + 60_000)
     }
 
     @Test func twinFragmentsBecomeReportedProperties() {
         let harness = OperationsHarness()
+        harness.linkUp()
+        harness.tick()
+        #expect(harness.take() == ["az/twin/GET/?$rid=101 "])
+        harness.receive("az/twin/res/200/?$rid=101", #"{"desired":{"$version":1},"reported":{"$version":1}}"#)
         harness.receive("te/device/main///twin/firmware", #"{"version":"1.2"}"#, retain: true)
         harness.receive("te/device/main///twin/hardware", #""pi""#, retain: true)
         harness.receive("te/device/child1///twin/firmware", #""other device""#)
@@ -115,17 +138,16 @@ import Testing
         harness.tick(advancing: 199)
         #expect(harness.take().isEmpty)
         harness.tick(advancing: 1)
-        #expect(
-            harness.take() == [#"az/twin/PATCH/properties/reported/?$rid=101 {"firmware":{"version":"1.2"},"hardware":"pi"}"#])
+        #expect(harness.take() == [#"az/twin/PATCH/properties/reported/?$rid=102 {"firmware":{"version":"1.2"},"hardware":"pi"}"#])
         #expect(harness.logLines.count == 3)
         harness.receive("te/device/main///twin/hardware", "")
-        harness.receive("az/twin/res/500/?$rid=101", "")
+        harness.receive("az/twin/res/500/?$rid=102", "")
         harness.tick(advancing: 999)
         #expect(harness.take().isEmpty)
         harness.tick(advancing: 1)
         #expect(
-            harness.take() == [#"az/twin/PATCH/properties/reported/?$rid=102 {"firmware":{"version":"1.2"},"hardware":null}"#])
-        harness.receive("az/twin/res/204/?$rid=102", "")
+            harness.take() == [#"az/twin/PATCH/properties/reported/?$rid=103 {"firmware":{"version":"1.2"},"hardware":null}"#])
+        harness.receive("az/twin/res/204/?$rid=103", "")
         harness.tick(advancing: 60_000)
         #expect(harness.take().isEmpty)
     }

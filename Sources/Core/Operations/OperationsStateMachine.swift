@@ -6,7 +6,8 @@ import TedgeProviderAPI
 /// - method calls: name, request id and size checked (400, 413), a handler in the bounded queue (`HandlerQueue`;
 ///   503 beyond it), or the built-ins `restart` and `health`, or 404; the answer when the handler ends (200, 500,
 ///   504 past the time limit, which counts from the request);
-/// - the twin: read at every connection and whenever the cloud link comes back up; desired properties published
+/// - the twin: read whenever the cloud link comes up (the link services' retained health after every connection,
+///   and every reconnection of the bridge), nothing sent while no link is known up; desired properties published
 ///   retained one per key and handed to `desired/<key>` handlers when they change; the device's twin fragments
 ///   coalesced into reported patches, retried until accepted (`DesiredProperties`, `ReportedProperties`);
 /// - cloud-to-device messages handed to the `c2d` handler;
@@ -24,9 +25,6 @@ public struct OperationsStateMachine {
     /// Request ids remembered to ignore a call delivered twice (the local broker redelivers what was not acknowledged).
     static let rememberedRequestIDs = 256
     static let maxPendingRestarts = 4
-    /// After connecting, the twin is read once retained messages (the link's health, the desired values last
-    /// published) had time to arrive.
-    static let twinReadDelayMilliseconds: Int64 = 1_000
     static let twinReadRetryMilliseconds: Int64 = 10_000
 
     public let configuration: OperationsConfiguration
@@ -83,10 +81,12 @@ public struct OperationsStateMachine {
 
     // MARK: - Events
 
-    /// The local session is (again) connected and subscribed: read the twin soon.
+    /// The local session is (again) connected and subscribed: the link services' retained health comes again, and
+    /// the twin is read when it says the link is up (without a bridge that reports, nothing goes to the cloud).
     public mutating func connected(now: Int64) {
         twinReads.removeAll()
-        twinReadDue = now + Self.twinReadDelayMilliseconds
+        twinReadDue = nil
+        linkStates.removeAll()
     }
 
     public mutating func receive(_ message: MQTTMessage, now: Int64) {
@@ -157,9 +157,9 @@ public struct OperationsStateMachine {
         }
         for (requestID, deadline) in twinReads where now >= deadline {
             twinReads[requestID] = nil
-            if twinReads.isEmpty { twinReadDue = now }
+            if twinReads.isEmpty && twinReadDue == nil { twinReadDue = now }
         }
-        guard linkUp != false else { return }
+        guard linkUp == true else { return }
         if let due = twinReadDue, now >= due { readTwin(now: now) }
         _ = reported.tick(now: now)
         let requestID = String(lastRequestNumber + 1)
@@ -177,7 +177,7 @@ public struct OperationsStateMachine {
         deadlines += queue.waitingMethods.map(deadline(of:))
         deadlines += restarts.values.map(\.deadline)
         deadlines += twinReads.values
-        if linkUp != false {
+        if linkUp == true {
             if let twinReadDue { deadlines.append(twinReadDue) }
             if let next = reported.nextDeadline() { deadlines.append(next) }
         }
