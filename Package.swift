@@ -36,6 +36,7 @@ let package = Package(
     products: [
         .executable(name: "tedge", targets: ["tedge"]),
         .executable(name: "tedge-mapper", targets: ["tedge-mapper"]),
+        .executable(name: "tedge-mapper-bridge", targets: ["tedge-mapper-bridge"]),
         .executable(name: "tedge-cloud-sim", targets: ["tedge-cloud-sim"]),
         // What a package outside this tree builds on: the provider API, the contract kit, the
         // built-in clouds, and the two entry points to build its own `tedge` and `tedge-mapper`.
@@ -68,6 +69,8 @@ let package = Package(
                        providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CTedgeSQLite", path: "Sources/Libraries/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CTedgeLua", path: "Sources/Libraries/CLua", pkgConfig: "lua5.4",
+                       providers: [.apt(["liblua5.4-dev"])]),
 
         // The version string, compiled in from VERSION (wrapped by TedgeSystem's TedgeVersion).
         .target(name: "CTedgeVersion", path: "Sources/Libraries/CVersion",
@@ -76,10 +79,12 @@ let package = Package(
         // One owning Swift wrapper per C library.
         .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
                 path: "Sources/Libraries/Mosquitto"),
-        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL"),
+        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL", swiftSettings: mapperLean),
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
         // Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
+        // A sandboxed Lua 5.4 state with memory and instruction limits, for flow script steps; stdlib and Glibc only.
+        .target(name: "TedgeLua", dependencies: ["CTedgeLua"], path: "Sources/Libraries/Lua", swiftSettings: mapperLean),
 
         // The framework, split by concern (Sources/Core/<concern>).
         .target(name: "TedgeMessaging", path: "Sources/Core/Messaging", swiftSettings: mapperLean),
@@ -110,8 +115,20 @@ let package = Package(
         // a pure state machine, and the handlers in operations/<cloud>/ run with posix_spawn. Stdlib and Glibc only.
         .target(name: "TedgeOperations", dependencies: ["TedgeProviderAPI", "TedgeMessaging", "TedgeSystem"], path: "Sources/Core/Operations",
                 swiftSettings: mapperLean),
+        // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
+        // and reloaded when it changes. Stdlib and Glibc only: the mapper will link it.
+        .target(name: "TedgeFlows", dependencies: [
+            "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeTopics", "TedgeMessaging", "TedgeSystem",
+        ], path: "Sources/Core/Flows", swiftSettings: mapperLean),
         .target(name: "TedgeMapper", dependencies: ["TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeOperations"],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
+        // An HTTP proxy's CONNECT tunnel: the request, the answer, the proxy URL and exclusions (no I/O), shared by
+        // the HTTPS client and the built-in bridge.
+        .target(name: "TedgeHTTPProxy", path: "Sources/Core/HTTPProxy", swiftSettings: mapperLean),
+        // The built-in bridge: the mapper's cloud session over TLS (and a proxy), fed from the durable store.
+        .target(name: "TedgeCloudBridge", dependencies: [
+            "TedgeMQTTSession", "TedgeDurableStore", "TedgeOpenSSL", "TedgeHTTPProxy", "TedgeProviderAPI", "TedgeSystem",
+        ], path: "Sources/Core/CloudBridge", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
         // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
         .target(name: "TedgeDurableStore", dependencies: ["TedgeSQLite", "TedgeMessaging"],
@@ -135,12 +152,16 @@ let package = Package(
 
         // The command line as a library, and the executables: a few lines each.
         .target(name: "TedgeCLI", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL", "TedgeFlows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),
         // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
         .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"], swiftSettings: mapperLean),
+        // The mapper with the built-in bridge (OpenSSL, SQLite): `tedge-mapper` executes it when mqtt.bridge.built_in
+        // is true, so that the plain mapper links neither and keeps its memory budget.
+        .executableTarget(name: "tedge-mapper-bridge", dependencies: ["TedgeMapper", "TedgeCloudBridge", "TedgeComposition"],
+                          swiftSettings: mapperLean),
         .target(name: "TedgeCloudSimulator", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto", "TedgeMQTTCodec",
         ], path: "Sources/CloudSimulator"),
@@ -159,6 +180,8 @@ let package = Package(
         .executableTarget(name: "tedge-benchmark", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
         ], path: "Benchmarks/MapperBenchmark"),
+        .executableTarget(name: "tedge-flows-benchmark", dependencies: ["TedgeFlows", "TedgeCloudAzure"],
+                          path: "Benchmarks/FlowsBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
                           path: "Benchmarks/ConverterBenchmark"),
         .executableTarget(name: "tedge-store-benchmark", dependencies: ["TedgeDurableStore", "TedgeMessaging", "TedgeSQLite"],
@@ -188,6 +211,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CloudSimulatorTests", dependencies: ["TedgeCloudSimulator", "TedgeProviderAPI"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["TedgeDurableStore", "TedgeSQLite", "TedgeMessaging", "TedgeRuntime"]),
+        .testTarget(name: "LuaTests", dependencies: ["TedgeLua"]),
+        .testTarget(name: "FlowsTests", dependencies: [
+            "TedgeFlows", "TedgeLua", "TedgeTopics", "TedgeCloudAzure", "TedgeCloudAws", "TedgeProviderAPI", "TedgeTestSupport",
+        ], resources: [.copy("Fixtures")]),
         // Appends numbered messages and says ACK after each append: DurableStoreTests kill and trace it.
         .executableTarget(name: "durable-store-probe", dependencies: ["TedgeDurableStore", "TedgeMessaging"],
                           path: "Tests/DurableStoreProbe"),

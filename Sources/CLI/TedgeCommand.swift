@@ -6,5 +6,8 @@ struct TedgeCommand: ParsableCommand {
         commandName: "tedge",
         abstract: "tedge is the command line interface for thin-edge.io",
         version: "tedge \(TedgeVersion.current)",
-        subcommands: [CertCommand.self, ConfigCommand.self, ConnectCommand.self, DisconnectCommand.self, MqttCommand.self])
+        subcommands: [
+            BridgeCommand.self, CertCommand.self, ConfigCommand.self, ConnectCommand.self, DisconnectCommand.self,
+            FlowsCommand.self, MqttCommand.self,
+        ])
 }

@@ -23,10 +23,10 @@ public struct CumulocityProvider: CloudProvider {
             "HTTPS endpoint of the Cumulocity tenant, when not c8y.url's host on port 443. Example: your-tenant.cumulocity.com:443",
         example: "subdomain.cumulocity.com")
 
-    /// thin-edge reads it from the certificate when unset; the mapper reads no certificate, so it takes `device.id`
-    /// when its configuration can give it and this key otherwise.
+    /// The main device's external id. thin-edge's mapper reads it from the certificate when unset; ours reads no
+    /// certificate, so `tedge connect c8y` records the certificate's CN here (before it starts the mapper).
     public static let deviceID = ConfigKey(
-        "c8y.device.id", table: "c8y", field: "device_id", kind: .string,
+        "c8y.device.id", table: "c8y", field: "device_id", kind: .string, default: .deviceID,
         doc:
             "Identifier of the device within the fleet. It must be globally unique and is derived from the device certificate. Example: Raspberrypi-4d18303a-6d3a-11eb-b1a6-175f6bb72665"
     )
@@ -175,8 +175,7 @@ public struct CumulocityProvider: CloudProvider {
     /// first) and `c8y.topics`. The supported operations are the file names in `<config-dir>/operations/c8y/`, read
     /// by the runtime at start.
     public func mapper(_ config: TedgeConfig) -> MapperDescription? {
-        let store = config.entityStore(
-            mainDeviceExternalID: config.value(of: Self.deviceID) ?? config.value(of: CoreConfigKeys.deviceID))
+        let store = config.entityStore(mainDeviceExternalID: config.value(of: Self.deviceID))
         let te = CumulocityTeMapping(
             store: store, createWithDeviceMarker: config.flag(Self.childDeviceMarker),
             serviceType: config.value(of: CoreConfigKeys.serviceType) ?? "service")

@@ -30,7 +30,7 @@ public struct CumulocityTeMapping: Sendable {
     public var schema: TopicSchema { store.schema }
 
     static let unknownDevice =
-        "Cannot map the te/ topics to Cumulocity: the device id is not known (set c8y.device.id, or create the device certificate)"
+        "Cannot map the te/ topics to Cumulocity: the device id is not known (run tedge connect c8y, which records it as c8y.device.id)"
 
     /// Whether `topic` is the mapping's (under the topic root).
     public func handles(_ topic: String) -> Bool { schema.contains(topic) }
@@ -67,19 +67,39 @@ public struct CumulocityTeMapping: Sendable {
             return []
         case .registration:
             return []
+        case .twin(let id, let fragment, let value, let changed, let autoRegistration):
+            let outputs = publish(autoRegistration, for: id, .twin(fragment: fragment), inventory)
+            guard let entity = known(id, message) else { return outputs }
+            // The store keeps the twin data: only a change goes to the inventory (an empty payload removes: `null`).
+            guard changed else { return outputs }
+            return outputs + [inventory.twinUpdate(entity, key: fragment, value: value ?? .null, in: store)]
         case .data(let id, let channel, let autoRegistration):
-            var outputs = autoRegistration.messages.map { $0.message(in: schema) }
-            for registered in autoRegistration.registered {
-                // A service first seen through its health: the health's 102 creates it with its real status.
-                let announcesItself = registered.entity.topicID == id && channel == .health
-                outputs += announce(registered, inventory, skippingCreation: announcesItself)
-            }
-            guard let entity = store[id] else {
-                if !message.payload.isEmpty { store.cacheEarlyData(message, for: id) }
-                return outputs
-            }
+            let outputs = publish(autoRegistration, for: id, channel, inventory)
+            guard let entity = known(id, message) else { return outputs }
             return outputs + map(message, of: entity, channel, inventory)
         }
+    }
+
+    /// The registrations an input auto-registered (retained, on `te/`) and the 101/102 of each, before the input's
+    /// own outputs.
+    private mutating func publish(
+        _ autoRegistration: EntityStore.AutoRegistration, for id: EntityTopicID, _ channel: Channel,
+        _ inventory: CumulocityInventory
+    ) -> [MQTTMessage] {
+        var outputs = autoRegistration.messages.map { $0.message(in: schema) }
+        for registered in autoRegistration.registered {
+            // A service first seen through its health: the health's 102 creates it with its real status.
+            let announcesItself = registered.entity.topicID == id && channel == .health
+            outputs += announce(registered, inventory, skippingCreation: announcesItself)
+        }
+        return outputs
+    }
+
+    /// The entity, or nil when it is not registered: its message is then kept until it is.
+    private mutating func known(_ id: EntityTopicID, _ message: MQTTMessage) -> EntityMetadata? {
+        if let entity = store[id] { return entity }
+        if !message.payload.isEmpty { store.cacheEarlyData(message, for: id) }
+        return nil
     }
 
     /// A newly registered entity's 101/102 and twin data, then the data kept for it while it was unknown.
@@ -118,8 +138,6 @@ public struct CumulocityTeMapping: Sendable {
                 smartRESTTopic: inventory.smartRESTTopic(of: entity, in: store), now: now)
         case .health:
             return inventory.health(entity, payload: message.payload, in: store)
-        case .twin(let fragment):
-            return twin(message, of: entity, fragment: fragment, inventory)
         default:
             return []
         }
@@ -143,25 +161,6 @@ public struct CumulocityTeMapping: Sendable {
             units[message.topic] = parsed.isEmpty ? nil : parsed
             return []
         }
-    }
-
-    /// A twin fragment that changed, as an inventory update (an empty payload removes it: `null`).
-    private mutating func twin(
-        _ message: MQTTMessage, of entity: EntityMetadata, fragment: String, _ inventory: CumulocityInventory
-    ) -> [MQTTMessage] {
-        var value: JSONValue?
-        if !message.payload.isEmpty {
-            switch SerdeText.parse(message.payload) {
-            case .success(let parsed): value = parsed
-            case .failure(let failure): return [error(failure.description)]
-            }
-        }
-        do {
-            guard try store.updateTwin(entity.topicID, key: fragment, value: value) else { return [] }
-        } catch {
-            return [self.error(error.description)]
-        }
-        return [inventory.twinUpdate(entity, key: fragment, value: value ?? .null, in: store)]
     }
 
     private func error(_ text: String) -> MQTTMessage { MQTTMessage(topic: schema.errorTopic, text: text, qos: .atLeastOnce) }

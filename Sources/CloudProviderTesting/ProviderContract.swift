@@ -155,6 +155,7 @@ public enum ProviderContract {
         case .positiveInteger: return [("10", true), ("0", false), ("x", false)]
         case .timeFormat: return [("unix", true), ("rfc-3339", true), ("rfc3339", true), ("iso8601", false)]
         case .entityTopicID: return [("device/child_001//", true), ("device/child", true), ("a/b/c/d/e", false), ("a/+", false)]
+        case .duration: return [("5s", true), ("10m", true), ("5 parsecs", false)]
         case .string, .path: return [("/some/value", true), ("", false)]
         }
     }

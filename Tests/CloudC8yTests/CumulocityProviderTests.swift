@@ -55,6 +55,23 @@ import Testing
         #expect(config.value(of: CumulocityProvider.childDeviceMarker) == "false")
     }
 
+    /// `c8y.device.id` is the certificate's CN for whoever reads certificates (the CLI), what `tedge connect c8y`
+    /// recorded for the mapper, which reads none.
+    @Test func theDeviceIDComesFromTheCertificateOrWhatConnectRecorded() throws {
+        let schema = ConfigSchema(providerKeys: provider.configKeys)
+        let cli = TedgeConfig(schema: schema, directory: "/etc/tedge", deviceIDSource: { _ in "cn-of-the-cert" })
+        #expect(cli.value(of: CumulocityProvider.deviceID) == "cn-of-the-cert")
+        var mapper = TedgeConfig(schema: schema, directory: "/etc/tedge")
+        #expect(mapper.value(of: CumulocityProvider.deviceID) == nil)
+        mapper.record(deviceID: "cn-of-the-cert", in: provider.configKeys)
+        #expect(mapper.value(of: CumulocityProvider.deviceID) == "cn-of-the-cert")
+        #expect(mapper.fileText == "[c8y]\ndevice_id = \"cn-of-the-cert\"\n")
+        // The mapper's te/ mapping names the main device by it.
+        var converter = try #require(provider.mapper(mapper)).makeConverter([])
+        let outputs = try converter.convert(MQTTMessage(topic: "te/device/main///twin/os", text: #""linux""#)).get()
+        #expect(outputs.map(\.topic) == ["c8y/inventory/managedObjects/update/cn-of-the-cert"])
+    }
+
     /// The legacy topics, then every entity's registration, then `c8y.topics` (without repeating a filter).
     @Test func mapperSubscriptions() throws {
         var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")

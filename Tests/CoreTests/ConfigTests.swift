@@ -87,7 +87,7 @@ let azureLikeKeys = [
         let samples: [ConfigValueKind: String] = [
             .string: "value", .path: "/some/path", .connectURL: "hub.example.com:1234",
             .port: "4321", .flag: "false", .ipAddress: "10.1.2.3", .positiveInteger: "42",
-            .timeFormat: "rfc-3339", .entityTopicID: "device/child_001//",
+            .timeFormat: "rfc-3339", .entityTopicID: "device/child_001//", .duration: "5s",
         ]
         for key in store.schema.keys where !key.isReadOnly {
             var config = try store.load()
@@ -210,9 +210,16 @@ let azureLikeKeys = [
                 "mqtt.external.bind_interface [mqtt] external_bind_interface",
                 "mqtt.external.capath [mqtt] external_capath", "mqtt.external.certfile [mqtt] external_certfile",
                 "mqtt.external.keyfile [mqtt] external_keyfile",
-                "mqtt.bridge.max_queued_messages [mqtt] bridge_max_queued_messages", "mqtt.topic_root [mqtt] topic_root",
-                "mqtt.device_topic_id [mqtt] device_topic_id", "service.type [service] type",
-                "service.timestamp_format [service] timestamp_format",
+                "mqtt.bridge.max_queued_messages [mqtt] bridge_max_queued_messages",
+                "mqtt.topic_root [mqtt] topic_root", "mqtt.device_topic_id [mqtt] device_topic_id",
+                "service.type [service] type", "service.timestamp_format [service] timestamp_format",
+                "mqtt.bridge.built_in [mqtt.bridge] built_in", "mqtt.bridge.store.path [mqtt.bridge.store] path",
+                "mqtt.bridge.store.max_size [mqtt.bridge.store] max_size", "mqtt.bridge.store.max_age [mqtt.bridge.store] max_age",
+                "mqtt.bridge.reconnect_policy.initial_interval [mqtt.bridge.reconnect_policy] initial_interval",
+                "mqtt.bridge.reconnect_policy.maximum_interval [mqtt.bridge.reconnect_policy] maximum_interval",
+                "mqtt.bridge.reconnect_policy.reset_window [mqtt.bridge.reconnect_policy] reset_window",
+                "proxy.address [proxy] address", "proxy.username [proxy] username", "proxy.password [proxy] password",
+                "proxy.no_proxy [proxy] no_proxy",
                 "software.plugin.default [software] default_plugin_type", "tmp.path [tmp] path", "logs.path [logs] path",
                 "run.path [run] path", "operations.user [operations] user", "operations.timeout [operations] timeout",
             ])

@@ -8,9 +8,9 @@ import Testing
 /// `operations/aws/<name>` and its answer comes back on `thinedge/<id>/td/cmd/<name>/<request-id>`; the named shadow
 /// `tedge` carries desired state to the device and twin fragments to the reported state.
 @Suite(.serialized) struct CloudAwsOperationsTests {
-    @Test func commandsAndTheNamedShadow() async throws {
+    @Test(arguments: [false, true]) func commandsAndTheNamedShadow(builtInBridge: Bool) async throws {
         let device = try await OperationsDevice(
-            cloud: "aws",
+            cloud: "aws", builtInBridge: builtInBridge,
             handlers: ["echo": "#!/bin/sh\nprintf '{\"in\":%s,\"name\":\"%s\"}' \"$(cat)\" \"$TEDGE_METHOD_NAME\"\n"])
         try device.handler("desired/fan", "#!/bin/sh\ncat > \(device.output)/fan.value\n")
         try await device.connect()

@@ -8,8 +8,8 @@ import Testing
 /// from `tedge-cloud-sim twin --desired` to their local retained topic and their handler, twin fragments published
 /// locally to the hub's reported properties, `tedge-cloud-sim send` to the `c2d` handler.
 @Suite(.serialized) struct CloudTwinTests {
-    @Test func desiredAndReportedProperties() async throws {
-        let device = try await OperationsDevice()
+    @Test(arguments: [false, true]) func desiredAndReportedProperties(builtInBridge: Bool) async throws {
+        let device = try await OperationsDevice(builtInBridge: builtInBridge)
         try device.handler(
             "desired/fan",
             "#!/bin/sh\ncat > \(device.output)/fan.value\necho \"$TEDGE_DESIRED_VERSION\" > \(device.output)/fan.version\n")
@@ -52,8 +52,8 @@ import Testing
         return log.components(separatedBy: "answered GET").count - 1
     }
 
-    @Test func cloudToDeviceMessagesReachTheirHandler() async throws {
-        let device = try await OperationsDevice()
+    @Test(arguments: [false, true]) func cloudToDeviceMessagesReachTheirHandler(builtInBridge: Bool) async throws {
+        let device = try await OperationsDevice(builtInBridge: builtInBridge)
         try device.handler(
             "c2d",
             """

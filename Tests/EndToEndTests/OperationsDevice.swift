@@ -5,7 +5,7 @@ import TedgeSystem
 import Testing
 
 /// A device connected to the simulated IoT Hub (or AWS IoT Core) through `tedge connect az` (`aws`), over the
-/// mosquitto bridge, with handlers in `<config-dir>/operations/<cloud>/` written by the test, and the service side through `tedge-cloud-sim`. As root, the
+/// mosquitto bridge or the built-in one, with handlers in `<config-dir>/operations/<cloud>/` written by the test, and the service side through `tedge-cloud-sim`. As root, the
 /// handlers run as `nobody` (`operations.user`), so every test also shows they never run as root.
 final class OperationsDevice: @unchecked Sendable {
     let device: DeviceEnvironment
@@ -15,20 +15,30 @@ final class OperationsDevice: @unchecked Sendable {
     /// `az` or `aws`.
     let cloud: String
 
-    init(cloud: String = "az", timeoutSeconds: Int? = nil, handlers: [String: String] = [:]) async throws {
+    /// `mqtt.bridge.built_in`: the mapper holds the cloud connection itself.
+    let builtInBridge: Bool
+
+    init(
+        cloud: String = "az", builtInBridge: Bool = false, timeoutSeconds: Int? = nil, handlers: [String: String] = [:]
+    ) async throws {
         self.cloud = cloud
+        self.builtInBridge = builtInBridge
         device = try DeviceEnvironment()
         output = device.root + "/out"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         chmod(output, 0o777)
         try await device.startSimulator()
         try device.prepare(cloud: cloud)
+        if builtInBridge { try device.useBuiltInBridge() }
         if getuid() == 0 { device.expectSuccess(try device.tedge("config", "set", "operations.user", "nobody")) }
         if let timeoutSeconds {
             device.expectSuccess(try device.tedge("config", "set", "operations.timeout", String(timeoutSeconds)))
         }
         for (name, script) in handlers { try handler(name, script) }
     }
+
+    /// The service whose health says the cloud link is up.
+    var linkService: String { builtInBridge ? "tedge-mapper-bridge-\(cloud)" : "mosquitto-\(cloud)-bridge" }
 
     var handlerDirectory: String { device.configDirectory + "/operations/\(cloud)" }
 

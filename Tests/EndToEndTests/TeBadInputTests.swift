@@ -3,8 +3,9 @@ import TedgeProviderAPI
 import TedgeRuntime
 import Testing
 
-/// Bad input on the `te/` topics, through the real Azure mapper: each gets thin-edge's error text on `te/errors`
-/// (and nothing goes to the cloud), and the mapper goes on mapping.
+/// Bad input on the `te/` topics, through the real Azure mapper, and what only Cumulocity's mapping refuses through
+/// the real Cumulocity mapper: each gets thin-edge's error text on `te/errors` (and nothing goes to the cloud), and
+/// the mapper goes on mapping.
 @Suite(.serialized) struct TeBadInputTests {
     enum Expected {
         case exactly(String)
@@ -42,7 +43,7 @@ import Testing
         ("te/device/c1//", bytes(#"{"@type": "child-device", "@owner": "me"}"#), .exactly("Invalid twin key: '@owner'. \(twinKeyRule)")),
         ("te/device/c1//", bytes(#"{"@type": "child-device", "": 1}"#), .exactly("Invalid twin key: ''. \(twinKeyRule)")),
         ("te/device/main///twin/@x", bytes("1"), .exactly("Invalid twin key: '@x'. \(twinKeyRule)")),
-        ("te/device/main///twin/os", bytes("unquoted value"), .startingWith("Invalid JSON: ")),
+        ("te/device/main///twin/os", bytes("unquoted value"), .exactly("expected value at line 1 column 1")),
         // Updates of a registered entity (te/device/known// is registered first).
         ("te/device/known//", bytes(#"{"@type": "service"}"#), .exactly("Updating the entity type of device/known// is not supported")),
         ("te/device/known//", bytes(#"{"@type": "child-device", "@id": "k2"}"#), .exactly("Updating the external id of device/known// is not supported")),
@@ -86,5 +87,42 @@ import Testing
         #expect(after.contains { $0.topic.hasPrefix("az/messages/events/") && $0.text?.hasPrefix(#"{"ok":1,"time":"#) == true })
         #expect(after.contains { $0.topic == "az/messages/events/" && $0.payload == [0xFF, 0x00, 0x41] })
         #expect(!after.contains { $0.topic == "te/errors" })
+    }
+
+    /// What the Cumulocity mapping refuses beyond the entity store's checks (its converter's unit tests hold more).
+    static let cumulocityCases: [(String, [UInt8], String)] = [
+        ("te/device/c1//", bytes(#"{"@type":"child-device","@id":"bad+id"}"#), "Invalid external ID: bad+id contains invalid character: +"),
+        ("te/device/main///m/env", [0xFF, 0x7B], "Input message cannot be processed: Not an UTF8 payload"),
+        (
+            "te/device/main///m/env", bytes(#"{"a":{"b":{"c":1}}}"#),
+            "Input message cannot be processed: Not a thin-edge measurement: Invalid JSON: Expect single-value measurement"
+        ),
+        (
+            "te/device/main///a/x", [0xC3, 0x28],
+            "Input message cannot be processed: Alarm conversion error: Failed to parse as an UTF-8 string the payload received on topic: te/device/main///a/x, due to error: invalid utf-8 sequence of 1 bytes from index 0."
+        ),
+        (
+            "te/device/main///e/click", bytes("[1]"),
+            "Input message cannot be processed: Not an event payload: Parsing of event message received on topic: te/device/main///e/click failed due to error: invalid type: sequence, expected struct ThinEdgeEventData. Snipped payload: [1]"
+        ),
+        ("te/device/main///twin/foo", bytes("unquoted value"), "expected value at line 1 column 1"),
+    ]
+
+    @Test func cumulocityReportsWhatItsMappingRefusesAndGoesOn() async throws {
+        let c8y = try await TeMapperHarness(cloud: "c8y")
+        try await c8y.startMapper()
+        var reported = 0
+        for (topic, payload, expected) in Self.cumulocityCases {
+            try await c8y.publish(topic, payload, retain: !topic.contains("///") || topic.contains("/twin/"))
+            let published = try await c8y.fence()
+            let errors = published.filter { $0.topic == "te/errors" }.compactMap(\.text)
+            #expect(errors == [expected], "\(topic)")
+            #expect(published.allSatisfy { $0.topic.hasPrefix("te/") }, "\(topic): nothing goes to the cloud")
+            if errors == [expected] { reported += 1 }
+        }
+        #expect(reported == Self.cumulocityCases.count)
+        try await c8y.publish("te/device/main///m/ok", #"{"ok": 1}"#)
+        #expect(try await c8y.fence().map(\.topic) == ["c8y/measurement/measurements/create"])
+        #expect(c8y.isMapperRunning)
     }
 }

@@ -10,6 +10,8 @@ import Testing
 /// observer subscribed to everything. What the mapper publishes for an input is taken between two fences: a
 /// health-check request makes the mapper publish a fresh `up` on its te/ health topic, and as it publishes its
 /// outputs in the order it converted the inputs, everything before that `up` belongs to the inputs sent before it.
+/// A mapper that maps its own health (Cumulocity's 102, which carries no pid) publishes that echo right after the
+/// `up`: the fence waits for it too and drops it, so a window holds only what its inputs produced.
 final class TeMapperHarness: @unchecked Sendable {
     let cloud: String
     let broker: TestBroker
@@ -21,6 +23,11 @@ final class TeMapperHarness: @unchecked Sendable {
     let healthTopic: String
     /// What this harness published since the last fence: the observer sees it too, and it is not the mapper's.
     private var sent: [MQTTMessage] = []
+    /// What the mapper publishes in answer to its own `up`, learned at start (nothing for Azure and AWS, whose
+    /// forwarded health carries the pid).
+    private(set) var echo: [MQTTMessage] = []
+    /// Messages that came after a fence's `up` but are not its echo: they open the next window.
+    private var carried: [MQTTMessage] = []
 
     /// The main device's id in thin-edge's tests (the certificate's CN).
     static let deviceID = "test-device"
@@ -34,7 +41,10 @@ final class TeMapperHarness: @unchecked Sendable {
         let certificate = try ChildProcess.run(
             [Binaries.tedge, "--config-dir", directory, "cert", "create", "--device-id", Self.deviceID])
         guard certificate.status == .exited(0) else { throw TedgeError("tedge cert create: \(certificate.standardError)") }
-        for (key, value) in settings {
+        // Cumulocity's mapper names the main device by c8y.device.id, which `tedge connect c8y` records from the
+        // certificate on a device (no connect here: the same key, set to the certificate's CN).
+        let deviceSettings = cloud == "c8y" ? [("c8y.device.id", Self.deviceID)] : []
+        for (key, value) in deviceSettings + settings {
             let set = try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "config", "set", key, value])
             guard set.status == .exited(0) else { throw TedgeError("tedge config set \(key) \(value): \(set.standardError)") }
         }
@@ -50,7 +60,8 @@ final class TeMapperHarness: @unchecked Sendable {
 
     var log: String { broker.directory + "/mapper.log" }
 
-    /// Starts the mapper and waits for it to be up, and for what it publishes at start to be over.
+    /// Starts the mapper and waits for it to be up, for what it publishes at start to be over, and learns the echo
+    /// of its own `up`: a fence when nothing was sent collects only the echo of the fence before.
     func startMapper() async throws {
         let process = try ChildProcess.spawn(
             [Binaries.mapper, "--config-dir", directory, cloud], standardOutput: log, standardError: log)
@@ -58,6 +69,8 @@ final class TeMapperHarness: @unchecked Sendable {
         // Its first `up` comes once it has subscribed; from then on each health check gets exactly one `up`.
         _ = try await untilUp()
         _ = try await fence()
+        echo = try await fence()
+        try await awaitEcho()
     }
 
     var pid: pid_t { mapper?.pid ?? 0 }
@@ -74,14 +87,18 @@ final class TeMapperHarness: @unchecked Sendable {
     }
 
     /// Asks the mapper for its health and returns what was published since the last fence: every message but the
-    /// harness's own and the mapper's own health (on te/, or forwarded to the cloud: it carries the mapper's pid).
+    /// harness's own, the mapper's own health (on te/, or forwarded to the cloud: it carries the mapper's pid) and
+    /// the echo of the previous fence's `up`.
     func fence() async throws -> [MQTTMessage] {
         try await publish(healthTopic.replacingOccurrences(of: "/status/health", with: "/cmd/health/check"), "{}")
-        return try await untilUp()
+        let collected = try await untilUp()
+        try await awaitEcho()
+        return collected
     }
 
     private func untilUp() async throws -> [MQTTMessage] {
-        var collected: [MQTTMessage] = []
+        var collected = carried
+        carried = []
         while let message = await inbox.next(timeout: .seconds(10)) {
             if message.topic == healthTopic, isOwn(message), message.text?.contains(#""status":"up""#) == true {
                 sent = []
@@ -94,6 +111,21 @@ final class TeMapperHarness: @unchecked Sendable {
             }
         }
         throw TedgeError("tedge-mapper-\(cloud) did not answer a health check: \(try logText())")
+    }
+
+    /// Takes the echo of the `up` just seen; anything else the mapper publishes meanwhile opens the next window.
+    private func awaitEcho() async throws {
+        var missing = echo
+        while !missing.isEmpty {
+            guard let message = await inbox.next(timeout: .seconds(10)) else {
+                throw TedgeError("tedge-mapper-\(cloud) did not map its own up as at start: \(missing) \(try logText())")
+            }
+            if let index = missing.firstIndex(where: { $0.topic == message.topic && $0.payload == message.payload }) {
+                missing.remove(at: index)
+            } else if !isOwn(message) {
+                carried.append(message)
+            }
+        }
     }
 
     /// The mapper's own health: a JSON object with its pid.

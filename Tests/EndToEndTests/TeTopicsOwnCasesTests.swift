@@ -102,7 +102,7 @@ import Testing
             ])
     }
 
-    @Test(arguments: ["az", "aws"]) func healthChecksAndTheRegistration(cloud: String) async throws {
+    @Test(arguments: ["az", "aws", "c8y"]) func healthChecksAndTheRegistration(cloud: String) async throws {
         let harness = try await TeMapperHarness(cloud: cloud)
         try await harness.startMapper()
         let service = "te/device/main/service/tedge-mapper-\(cloud)"
@@ -119,7 +119,7 @@ import Testing
         #expect(try await harness.fence().allSatisfy { $0.topic != "\(service)/status/health" })
     }
 
-    @Test(arguments: ["az", "aws"]) func theLastWillAfterSIGKILL(cloud: String) async throws {
+    @Test(arguments: ["az", "aws", "c8y"]) func theLastWillAfterSIGKILL(cloud: String) async throws {
         let harness = try await TeMapperHarness(cloud: cloud)
         try await harness.startMapper()
         let pid = harness.pid
@@ -155,5 +155,48 @@ import Testing
                 "unknown variant `gateway`, expected one of `device`, `child-device`, `service`"
             ])
         #expect(try await az.retained("thin-edge/device/main/service/tedge-mapper-az").count == 1)
+    }
+
+    /// Cumulocity's mapper creates what the store registers, in the order it registers it: a pending child and its
+    /// kept data once the parent arrives, an auto-registered device and service before their data, a removed
+    /// subtree's child created again (under the main device) by its next data.
+    @Test func cumulocityCreatesEntitiesInTheStoresOrder() async throws {
+        let c8y = try await TeMapperHarness(cloud: "c8y")
+        try await c8y.startMapper()
+        func lines(_ messages: [MQTTMessage]) -> [String] {
+            messages.filter { $0.topic.hasPrefix("c8y/") }.map { "\($0.topic) \($0.text ?? "")" }
+        }
+        try await c8y.publish("te/device/c2//", #"{"@type":"child-device","@parent":"device/c1//"}"#, retain: true)
+        try await c8y.publish("te/device/c2///m/env", #"{"t": 1, "time": "2024-01-01T00:00:00Z"}"#)
+        #expect(try await c8y.fence().isEmpty)
+        try await c8y.publish("te/device/c1//", #"{"@type":"child-device","name":"Gateway"}"#, retain: true)
+        let registered = lines(try await c8y.fence())
+        #expect(
+            registered == [
+                "c8y/s/us 101,test-device:device:c1,Gateway,thin-edge.io-child,false",
+                "c8y/s/us/test-device:device:c1 101,test-device:device:c2,test-device:device:c2,thin-edge.io-child,false",
+                #"c8y/measurement/measurements/create {"externalSource":{"externalId":"test-device:device:c2","type":"c8y_Serial"},"t":{"t":{"value":1.0}},"time":"2024-01-01T00:00:00Z","type":"env"}"#,
+            ])
+
+        try await c8y.publish("te/device/c3/service/app/e/started", #"{"text": "up", "time": "2024-01-01T00:00:00Z"}"#)
+        let auto = try await c8y.fence()
+        #expect(
+            auto.map(\.topic) == [
+                "te/device/c3//", "te/device/c3/service/app", "c8y/s/us", "c8y/s/us/test-device:device:c3",
+                "c8y/event/events/create",
+            ])
+        #expect(
+            lines(auto).prefix(2) == [
+                "c8y/s/us 101,test-device:device:c3,c3,thin-edge.io-child,false",
+                "c8y/s/us/test-device:device:c3 102,test-device:device:c3:service:app,service,app,up",
+            ])
+
+        // Removing c1 removes c2 with it: c2's next data registers it afresh, under the main device.
+        try await c8y.publish("te/device/c1//", "", retain: true)
+        #expect(try await c8y.fence().isEmpty)
+        try await c8y.publish("te/device/c2///m/env", #"{"t": 2}"#)
+        let afterRemoval = lines(try await c8y.fence())
+        #expect(afterRemoval.first == "c8y/s/us 101,test-device:device:c2,c2,thin-edge.io-child,false")
+        #expect(afterRemoval.dropFirst().map { $0.hasPrefix("c8y/measurement/measurements/create ") } == [true])
     }
 }

@@ -300,6 +300,8 @@ final class InterleavingSimulation {
                 if stoppedAt != nil || (heldRequests.count == 1 && roll(3) > 0) {
                     while !heldRequests.isEmpty { try answer(heldRequests.removeFirst()) }
                 }
+            case .appendToStore, .externalDelivered:
+                throw Violation(message: "built-in bridge action without a bridge: \(action)")
             case .log:
                 break
             }

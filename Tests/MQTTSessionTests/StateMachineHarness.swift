@@ -19,6 +19,11 @@ final class StateMachineHarness {
     private(set) var openRequests = 0
     private(set) var closeRequests = 0
     private var written: [MQTTSessionRole: [MQTTPacket]] = [:]
+    /// Built-in bridge mode: outputs for which this says true are cloud-bound (stored, not published).
+    var isCloudBound: ((MQTTMessage) -> Bool)?
+    /// Appends the machine asked for and the test has not completed yet.
+    private(set) var pendingAppends: [(batch: Int, messages: [MQTTMessage])] = []
+    private(set) var deliveredTokens: [Int] = []
 
     init(
         maxInflight: Int = 20, keepAliveSeconds: UInt16 = 60, drainTimeoutMilliseconds: Int64 = 5000,
@@ -92,8 +97,31 @@ final class StateMachineHarness {
     /// Answers the oldest held request.
     func answerHeldRequest() {
         let request = heldRequests.removeFirst()
-        machine.produced(messages(for: request.kind), for: request.id, now: now)
+        answer(request)
         performActions()
+    }
+
+    /// The end of a loop iteration: the batch of cloud-bound outputs is handed to the store.
+    func commit() {
+        machine.commitStoreBatch(now: now)
+        performActions()
+    }
+
+    /// The oldest pending append returned (the batch is durable), or failed.
+    func completeAppend(failing reason: String? = nil) {
+        let append = pendingAppends.removeFirst()
+        if let reason {
+            machine.storeFailed(batch: append.batch, reason: reason, now: now)
+        } else {
+            machine.stored(batch: append.batch, now: now)
+        }
+        performActions()
+    }
+
+    private func answer(_ request: ForwarderOutputRequest) {
+        let outputs = messages(for: request.kind)
+        guard let isCloudBound else { return machine.produced(outputs, for: request.id, now: now) }
+        machine.produced(outputs.filter { !isCloudBound($0) }, stored: outputs.filter(isCloudBound), for: request.id, now: now)
     }
 
     /// Opens both sessions, answers CONNACK on both and SUBACK on the input; returns what was written on the output
@@ -126,8 +154,10 @@ final class StateMachineHarness {
                 if holdsRequests {
                     heldRequests.append(request)
                 } else {
-                    machine.produced(messages(for: request.kind), for: request.id, now: now)
+                    answer(request)
                 }
+            case .appendToStore(let batch, let messages): pendingAppends.append((batch, messages))
+            case .externalDelivered(let token): deliveredTokens.append(token)
             case .log(let line): logLines.append(line)
             }
         }

@@ -37,18 +37,3 @@ import Testing
         #expect(RequestIDCheck.isAnswerable(id) == answerable)
     }
 }
-
-@Suite struct TopicFilterTests {
-    @Test(arguments: [
-        ("az/methods/POST/#", "az/methods/POST/reboot/?$rid=1", true), ("az/methods/POST/#", "az/methods/POST", true),
-        ("az/methods/POST/#", "az/methods/res/200", false),
-        ("te/+/+/+/+/status/health", "te/device/main/service/x/status/health", true),
-        ("te/+/+/+/+/status/health", "te/device/main///status/health", true), ("te/+/+/+/+", "te/device/main///twin/x", false),
-        ("te/device/main///twin/+", "te/device/main///twin/firmware", true),
-        ("te/device/main///twin/+", "te/device/main///twin/a/b", false),
-        ("#", "$SYS/x", false), ("+/x", "$SYS/x", false), ("tedge/measurements", "tedge/measurements", true),
-    ])
-    func matching(filter: String, topic: String, matches: Bool) {
-        #expect(TopicFilter([filter]).matches(topic) == matches)
-    }
-}

@@ -24,7 +24,8 @@ import Testing
         try await fake.connector.disconnect()
         #expect(
             fake.steps == [
-                "> Removing Azure bridge.", "remove mosquitto-conf/az-bridge.conf", "read system.toml", "is local-init available",
+                "> Removing Azure bridge.", "remove built-in-bridge/az", "remove mosquitto-conf/az-bridge.conf",
+                "read system.toml", "is local-init available",
                 "> Applying changes to mosquitto.", "is mosquitto active", "restart mosquitto",
                 "> Azure Bridge successfully disconnected!", "find tedge-mapper",
                 "> Stopping tedge-mapper-az service.", "stop tedge-mapper-az",
@@ -40,7 +41,8 @@ import Testing
         try await fake.connector.disconnect()
         #expect(
             fake.steps == [
-                "> Removing Azure bridge.", "remove mosquitto-conf/az-bridge.conf", "> Bridge doesn't exist. Operation finished!",
+                "> Removing Azure bridge.", "remove built-in-bridge/az", "remove mosquitto-conf/az-bridge.conf",
+                "> Bridge doesn't exist. Operation finished!",
             ])
     }
 

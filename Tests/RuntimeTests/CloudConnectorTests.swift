@@ -34,7 +34,7 @@ import Testing
             "> Checking if tedge-mapper is installed.", "find tedge-mapper",
             "> Starting tedge-mapper-\(cloud) service.", "restart tedge-mapper-\(cloud)",
             "> Persisting tedge-mapper-\(cloud) on reboot.", "enable tedge-mapper-\(cloud)",
-            "wait for up on tedge/health/tedge-mapper-\(cloud)",
+            "wait for up on te/device/main/service/tedge-mapper-\(cloud)/status/health",
             "> tedge-mapper-\(cloud) service successfully started and enabled!",
         ]
     }
@@ -184,7 +184,7 @@ import Testing
         enable.script { $0.failing = ["enable tedge-mapper-az"] }
         try await enable.connector.connect()
         #expect(enable.steps.contains("> Failed to enable tedge-mapper-az service: enable tedge-mapper-az failed"))
-        #expect(!enable.actions.contains("wait for up on tedge/health/tedge-mapper-az"))
+        #expect(!enable.actions.contains("wait for up on te/device/main/service/tedge-mapper-az/status/health"))
         #expect(enable.actions.last == "check check_connection_az")
     }
 
@@ -195,10 +195,31 @@ import Testing
         #expect(
             fake.printed.contains(
                 "Warning: tedge-mapper-az service was started and enabled, but did not report \"up\" on "
-                    + "tedge/health/tedge-mapper-az within 10 seconds. Check its log; messages may not be mapped until it is up.")
+                    + "te/device/main/service/tedge-mapper-az/status/health within 10 seconds. Check its log; messages may not be mapped until it is up.")
         )
         #expect(!fake.printed.contains("tedge-mapper-az service successfully started and enabled!"))
         #expect(fake.actions.last == "check check_connection_az")
+    }
+
+    @Test func theMapperIsAwaitedOnItsTeHealthTopicUnderTheConfiguredRootAndDevice() async throws {
+        let settings = Self.azure.merging(["mqtt.topic_root": "thin-edge", "mqtt.device_topic_id": "device/gateway//"]) { $1 }
+        let fake = try RecordingConnectorEffects(AzureProvider(), settings: settings)
+        try await fake.connector.connect()
+        #expect(fake.actions.contains("wait for up on thin-edge/device/gateway/service/tedge-mapper-az/status/health"))
+        #expect(fake.printed == ConnectTranscript.azure(initSystem: "local-init").flatMap { [$0, ""] })
+    }
+
+    @Test func cumulocityRecordsTheCertificatesCNForTheMapper() async throws {
+        // An id recorded for an earlier certificate is replaced: the bridge connects as the certificate's CN.
+        let settings = Self.cumulocity.merging(["c8y.device.id": "an-earlier-device"]) { $1 }
+        let fake = try RecordingConnectorEffects(CumulocityProvider(), settings: settings)
+        try await fake.connector.connect()
+        #expect(fake.savedConfig?.storedValue(of: CumulocityProvider.deviceID) == .string("my-device"))
+        #expect(fake.actions.firstIndex(of: "save tedge.toml")! < fake.actions.firstIndex(of: "restart tedge-mapper-c8y")!)
+
+        let azure = try RecordingConnectorEffects(AzureProvider(), settings: Self.azure)
+        try await azure.connector.connect()
+        #expect(azure.savedConfig?.fileText.contains("device_id") == false)
     }
 
     // MARK: provisioning comes first, and its settings are saved with the rest

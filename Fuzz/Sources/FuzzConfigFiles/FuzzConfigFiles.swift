@@ -4,6 +4,7 @@ import TedgeRuntime
 import TedgeTOML
 
 /// tedge.toml and system.toml: parse any text; what parses must survive being written and read again.
+/// Flow files and params.toml: the full reader must refuse or accept any text without crashing.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfigFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -14,6 +15,7 @@ public func fuzzConfigFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(again.text == document.text, "TOML round trip differs")
     }
     _ = try? InitSystem.parse(text, path: "/fuzz/system.toml")
+    _ = try? TOMLTable(parsing: text)
     return 0
 }
 

@@ -12,6 +12,8 @@ import TedgeMessaging
 public final class MessageForwarder {
     var machine: ForwarderStateMachine
     private let convert: (MQTTMessage) -> [MQTTMessage]
+    /// The built-in bridge's outbound side (nil: every output goes to the local broker).
+    private let cloud: ForwarderCloudSink?
     /// What an input too large to receive becomes (topic, payload size): typically an error report.
     private let oversizedInput: (String, Int) -> [MQTTMessage]
     private let readyMessages: () -> [MQTTMessage]
@@ -22,6 +24,8 @@ public final class MessageForwarder {
     private let readBuffer: UnsafeMutableRawBufferPointer
     var input: ForwarderConnection?
     var output: ForwarderConnection?
+    /// Served in the same loop: polled with the forwarder, at the start of every step.
+    public var companion: (any ForwarderCompanion)?
 
     private static let readChunkBytes = 64 * 1024
     /// Input is read in smaller pieces: about a window of inputs, as more would only wait in the decoder, in
@@ -38,10 +42,12 @@ public final class MessageForwarder {
         finalMessages: @escaping () -> [MQTTMessage] = { [] },
         log: @escaping (String) -> Void,
         connector: @escaping MQTTTransportConnector = { host, port, _ in TCPTransport.connect(host: host, port: port) },
-        clock: any MonotonicClock = SystemMonotonicClock()
+        clock: any MonotonicClock = SystemMonotonicClock(),
+        cloud: ForwarderCloudSink? = nil
     ) {
         machine = ForwarderStateMachine(configuration: configuration)
         self.convert = convert
+        self.cloud = cloud
         self.oversizedInput = oversizedInput
         self.readyMessages = readyMessages
         self.finalMessages = finalMessages
@@ -90,17 +96,21 @@ public final class MessageForwarder {
         flush(now: now)
     }
 
-    /// One iteration without waiting: finish connecting, read the output session (its PUBACKs may reopen the
-    /// input window), then the input session unless paused, let time pass (timers, drain, reconnect), write what
-    /// was produced. Tests call this directly.
+    /// One iteration without waiting: serve the companion, finish connecting, read the output session (its PUBACKs
+    /// may reopen the input window), then the input session unless paused, let time pass (timers, drain, reconnect),
+    /// write what was produced. Tests call this directly.
     public func step() {
         guard outcome == nil else { return }
+        companion?.serve(self)
         let now = clock.milliseconds
         finishConnecting(now: now)
         performActions(now: now)
         read(.output, now: now)
         read(.input, now: now)
         machine.tick(now: now)
+        performActions(now: now)
+        // Group commit: what this iteration converted for the cloud is appended (and synced) once.
+        machine.commitStoreBatch(now: now)
         performActions(now: now)
         flush(now: now)
     }
@@ -146,7 +156,25 @@ public final class MessageForwarder {
             case .closeConnections:
                 closeConnections()
             case .produce(let request):
-                machine.produced(produce(request.kind), for: request.id, now: now)
+                let outputs = produce(request.kind)
+                if let cloud {
+                    var local: [MQTTMessage] = []
+                    var stored: [MQTTMessage] = []
+                    for output in outputs {
+                        if let remote = cloud.route(output) { stored.append(remote) } else { local.append(output) }
+                    }
+                    machine.produced(local, stored: stored, for: request.id, now: now)
+                } else {
+                    machine.produced(outputs, for: request.id, now: now)
+                }
+            case .appendToStore(let batch, let messages):
+                if let reason = cloud?.append(messages) {
+                    machine.storeFailed(batch: batch, reason: reason, now: now)
+                } else {
+                    machine.stored(batch: batch, now: now)
+                }
+            case .externalDelivered(let token):
+                cloud?.delivered(token)
             case .log(let line):
                 log(line)
             }

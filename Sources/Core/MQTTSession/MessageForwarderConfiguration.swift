@@ -11,7 +11,8 @@ public struct MessageForwarderConfiguration: Sendable {
     /// Published (retained, as the caller builds it) by the broker when the connection is lost without DISCONNECT.
     public var will: MQTTMessage?
     /// A second will, on the output session: a mapper announces `down` on two topics (legacy `tedge/health/…`
-    /// and `te/…/status/health`), and MQTT gives a session one will only.
+    /// and `te/…/status/health`), and MQTT gives a session one will only; the built-in bridge's output session
+    /// carries its own health `down` the same way.
     public var outputWill: MQTTMessage?
     /// Topic filters, all subscribed at QoS 1 so the broker downgrades QoS 2 and we never need the QoS 2 flow.
     public var subscriptions: [String]
@@ -37,6 +38,7 @@ public struct MessageForwarderConfiguration: Sendable {
         maxWriteBacklogBytes: Int = 512 * 1024, inputWindow: Int = 100,
         maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength, outputWill: MQTTMessage? = nil
     ) {
+        self.outputWill = outputWill
         self.host = host
         self.port = port
         self.clientID = clientID

@@ -8,7 +8,11 @@ import TedgeSystem
 /// Hand-parsed arguments, no ArgumentParser, Foundation, Dispatch or Swift concurrency: the mapper's
 /// memory is a product figure.
 public enum MapperCommand {
-    public static func main(registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+    /// `bridge`: the built-in bridge's factory (`tedge-mapper-bridge`); without it, a configuration with
+    /// `mqtt.bridge.built_in = true` executes `tedge-mapper-bridge` beside this executable (same process id).
+    public static func main(
+        registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst()), bridge: MapperBridgeFactory? = nil
+    ) -> Never {
         let usage =
             "usage: tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
         var keepAlive: UInt16 = 60
@@ -50,12 +54,29 @@ public enum MapperCommand {
             let stopSignals = try SignalDescriptor()
             let provider = try registry.provider(cloud)
             let config = try ConfigStore(directory: FileSystem.absolute(configDirectory), schema: registry.configSchema).load()
-            _ = try MapperRuntime(provider: provider, config: config, log: .standardError, keepAliveSeconds: keepAlive)
-                .run(stopSignals: stopSignals)
+            if bridge == nil && config.flag(BridgeConfigKeys.builtIn) { try executeBridgeMapper(arguments) }
+            _ = try MapperRuntime(
+                provider: provider, config: config, log: .standardError, keepAliveSeconds: keepAlive, bridgeFactory: bridge
+            )
+            .run(stopSignals: stopSignals)
         } catch {
             fail("start tedge-mapper \(cloud)", error)
         }
         exit(0)
+    }
+
+    /// Replaces this process with `tedge-mapper-bridge` (the same arguments and process id, so init systems and
+    /// lock files see the same service); returns only by throwing.
+    private static func executeBridgeMapper(_ arguments: [String]) throws -> Never {
+        var executable = [CChar](repeating: 0, count: Int(PATH_MAX))
+        let length = readlink("/proc/self/exe", &executable, executable.count - 1)
+        let own = length > 0 ? String(decoding: executable.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        let path = FileSystem.join(FileSystem.directory(of: own), "tedge-mapper-bridge")
+        var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        execv(path, &argv)
+        throw TedgeError(
+            "mqtt.bridge.built_in is true, but \(path) cannot be executed: \(String(cString: strerror(errno))). "
+                + "Install it beside tedge-mapper, or set mqtt.bridge.built_in to false.")
     }
 
     private static func fail(_ action: String, _ error: any Error) -> Never {

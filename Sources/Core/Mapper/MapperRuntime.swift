@@ -24,8 +24,14 @@ public final class MapperRuntime {
     public let config: TedgeConfig
     public let log: Console
     public let keepAliveSeconds: UInt16
+    /// Makes the built-in bridge when `mqtt.bridge.built_in` is true (`tedge-mapper-bridge`); nil in `tedge-mapper`.
+    public let bridgeFactory: MapperBridgeFactory?
 
-    public init(provider: any CloudProvider, config: TedgeConfig, log: Console, keepAliveSeconds: UInt16 = 60) {
+    public init(
+        provider: any CloudProvider, config: TedgeConfig, log: Console, keepAliveSeconds: UInt16 = 60,
+        bridgeFactory: MapperBridgeFactory? = nil
+    ) {
+        self.bridgeFactory = bridgeFactory
         self.provider = provider
         self.config = config
         self.log = log
@@ -57,16 +63,22 @@ public final class MapperRuntime {
         let pid = getpid()
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
+        // The built-in bridge (mqtt.bridge.built_in): cloud-bound messages go to its store, not the local broker.
+        let bridge = try config.flag(BridgeConfigKeys.builtIn) ? bridgeFactory.map { try $0(provider, config, { log.line($0) }) } : nil
         // What the cloud asks of the device (methods, the twin, cloud-to-device messages), when it asks anything.
         let operations = description.operations.map {
             OperationsService(
                 cloudID: provider.id, cloud: $0, config: config, converterFilters: description.subscriptions, log: log.line)
         }
-        var subscriptions = description.subscriptions + health.healthCheckTopics
+        var subscriptions = description.subscriptions + health.healthCheckTopics + (bridge?.localSubscriptions ?? [])
         for filter in operations?.subscriptions ?? [] where !subscriptions.contains(filter) { subscriptions.append(filter) }
+        // MQTT gives a session one will, and a mapper announces `down` on up to three topics. The output session
+        // carries the te/ service health; the input session the built-in bridge's health when there is one (its
+        // `down` matters to whoever waits for the cloud link), else the legacy `tedge/health/…`. Every one of them
+        // is also published at a clean stop.
         let configuration = MessageForwarderConfiguration(
             host: "localhost", port: port, clientID: name, keepAliveSeconds: keepAliveSeconds,
-            will: healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
+            will: bridge?.will ?? healthMessage("down"), subscriptions: subscriptions, maxInflight: Self.outputWindow,
             maxIncomingPacketBytes: inputLimit.bytes + Self.publishHeaderBytes, outputWill: health.down(pid: pid))
         log.line("\(name) starting: subscribing \(subscriptions.joined(separator: ", ")) on localhost:\(port)")
 
@@ -75,9 +87,11 @@ public final class MapperRuntime {
             convert: { message in
                 // A health check (`…/cmd/health/check` of this service or its device) is answered with `up`.
                 if healthChecks.contains(message.topic) { return [health.up(pid: pid, at: .now())] }
-                // The cloud's requests and answers are the operations' alone; what the converter subscribes to as
-                // well (health) goes on to it.
+                // The cloud's requests and answers are the operations' (first: AWS's shadow answers are on a topic
+                // bridged both ways, which the bridge takes as an echo); what the converter subscribes to as well
+                // (health) goes on to it.
                 let (answers, forConverter) = operations?.receive(message) ?? ([], true)
+                if let forwarded = bridge?.passThrough(message) { return answers + forwarded }
                 guard forConverter else { return answers }
                 switch converter.convert(message) {
                 case .success(let outputs): return answers + outputs
@@ -102,39 +116,24 @@ public final class MapperRuntime {
                 return [self.healthMessage("up"), health.registration.message(in: health.schema), health.up(pid: pid, at: .now())]
                     + startup + (operations?.connected() ?? [])
             },
-            finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] },
-            log: { [name] in log.line("\(name): \($0)") })
-        let outcome = run(forwarder, operations: operations, stopSignals: stopSignals)
+            finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] + (bridge?.finalMessages ?? []) },
+            log: { [name] in log.line("\(name): \($0)") }, cloud: bridge?.sink)
+        // The operation handlers are served in the same poll loop, whichever runs it (the bridge's or ours).
+        forwarder.companion = operations
+        let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
+        operations?.stop()
         log.line("\(name) stopped: \(outcome)")
         return outcome
     }
 
-    /// The forwarding loop: one poll over the stop signals, the forwarder's sockets and the operation handlers'
-    /// pipes. It also gives back code pages once the mapper has been idle for a while (`ResidentMemory`): what a
-    /// burst of traffic paged in is not kept resident while nothing flows.
-    private func run(
-        _ forwarder: MessageForwarder, operations: OperationsService?, stopSignals: SignalDescriptor
-    ) -> DrainOutcome {
-        let clock = SystemMonotonicClock()
+    /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
+    /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
+    private func run(_ forwarder: MessageForwarder, bridge: (any MapperBridge)?, stopSignals: SignalDescriptor) -> DrainOutcome {
         var lastInputs = -1
-        var quietSince = clock.milliseconds
+        var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
-        while true {
-            var descriptors = [pollfd(fd: stopSignals.fileDescriptor, events: Int16(POLLIN), revents: 0)]
-            forwarder.appendPollDescriptors(to: &descriptors)
-            operations?.appendPollDescriptors(to: &descriptors)
-            let before = clock.milliseconds
-            let deadline = min(forwarder.nextDeadline(after: before), operations?.nextDeadline(after: before) ?? Int64.max)
-            _ = poll(&descriptors, nfds_t(descriptors.count), Int32(max(0, min(1_000, deadline - before))))
-            if descriptors[0].revents != 0 { forwarder.handleStopSignals(stopSignals) }
-            // Handlers' answers first, so that this step writes them.
-            operations?.service { forwarder.publishUntracked($0) }
-            forwarder.step()
-            if let outcome = forwarder.outcome {
-                operations?.stop()
-                return outcome
-            }
-            let now = clock.milliseconds
+        func afterIteration() {
+            let now = SystemMonotonicClock().milliseconds
             if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
                 lastInputs = forwarder.statistics.inputsReceived
                 quietSince = now
@@ -143,6 +142,11 @@ public final class MapperRuntime {
                 ResidentMemory.releaseCodePages()
                 trimmed = true
             }
+        }
+        if let bridge { return bridge.run(forwarder, stopSignals: stopSignals, idle: afterIteration) }
+        while true {
+            if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
+            afterIteration()
         }
     }
 

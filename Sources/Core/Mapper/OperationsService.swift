@@ -5,15 +5,15 @@ import TedgeProviderAPI
 import TedgeSystem
 
 /// A cloud's operations in the mapper: `OperationsStateMachine` fed with the mapper's inputs and the time, its
-/// handlers run by `HandlerRunner` inside the mapper's poll loop. Answers to inputs go out as the input's outputs
-/// (acknowledged after them); what a handler's end or a timer produces is handed to `publish` (the forwarder's
-/// `publishUntracked`).
-final class OperationsService {
+/// handlers run by `HandlerRunner` inside the mapper's poll loop (the forwarder's companion). Answers to inputs go
+/// out as the input's outputs (acknowledged after them); what a handler's end or a timer produces goes out through
+/// the forwarder's `publishUntracked`.
+final class OperationsService: ForwarderCompanion {
     private var machine: OperationsStateMachine
     private let runner: HandlerRunner
     /// The converter's own filters: an input that matches one goes to the converter too (health, say).
-    private let converterFilters: TopicFilter
-    private let ownFilters: TopicFilter
+    private let converterFilters: [MQTTTopicFilter]
+    private let ownFilters: [MQTTTopicFilter]
     private let log: (String) -> Void
     private let clock = SystemMonotonicClock()
 
@@ -41,26 +41,26 @@ final class OperationsService {
             runner = HandlerRunner(refusal: error.description)
             log("operations: no handler will run: \(error)")
         }
-        self.converterFilters = TopicFilter(converterFilters)
-        ownFilters = TopicFilter(machine.subscriptions)
+        self.converterFilters = converterFilters.compactMap(MQTTTopicFilter.init)
+        ownFilters = machine.subscriptions.compactMap(MQTTTopicFilter.init)
         self.log = log
     }
 
     var subscriptions: [String] { machine.subscriptions }
 
     /// Whether an input is the operations' (the converter does not see it unless one of its filters matches too).
-    func owns(_ topic: String) -> Bool { ownFilters.matches(topic) }
+    func owns(_ topic: String) -> Bool { ownFilters.contains { $0.matches(topic) } }
 
     /// An input: the immediate answers, and whether the converter takes it as well.
     func receive(_ message: MQTTMessage) -> (outputs: [MQTTMessage], forConverter: Bool) {
         guard owns(message.topic) else { return ([], true) }
         machine.receive(message, now: clock.milliseconds)
-        return (performActions(), converterFilters.matches(message.topic))
+        return (performActions(), converterFilters.contains { $0.matches(message.topic) })
     }
 
     /// An input too large to be received whole, when it is the operations' (a method call is answered 413).
     func receiveOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]? {
-        guard owns(topic), !converterFilters.matches(topic) else { return nil }
+        guard owns(topic), !converterFilters.contains(where: { $0.matches(topic) }) else { return nil }
         machine.receiveOversized(topic: topic, payloadBytes: payloadBytes, now: clock.milliseconds)
         return performActions()
     }
@@ -75,12 +75,12 @@ final class OperationsService {
 
     func nextDeadline(after now: Int64) -> Int64 { min(machine.nextDeadline(after: now), runner.nextDeadline(after: now)) }
 
-    /// Handlers' ends and timers: what they produce is handed to `publish`.
-    func service(publish: (MQTTMessage) -> Void) {
+    /// Handlers' ends and timers: what they produce goes out through the forwarder, tied to no input.
+    func serve(_ forwarder: MessageForwarder) {
         let now = clock.milliseconds
         for (id, outcome) in runner.service(now: now) { machine.handlerFinished(id, outcome, now: now) }
         machine.tick(now: now)
-        performActions().forEach(publish)
+        performActions().forEach(forwarder.publishUntracked)
     }
 
     /// The mapper stops: every handler's process group is killed.

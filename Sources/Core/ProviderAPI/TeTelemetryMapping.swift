@@ -29,6 +29,8 @@ public struct TeTelemetryMapping: Sendable {
             return rejected.map { error($0.description) }
         case .registration:
             return []
+        case .twin(_, _, _, _, let autoRegistration):
+            return autoRegistration.messages.map { $0.message(in: store.schema) }
         case .data(_, let channel, let autoRegistration):
             outputs = autoRegistration.messages.map { $0.message(in: store.schema) }
             guard channel.isTelemetry else { return outputs }

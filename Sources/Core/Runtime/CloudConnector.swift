@@ -42,6 +42,8 @@ public struct CloudConnector: Sendable {
         config.pinDefault(provider.rootCertificateKey)
         try await provision(&config)
         let context = try bridgeContext(config)
+        // The mapper reads no certificate: the device id it needs (`c8y.device.id`) is recorded here.
+        config.record(deviceID: context.deviceID, in: provider.configKeys)
         try effects.saveConfig(config)
 
         let (services, notice) = try effects.serviceManager()
@@ -50,8 +52,9 @@ public struct CloudConnector: Sendable {
         let servicesAvailable = effects.isAvailable(services)
         if !servicesAvailable { step("Warning: '\(services.name)' service manager is not available on the system.") }
 
+        let builtIn = BuiltInBridgeConnection.isEnabled(config) ? builtInBridge : nil
         step("Checking if configuration for requested bridge already exists.")
-        if effects.fileExists(bridgePath) {
+        if effects.fileExists(builtIn?.markerPath ?? bridgePath) {
             throw TedgeError(
                 "Connection is already established. To remove existing connection use 'tedge disconnect \(provider.id)' and try again."
             )
@@ -64,7 +67,8 @@ public struct CloudConnector: Sendable {
         for warning in try effects.checkCertificates(certificates) { step(warning) }
 
         step("Saving configuration for requested bridge.")
-        try writeBrokerFiles(config: config, context: context)
+        try writeBrokerFiles(config: config, context: context, builtIn: builtIn)
+        if let builtIn { step(builtIn.transcriptLine) }
 
         guard servicesAvailable else {
             step(
@@ -90,14 +94,15 @@ public struct CloudConnector: Sendable {
             try effects.perform(.enable, "mosquitto", with: services)
         } catch {
             // No half-made connection: drop the bridge and give the broker its old configuration back.
-            _ = try? effects.removeFile(bridgePath)
+            _ = try? effects.removeFile(builtIn?.markerPath ?? bridgePath)
             try? effects.perform(.restart, "mosquitto", with: services)
             throw error
         }
-        step("Successfully created bridge connection!")
+        if builtIn == nil { step("Successfully created bridge connection!") }
 
         // The documented flow: the mapper runs (and has said so) before the check, whose verdict comes last.
         await startMapper(services, config: config)
+        if let builtIn { await awaitBuiltInBridge(builtIn, config: config) }
 
         let connectionCheck = provider.connectionCheck(context)
         switch await run(connectionCheck, config: config) {
@@ -148,7 +153,7 @@ public struct CloudConnector: Sendable {
     /// Runs the connection check only; fails when there is no bridge or the cloud does not answer.
     public func test() async throws {
         let config = try effects.loadConfig()
-        guard effects.fileExists(bridgePath) else {
+        guard effects.fileExists(BuiltInBridgeConnection.isEnabled(config) ? builtInBridge.markerPath : bridgePath) else {
             throw TedgeError("Device is not connected to \(provider.cloudName) cloud")
         }
         let context = try bridgeContext(config)
@@ -221,7 +226,8 @@ public struct CloudConnector: Sendable {
 
     public func disconnect() async throws {
         step("Removing \(provider.bridgeName) bridge.")
-        guard try effects.removeFile(bridgePath) else {
+        let removedBuiltIn = try effects.removeFile(builtInBridge.markerPath)
+        guard try effects.removeFile(bridgePath) || removedBuiltIn else {
             effects.line("Bridge doesn't exist. Operation finished!")
             return
         }
@@ -272,7 +278,16 @@ public struct CloudConnector: Sendable {
     }
 
     /// Writes tedge-mosquitto.conf and the bridge file atomically; on failure no bridge file remains.
-    private func writeBrokerFiles(config: TedgeConfig, context: ConnectionContext) throws {
+    private func writeBrokerFiles(config: TedgeConfig, context: ConnectionContext, builtIn: BuiltInBridgeConnection?) throws {
+        if let builtIn {
+            // The mapper bridges: tedge-mosquitto.conf only, and no stale mosquitto bridge for this cloud.
+            try effects.createDirectories(mosquittoDirectory)
+            try effects.writeFile(
+                MosquittoLocalConfig(config: config).checkedRender(),
+                to: FileSystem.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
+            _ = try effects.removeFile(bridgePath)
+            return try builtIn.writeMarker(provider.bridge(context))
+        }
         var description = provider.bridge(context)
         // Reconnect soon after an outage (2 s, backing off to 30 s) rather than mosquitto's default.
         description.extraSettings.append(("restart_timeout", "2 30"))
@@ -288,6 +303,17 @@ public struct CloudConnector: Sendable {
             _ = try? effects.removeFile(bridgePath)
             throw error
         }
+    }
+
+    var builtInBridge: BuiltInBridgeConnection { BuiltInBridgeConnection(provider: provider, configDirectory: configDirectory) }
+
+    /// The check goes through the mapper's bridge: wait until both its halves are connected (a warning otherwise).
+    private func awaitBuiltInBridge(_ builtIn: BuiltInBridgeConnection, config: TedgeConfig) async {
+        guard provider.mapper(config) != nil, effects.isInstalled("tedge-mapper") else { return }
+        if await builtIn.waitUntilUp(port: config.mqttPort, timeout: mapperStartTimeout) { return }
+        step(
+            "Warning: the built-in bridge did not report \"up\" on \(builtIn.service.healthTopic) within "
+                + "\(mapperStartTimeout.components.seconds) seconds: \(provider.mapperServiceName) is not connected to the cloud yet.")
     }
 
     /// A step line; thin-edge follows each with an empty line.

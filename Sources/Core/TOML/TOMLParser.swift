@@ -1,11 +1,17 @@
-/// The recursive-descent reader behind `TOMLDocument`. Works on UTF-8 bytes and tracks line and column.
+/// The recursive-descent reader behind `TOMLDocument` (tedge.toml's subset, refusing the rest) and
+/// `TOMLTable` (`full`: inline tables, arrays of tables, floats, multi-line strings). Works on UTF-8
+/// bytes and tracks line and column.
 struct TOMLParser {
     private let bytes: [UInt8]
+    private let full: Bool
     private var index = 0
     private var line = 1
     private var lineStart = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8], full: Bool = false) {
+        self.bytes = bytes
+        self.full = full
+    }
 
     static func isBareKeyCharacter(_ byte: UInt8) -> Bool {
         switch byte {
@@ -68,6 +74,43 @@ struct TOMLParser {
         return document
     }
 
+    mutating func parseTable() throws(TOMLSyntaxError) -> TOMLTable {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw TOMLSyntaxError(line: 1, column: 1, reason: "the file is not valid UTF-8")
+        }
+        var builder = TOMLTableBuilder()
+        while true {
+            skipWhitespaceAndComments(newlines: true)
+            guard let byte = peek else { break }
+            let startColumn = column
+            if byte == UInt8(ascii: "[") {
+                let array = peek(at: 1) == UInt8(ascii: "[")
+                index += array ? 2 : 1
+                skipSpaces()
+                let path = try parseKeyPath()
+                skipSpaces()
+                try expect(UInt8(ascii: "]"), "expected `]` to close the table header")
+                if array { try expect(UInt8(ascii: "]"), "expected `]]` to close the array of tables header") }
+                do { try builder.header(path, array: array, line: line) } catch {
+                    throw TOMLSyntaxError(line: line, column: startColumn, reason: error.reason)
+                }
+                try endOfLine()
+                continue
+            }
+            let path = try parseKeyPath()
+            skipSpaces()
+            try expect(UInt8(ascii: "="), "expected `=` after the key")
+            skipSpaces()
+            let keyLine = line
+            let value = try parseValue()
+            do { try builder.assign(path, value, line: keyLine) } catch {
+                throw TOMLSyntaxError(line: keyLine, column: startColumn, reason: error.reason)
+            }
+            try endOfLine()
+        }
+        return builder.table
+    }
+
     // MARK: keys
 
     private mutating func parseKeyPath() throws(TOMLSyntaxError) -> [String] {
@@ -101,22 +144,31 @@ struct TOMLParser {
         switch byte {
         case UInt8(ascii: "\""):
             if peek(at: 1) == UInt8(ascii: "\""), peek(at: 2) == UInt8(ascii: "\"") {
-                throw error("multi-line strings are not supported")
+                guard full else { throw error("multi-line strings are not supported") }
+                return .string(try parseMultilineString(literal: false))
             }
             return .string(try parseBasicString())
         case UInt8(ascii: "'"):
+            if full, peek(at: 1) == UInt8(ascii: "'"), peek(at: 2) == UInt8(ascii: "'") {
+                return .string(try parseMultilineString(literal: true))
+            }
             return .string(try parseLiteralString())
         case UInt8(ascii: "["):
             guard depth < Self.maximumDepth else { throw error("arrays nested deeper than \(Self.maximumDepth) levels") }
             return try parseArray(depth: depth + 1)
         case UInt8(ascii: "{"):
-            throw error("inline tables are not supported")
+            guard full else { throw error("inline tables are not supported") }
+            guard depth < Self.maximumDepth else { throw error("tables nested deeper than \(Self.maximumDepth) levels") }
+            return try parseInlineTable(depth: depth + 1)
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             if matches("true") { index += 4; return .boolean(true) }
             if matches("false") { index += 5; return .boolean(false) }
             throw error("expected a value, found `\(Self.show(byte))`")
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return try parseInteger()
+            return full ? try parseNumber() : try parseInteger()
+        case UInt8(ascii: "i"), UInt8(ascii: "n"):
+            guard full else { throw error("expected a value, found `\(Self.show(byte))`") }
+            return try parseNumber()
         default:
             throw error("expected a value, found `\(Self.show(byte))`")
         }
@@ -141,6 +193,80 @@ struct TOMLParser {
             throw TOMLSyntaxError(line: line, column: startColumn, reason: "invalid integer `\(text)`")
         }
         return .integer(number)
+    }
+
+    /// A full file's number: decimal, hexadecimal, octal or binary integers, floats, `inf` and `nan`.
+    private mutating func parseNumber() throws(TOMLSyntaxError) -> TOMLValue {
+        let startColumn = column
+        let start = index
+        while let b = peek, Self.isBareKeyCharacter(b) || [UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: ":")].contains(b) {
+            advance()
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        let invalid = TOMLSyntaxError(line: line, column: startColumn, reason: "invalid number `\(text)`")
+        let negative = text.hasPrefix("-")
+        let unsigned = negative || text.hasPrefix("+") ? String(text.dropFirst()) : text
+        if unsigned == "inf" { return .float(negative ? -.infinity : .infinity) }
+        if unsigned == "nan" { return .float(.nan) }
+        if text.contains(":") || (unsigned.count > 4 && unsigned.dropFirst(4).hasPrefix("-")) {
+            throw TOMLSyntaxError(line: line, column: startColumn, reason: "dates and times are not supported")
+        }
+        // An underscore sits between two digits.
+        let characters = Array(unsigned)
+        for (offset, character) in characters.enumerated() where character == "_" {
+            guard offset > 0, offset + 1 < characters.count, characters[offset - 1].isHexDigit, characters[offset + 1].isHexDigit
+            else { throw invalid }
+        }
+        let digits = unsigned.filter { $0 != "_" }
+        for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where digits.hasPrefix(prefix) {
+            guard text == unsigned, let number = Int(digits.dropFirst(2), radix: radix) else { throw invalid }
+            return .integer(number)
+        }
+        guard let first = digits.first, first.isASCII, first.isNumber else { throw invalid }
+        let integerPart = digits.prefix { $0.isASCII && $0.isNumber }
+        if integerPart.count > 1 && integerPart.hasPrefix("0") { throw invalid }
+        guard digits.contains(".") || digits.contains("e") || digits.contains("E") else {
+            guard let number = Int(negative ? "-" + digits : digits) else { throw invalid }
+            return .integer(number)
+        }
+        // A point has a digit on each side; Swift's parser would take `1.` and `1.e5`.
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts.count == 1 || parts[1].first?.isNumber == true, digits.allSatisfy(\.isASCII),
+            let number = Double(digits)
+        else { throw invalid }
+        return .float(negative ? -number : number)
+    }
+
+    private mutating func parseInlineTable(depth: Int) throws(TOMLSyntaxError) -> TOMLValue {
+        advance()
+        let builder = TOMLTableBuilder()
+        skipSpaces()
+        if peek == UInt8(ascii: "}") {
+            advance()
+            return .table(builder.table)
+        }
+        while true {
+            skipSpaces()
+            let keyColumn = column
+            let path = try parseKeyPath()
+            skipSpaces()
+            try expect(UInt8(ascii: "="), "expected `=` after the key")
+            skipSpaces()
+            let value = try parseValue(depth: depth)
+            do { try builder.assign(path, value, line: line) } catch {
+                throw TOMLSyntaxError(line: line, column: keyColumn, reason: error.reason)
+            }
+            skipSpaces()
+            if peek == UInt8(ascii: ",") {
+                advance()
+                continue
+            }
+            if peek == UInt8(ascii: "}") {
+                advance()
+                return .table(builder.table)
+            }
+            throw error("expected `,` or `}` in the inline table")
+        }
     }
 
     private mutating func parseArray(depth: Int) throws(TOMLSyntaxError) -> TOMLValue {
@@ -181,27 +307,80 @@ struct TOMLParser {
             if b == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
             if (b < 0x20 && b != UInt8(ascii: "\t")) || b == 0x7F { throw error("control character in a string") }
             guard b == UInt8(ascii: "\\") else { out.append(b); continue }
-            guard let escape = peek else { throw error("unterminated string") }
-            advance()
-            switch escape {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "u"), UInt8(ascii: "U"):
-                let count = escape == UInt8(ascii: "u") ? 4 : 8
-                guard index + count <= bytes.count,
-                    let value = UInt32(String(decoding: bytes[index..<index + count], as: UTF8.self), radix: 16),
-                    let scalar = Unicode.Scalar(value)
-                else { throw error("invalid unicode escape") }
-                index += count
-                out += Array(String(Character(scalar)).utf8)
-            default:
-                throw error("invalid escape `\\\(Self.show(escape))`")
+            try decodeEscape(into: &out)
+        }
+    }
+
+    /// A multi-line string: a newline right after the opening quotes is dropped; in the basic form a
+    /// backslash at the end of a line drops the line break and the whitespace that follows.
+    private mutating func parseMultilineString(literal: Bool) throws(TOMLSyntaxError) -> String {
+        let quote = literal ? UInt8(ascii: "'") : UInt8(ascii: "\"")
+        index += 3
+        if peek == UInt8(ascii: "\r"), peek(at: 1) == UInt8(ascii: "\n") { advance() }
+        if peek == UInt8(ascii: "\n") { newline() }
+        var out: [UInt8] = []
+        while true {
+            guard let b = peek else { throw error("unterminated string") }
+            if b == quote, peek(at: 1) == quote, peek(at: 2) == quote {
+                index += 3
+                // Up to two quotes just before the closing three belong to the string.
+                for _ in 0..<2 where peek == quote {
+                    out.append(quote)
+                    advance()
+                }
+                return String(decoding: out, as: UTF8.self)
             }
+            if b == UInt8(ascii: "\n") {
+                out.append(b)
+                newline()
+                continue
+            }
+            advance()
+            if (b < 0x20 && b != UInt8(ascii: "\t") && b != UInt8(ascii: "\r")) || b == 0x7F {
+                throw error("control character in a string")
+            }
+            guard !literal, b == UInt8(ascii: "\\") else { out.append(b); continue }
+            if isLineEndingBackslash { skipLineEndingWhitespace() } else { try decodeEscape(into: &out) }
+        }
+    }
+
+    /// After a backslash: only spaces up to the end of the line.
+    private var isLineEndingBackslash: Bool {
+        var probe = index
+        while probe < bytes.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains(bytes[probe]) {
+            probe += 1
+        }
+        return probe < bytes.count && bytes[probe] == UInt8(ascii: "\n")
+    }
+
+    private mutating func skipLineEndingWhitespace() {
+        while let w = peek, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(w) {
+            if w == UInt8(ascii: "\n") { newline() } else { advance() }
+        }
+    }
+
+    /// After a backslash: appends what the escape stands for.
+    private mutating func decodeEscape(into out: inout [UInt8]) throws(TOMLSyntaxError) {
+        guard let escape = peek else { throw error("unterminated string") }
+        advance()
+        switch escape {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "u"), UInt8(ascii: "U"):
+            let count = escape == UInt8(ascii: "u") ? 4 : 8
+            guard index + count <= bytes.count,
+                let value = UInt32(String(decoding: bytes[index..<index + count], as: UTF8.self), radix: 16),
+                let scalar = Unicode.Scalar(value)
+            else { throw error("invalid unicode escape") }
+            index += count
+            out += Array(String(Character(scalar)).utf8)
+        default:
+            throw error("invalid escape `\\\(Self.show(escape))`")
         }
     }
 

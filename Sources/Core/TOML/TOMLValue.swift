@@ -1,9 +1,12 @@
-/// The TOML values tedge's files use: strings, integers, booleans and arrays of them.
-public enum TOMLValue: Equatable, Sendable, CustomStringConvertible {
+/// TOML values: strings, integers, booleans and arrays (all that tedge.toml holds), and the floats and
+/// tables that only full files (`TOMLTable`) hold.
+public indirect enum TOMLValue: Equatable, Sendable, CustomStringConvertible {
     case string(String)
     case integer(Int)
     case boolean(Bool)
     case array([TOMLValue])
+    case float(Double)
+    case table(TOMLTable)
 
     /// The value as `tedge config get` prints it.
     public var description: String {
@@ -12,6 +15,7 @@ public enum TOMLValue: Equatable, Sendable, CustomStringConvertible {
         case .integer(let number): return String(number)
         case .boolean(let flag): return flag ? "true" : "false"
         case .array(let items): return items.map(\.description).joined(separator: ",")
+        case .float, .table: return tomlText
         }
     }
 
@@ -21,6 +25,13 @@ public enum TOMLValue: Equatable, Sendable, CustomStringConvertible {
         case .string(let text): return TOMLValue.quote(text)
         case .integer, .boolean: return description
         case .array(let items): return "[" + items.map(\.tomlText).joined(separator: ", ") + "]"
+        case .float(let number):
+            if number.isNaN { return "nan" }
+            if number.isInfinite { return number < 0 ? "-inf" : "inf" }
+            return "\(number)"
+        case .table(let table):
+            let fields = table.entries.map { "\(TOMLDocument.keyText($0.key)) = \($0.value.tomlText)" }
+            return fields.isEmpty ? "{}" : "{ " + fields.joined(separator: ", ") + " }"
         }
     }
 

@@ -10,12 +10,22 @@ public enum PEM {
         let end = "-----END \(label)-----"
         var rest = text[...]
         var found: [[UInt8]] = []
-        while let start = rest.firstRange(of: begin), let stop = rest[start.upperBound...].firstRange(of: end) {
+        while let start = range(of: begin, in: rest), let stop = range(of: end, in: rest[start.upperBound...]) {
             let body = rest[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
             found.append(Base64.decode(String(body)) ?? [])
             rest = rest[stop.upperBound...]
         }
         return found
+    }
+
+    /// The first occurrence of `needle` (stdlib only: the mapper links this module without string processing).
+    static func range(of needle: String, in text: Substring) -> Range<Substring.Index>? {
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index...].hasPrefix(needle) { return index..<text.index(index, offsetBy: needle.count) }
+            index = text.index(after: index)
+        }
+        return nil
     }
 
     public static func encode(label: String, der: [UInt8]) -> String {

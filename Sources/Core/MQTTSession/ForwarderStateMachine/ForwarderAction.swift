@@ -12,5 +12,10 @@ enum ForwarderAction: Equatable {
     case closeConnections
     /// Ask the caller's closures for messages and answer with `produced(_:for:now:)`.
     case produce(ForwarderOutputRequest)
+    /// Append these cloud-bound messages to the durable store (synced when it returns), then report
+    /// `stored(batch:now:)`, or `storeFailed(batch:reason:now:)`.
+    case appendToStore(batch: Int, [MQTTMessage])
+    /// The local broker acknowledged an external message (`publishExternal`).
+    case externalDelivered(token: Int)
     case log(String)
 }

@@ -38,6 +38,11 @@ struct ForwarderStateMachine {
     private var requests = FIFOQueue<PendingRequest>()
     private var lastRequestID = 0
     private var outputBacklogBytes = 0
+    /// Cloud-bound outputs of this iteration not yet handed to the store (group commit: one append per iteration).
+    private var storeBatch = StoreBatch()
+    /// The batch being appended: its id and whom it settles once the append returned.
+    private var appending: StoreBatch?
+    private var lastBatchID = 0
     private var actions = FIFOQueue<ForwarderAction>()
     /// The time of the event being handled.
     private var now: Int64 = 0
@@ -198,8 +203,10 @@ struct ForwarderStateMachine {
         }
     }
 
-    /// The answer to a `.produce` request. Requests are answered in the order they were made.
-    mutating func produced(_ messages: [MQTTMessage], for requestID: Int, now: Int64) {
+    /// The answer to a `.produce` request. Requests are answered in the order they were made. `stored`: the
+    /// cloud-bound outputs (built-in bridge), which go to the durable store instead of the local broker; an input
+    /// is acknowledged only once the append that holds them has returned.
+    mutating func produced(_ messages: [MQTTMessage], stored: [MQTTMessage] = [], for requestID: Int, now: Int64) {
         self.now = now
         guard let request = requests.first, request.id == requestID else {
             precondition(requests.first.map { requestID < $0.id } ?? true, "requests answered out of order")
@@ -209,21 +216,77 @@ struct ForwarderStateMachine {
         switch request.owner {
         case .finalMessage:
             publishFinalMessages(messages)
-        case .untracked:
+        case .untracked, .external:
             for message in messages { publish(message, owner: .untracked) }
+            for message in stored { storeBatch.add(message, owner: .untracked) }
         case .input(let sequence):
             for message in messages {
                 if message.qos != .atMostOnce { ledger.addOutput(to: sequence) }
                 publish(message, owner: request.owner)
+            }
+            for message in stored {
+                ledger.addOutput(to: sequence)
+                storeBatch.add(message, owner: request.owner)
             }
             ledger.settle(sequence)
             acknowledgeCompletedInputs()
         }
     }
 
-    /// Publishes a message that nothing waits for (an operation handler's answer, a timer's request): no input is
-    /// acknowledged for it. It goes through the output window like any output, waits for the output session's
-    /// CONNACK, and is dropped with everything in flight when a session drops; refused once stopping.
+    /// The end of an iteration: what it converted for the cloud is appended as one batch (one sync).
+    mutating func commitStoreBatch(now: Int64) {
+        self.now = now
+        guard appending == nil, !storeBatch.isEmpty else { return }
+        lastBatchID += 1
+        var batch = storeBatch
+        batch.id = lastBatchID
+        storeBatch = StoreBatch()
+        appending = batch
+        actions.append(.appendToStore(batch: batch.id, batch.messages))
+    }
+
+    /// The append returned: the batch is on disk, so the inputs it settles may be acknowledged.
+    mutating func stored(batch id: Int, now: Int64) {
+        self.now = now
+        guard let batch = appending, batch.id == id else { return }  // made for a session dropped since
+        appending = nil
+        for owner in batch.owners { settle(owner) }
+        acknowledgeCompletedInputs()
+        advanceDrain()
+    }
+
+    /// The append failed (disk full, I/O error): nothing of the batch is acknowledged; both sessions are dropped so
+    /// that the broker redelivers the inputs, and the next attempt converts them again.
+    mutating func storeFailed(batch id: Int, reason: String, now: Int64) {
+        self.now = now
+        guard let batch = appending, batch.id == id else { return }
+        appending = nil
+        guard input.link != .closed else { return }
+        let wasStopping = isStopping
+        log("cannot store cloud-bound messages: \(reason)")
+        closeConnections()
+        resetSession()
+        phase = wasStopping ? .finished(.notConnected) : .waitingToConnect(atMilliseconds: backoff.nextAttempt(after: now))
+    }
+
+    /// Publishes a message from elsewhere (the built-in bridge's inbound message) on the output session, at QoS 1
+    /// through the window; `externalDelivered(token)` follows the broker's PUBACK. Refused (false) unless ready:
+    /// the caller keeps it and hands it in again once the forwarder is ready.
+    mutating func publishExternal(_ message: MQTTMessage, token: Int, now: Int64) -> Bool {
+        self.now = now
+        guard phase == .ready else { return false }
+        if message.qos == .atMostOnce {
+            write(.publish(message, packetID: nil, isDuplicate: false), to: .output)
+            actions.append(.externalDelivered(token: token))
+        } else {
+            publish(message, owner: .external(token: token))
+        }
+        return true
+    }
+
+    /// Publishes a message that nothing waits for (health, metrics, an operation handler's answer, a timer's
+    /// request): no input is acknowledged for it. It goes through the output window like any output, waits for the
+    /// output session's CONNACK, and is dropped with everything in flight when a session drops; refused once stopping.
     mutating func publishUntracked(_ message: MQTTMessage, now: Int64) {
         self.now = now
         guard !isStopping else { return }
@@ -341,6 +404,9 @@ struct ForwarderStateMachine {
         ledger.reset()
         window.reset()
         requests.removeAll()
+        // Not yet on disk and not acknowledged: the inputs are redelivered and converted again.
+        storeBatch = StoreBatch()
+        appending = nil
     }
 
     private mutating func checkTimers() {
@@ -454,6 +520,8 @@ struct ForwarderStateMachine {
             guard case .draining(var drain) = phase else { return }
             drain.finalMessagesOutstanding -= 1
             phase = .draining(drain)
+        case .external(let token):
+            actions.append(.externalDelivered(token: token))
         case .untracked:
             break
         }
@@ -481,7 +549,7 @@ struct ForwarderStateMachine {
         guard case .draining(var drain) = phase else { return }
         switch drain.stage {
         case .outputs:
-            if window.outstandingCount == 0 && requests.isEmpty {
+            if window.outstandingCount == 0 && requests.isEmpty && storeBatch.isEmpty && appending == nil {
                 drain.stage = .producingFinalMessages
             } else if now >= drain.deadline {
                 log("drain timed out with \(window.outstandingCount) outputs unacknowledged")
@@ -489,6 +557,7 @@ struct ForwarderStateMachine {
                 drain.stage = .producingFinalMessages
                 window.dropQueued()
                 requests.removeAll()
+                storeBatch = StoreBatch()
             } else {
                 return
             }

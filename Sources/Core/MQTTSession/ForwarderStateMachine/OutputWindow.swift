@@ -8,6 +8,8 @@ struct OutputWindow {
         case input(sequence: Int)
         case untracked
         case finalMessage
+        /// A message handed in from elsewhere (the built-in bridge's inbound messages), reported when acknowledged.
+        case external(token: Int)
     }
 
     private struct QueuedOutput {

@@ -7,6 +7,9 @@ public struct ConfigKey: Sendable {
         case value(String)
         /// A path relative to the config directory, so `--config-dir` moves it.
         case inConfigDirectory(String)
+        /// `device.id` (the certificate's CN) while nothing is stored. `tedge connect <cloud>` stores it in the
+        /// cloud's keys of this kind (`TedgeConfig.record(deviceID:in:)`): a mapper reads no certificate.
+        case deviceID
     }
 
     /// `device.id` is the one derived key: read from the certificate, never stored.

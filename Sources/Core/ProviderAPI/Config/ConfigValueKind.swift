@@ -15,6 +15,8 @@ public enum ConfigValueKind: Sendable, Equatable {
     case timeFormat
     /// A `te/` entity topic id, padded to 4 segments (`device/child_001` is stored as `device/child_001//`).
     case entityTopicID
+    /// A duration as thin-edge writes it: `500ms`, `5s`, `10m`, `1h`, `2d`, or bare seconds (`DurationText`).
+    case duration
 
     /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
     /// `example` is the host name a URL error shows as the right form.
@@ -49,6 +51,11 @@ public enum ConfigValueKind: Sendable, Equatable {
             return .string(raw)
         case .entityTopicID:
             do { return .string(try EntityTopicID(raw).description) } catch { throw TedgeError(error.description) }
+        case .duration:
+            guard DurationText.milliseconds(raw) != nil else {
+                throw TedgeError("Invalid duration: '\(raw)'. Expected a number with a unit (ms, s, m, h, d), e.g. 5s or 10m.")
+            }
+            return .string(raw)
         }
     }
 
@@ -61,6 +68,7 @@ public enum ConfigValueKind: Sendable, Equatable {
         case (.string, .string), (.path, .string), (.connectURL, .string), (.ipAddress, .string): return true
         case (.timeFormat, .string(let text)): return TimeFormat(parsing: text) != nil
         case (.entityTopicID, .string(let text)): return (try? EntityTopicID(text)) != nil
+        case (.duration, .string(let text)): return DurationText.milliseconds(text) != nil
         default: return false
         }
     }

@@ -106,6 +106,6 @@ public enum CoreConfigKeys {
     public static let localKeys = [
         mqttPort, mqttBindAddress, externalPort, externalBindAddress, externalBindInterface,
         externalCAPath, externalCertFile, externalKeyFile, maxQueuedMessages, topicRoot, deviceTopicID, serviceType,
-        serviceTimestampFormat, softwarePlugin, tmpPath, logsPath, runPath, operationsUser, operationsTimeout,
-    ]
+        serviceTimestampFormat,
+    ] + BridgeConfigKeys.all + ProxyConfigKeys.all + [softwarePlugin, tmpPath, logsPath, runPath, operationsUser, operationsTimeout]
 }

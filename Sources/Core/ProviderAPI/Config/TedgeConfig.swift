@@ -43,6 +43,7 @@ public struct TedgeConfig: Sendable {
         case .none: return nil
         case .value(let text): return text
         case .inConfigDirectory(let relative): return directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
+        case .deviceID: return deviceIDSource?(self)
         }
     }
 
@@ -70,6 +71,16 @@ public struct TedgeConfig: Sendable {
             let fallback = defaultValue(of: key), let value = try? key.parse(fallback)
         else { return }
         document.set(table: table, key: field, value: value)
+    }
+
+    /// Stores the certificate's CN in every key of `keys` that defaults to the device id, so that the mapper, which
+    /// reads no certificate, finds it in tedge.toml. The certificate wins over a value stored earlier: the bridge
+    /// authenticates with it, and the mapper must name the same device.
+    public mutating func record(deviceID: String, in keys: [ConfigKey]) {
+        for key in keys where key.defaultValue == .deviceID {
+            guard case .toml(let table, let field) = key.storage, let value = try? key.parse(deviceID) else { continue }
+            document.set(table: table, key: field, value: value)
+        }
     }
 
     static let readOnly = TedgeError(

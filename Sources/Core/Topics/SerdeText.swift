@@ -1,17 +1,18 @@
-import TedgeProviderAPI
+import TedgeThinEdgeJSON
 
 /// The words thin-edge's Rust parsers (serde_json, `str::from_utf8`) use for bad payloads, so that the errors the
-/// `te/` mapping publishes read like thin-edge's. Where jansson knows more than serde says, jansson's reason is kept.
-enum SerdeText {
+/// `te/` mappings publish read like thin-edge's (a twin value's `expected value at line 1 column 1`). Where jansson
+/// knows more than serde says, jansson's reason is kept.
+public enum SerdeText {
     /// A string as Rust's `{:?}` prints it.
-    static func quoted(_ text: String) -> String { "\"" + text.replacingBackslashesAndQuotes() + "\"" }
+    public static func quoted(_ text: String) -> String { text.debugQuoted }
 
     /// How serde names a value it did not expect (`integer \`5\``, `string "x"`).
-    static func unexpected(_ value: JSONValue) -> String { JSONText.unexpected(value) }
+    public static func unexpected(_ value: JSONValue) -> String { JSONText.unexpected(value) }
 
     /// The JSON document, or why it is none: serde's `EOF while parsing a value` and `expected value` (with
     /// line and 1-based column) where the payload does not even start a value, jansson's reason otherwise.
-    static func parse(_ payload: [UInt8]) -> Result<JSONValue, ConversionError> {
+    public static func parse(_ payload: [UInt8]) -> Result<JSONValue, ConversionError> {
         switch JSONText.parse(payload) {
         case .success(let value): return .success(value)
         case .failure(let error):
@@ -39,7 +40,7 @@ enum SerdeText {
     }
 
     /// The members of a JSON object; `expected` names it in serde's "invalid type" error (`ThinEdge JSON`).
-    static func object(_ payload: [UInt8], expected: String) -> Result<[(key: String, value: JSONValue)], ConversionError> {
+    public static func object(_ payload: [UInt8], expected: String) -> Result<[(key: String, value: JSONValue)], ConversionError> {
         switch parse(payload) {
         case .failure(let error): return .failure(error)
         case .success(.object(let members)): return .success(members)
@@ -48,7 +49,7 @@ enum SerdeText {
     }
 
     /// Rust's `Utf8Error` text for a payload that is not UTF-8, nil when it is.
-    static func utf8Error(_ payload: [UInt8]) -> String? {
+    public static func utf8Error(_ payload: [UInt8]) -> String? {
         var index = 0
         while index < payload.count {
             let lead = payload[index]

@@ -1,0 +1,4 @@
+import TedgeCloudBridge
+import TedgeMapper
+
+extension BuiltInBridge: MapperBridge {}
