@@ -1,3 +1,4 @@
+import Glibc
 import TedgeMessaging
 import Testing
 
@@ -84,5 +85,36 @@ import Testing
         let written = try harness.outputBroker.received()
         #expect(written.map(\.publishedTopic) == ["az/methods/res/404/?$rid=3"])
         #expect(try harness.broker.received().isEmpty)
+    }
+
+    /// The companion (the mapper's operation handlers) is polled with the forwarder, bounds its wait, and is served at
+    /// the start of every step, where what it publishes goes out in that step.
+    @Test func theCompanionIsPolledAndServedWithTheForwarder() throws {
+        final class Companion: ForwarderCompanion {
+            var served = 0
+            var answer: MQTTMessage?
+            func appendPollDescriptors(to descriptors: inout [pollfd]) {
+                descriptors.append(pollfd(fd: 42, events: Int16(POLLIN), revents: 0))
+            }
+            func nextDeadline(after now: Int64) -> Int64 { now + 7 }
+            func serve(_ forwarder: MessageForwarder) {
+                served += 1
+                if let answer { forwarder.publishUntracked(answer) }
+                answer = nil
+            }
+        }
+        let harness = ForwarderHarness()
+        let companion = Companion()
+        harness.forwarder.companion = companion
+        try harness.establish()
+        var descriptors: [pollfd] = []
+        harness.forwarder.appendPollDescriptors(to: &descriptors)
+        #expect(descriptors.last?.fd == 42)
+        #expect(harness.forwarder.nextDeadline(after: 1_000) == 1_007)
+        let before = companion.served
+        companion.answer = MQTTMessage(topic: "az/twin/GET/?$rid=1", text: "", qos: .atLeastOnce)
+        harness.step()
+        #expect(companion.served == before + 1)
+        #expect(try harness.outputBroker.received().compactMap(\.publishedTopic) == ["az/twin/GET/?$rid=1"])
     }
 }
