@@ -11,7 +11,8 @@ import Testing
 
     private func handler(_ name: String, _ script: String, mode: mode_t = 0o755) -> String {
         let path = directory.file(name)
-        let file = fopen(path, "w")!
+        // "e": close-on-exec, so that a handler spawned meanwhile by another test cannot hold it open (ETXTBSY).
+        let file = fopen(path, "we")!
         fputs(script, file)
         fclose(file)
         chmod(path, mode)

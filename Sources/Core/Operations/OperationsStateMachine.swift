@@ -137,7 +137,9 @@ public struct OperationsStateMachine {
     /// Time passes: calls that waited too long, restart commands nobody took, twin reads and reported patches due.
     public mutating func tick(now: Int64) {
         let limit = configuration.timeLimitMilliseconds
-        for job in queue.takeWaitingMethods(where: { Self.deadline(of: $0, limit: limit) <= now }) {
+        for job in queue.waitingMethods.isEmpty
+            ? [] : queue.takeWaitingMethods(where: { Self.deadline(of: $0, limit: limit) <= now })
+        {
             guard case .method(let call, _) = job else { continue }
             answer(call, .refusal(504, "no handler slot was free within \(configuration.timeLimitSeconds) s"))
         }
@@ -162,26 +164,27 @@ public struct OperationsStateMachine {
         guard linkUp == true else { return }
         if let due = twinReadDue, now >= due { readTwin(now: now) }
         _ = reported.tick(now: now)
-        let requestID = String(lastRequestNumber + 1)
+        guard reported.isDue(now: now) else { return }
+        lastRequestNumber += 1
+        let requestID = String(lastRequestNumber)
         if let patch = reported.takePatch(now: now, requestID: requestID, answerWithin: configuration.timeLimitMilliseconds),
             let message = cloud.reportedPatch(patch, requestID: requestID)
         {
-            lastRequestNumber += 1
             publish(message)
         }
     }
 
-    /// When `tick` next has something to do.
+    /// When `tick` next has something to do (asked at every turn of the mapper's loop: no allocation).
     public func nextDeadline(after now: Int64) -> Int64 {
-        var deadlines = [now + 60_000]
-        deadlines += queue.waitingMethods.map(deadline(of:))
-        deadlines += restarts.values.map(\.deadline)
-        deadlines += twinReads.values
+        var next = now + 60_000
+        for job in queue.waitingMethods { next = min(next, deadline(of: job)) }
+        for restart in restarts.values { next = min(next, restart.deadline) }
+        for deadline in twinReads.values { next = min(next, deadline) }
         if linkUp == true {
-            if let twinReadDue { deadlines.append(twinReadDue) }
-            if let next = reported.nextDeadline() { deadlines.append(next) }
+            if let twinReadDue { next = min(next, twinReadDue) }
+            if let due = reported.nextDeadline() { next = min(next, due) }
         }
-        return deadlines.min()!
+        return next
     }
 
     // MARK: - What the cloud sent

@@ -55,6 +55,9 @@ struct ReportedProperties {
 
     func isAwaiting(_ requestID: String) -> Bool { inFlight?.requestID == requestID }
 
+    /// Whether `takePatch` would give one now.
+    func isDue(now: Int64) -> Bool { inFlight == nil && !pending.isEmpty && sendAt.map { now >= $0 } == true }
+
     mutating func answered(status: Int, now: Int64) -> Answer {
         if (200..<300).contains(status) || ((400..<500).contains(status) && status != 429) {
             inFlight = nil
@@ -73,7 +76,8 @@ struct ReportedProperties {
     }
 
     func nextDeadline() -> Int64? {
-        [inFlight == nil ? sendAt : nil, inFlight?.deadline].compactMap { $0 }.min()
+        guard let inFlight else { return sendAt }
+        return inFlight.deadline
     }
 
     /// Puts back what was sent (unless newer values replaced it) and waits 1, 2, 4 … 60 s.
