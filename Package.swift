@@ -17,6 +17,7 @@ let version = ((try? String(contentsOfFile: Context.packageDirectory + "/VERSION
 //   TedgeProviderAPI      what a provider imports: the protocol and the values it returns; no I/O
 //   TedgeSystem           files, locks, the console, the config store
 //   TedgeRuntime          what acts: connect, checks, services, processes, HTTPS (the CLI's engine)
+//   TedgeOperations       cloud operations: methods, twin and cloud-to-device messages, and their handlers
 //   TedgeMapper           the mapper daemon's engine
 //   providers             TedgeCloudAzure, TedgeCloudC8y, TedgeCloudAws (a plugin): import TedgeProviderAPI only
 //   TedgeComposition      the built-in registry: the one module that knows which providers exist
@@ -110,13 +111,17 @@ let package = Package(
         // The session's test doubles (as NIOEmbedded sits beside NIOCore): the in-memory transport, a scripted
         // broker and a manual clock.
         .target(name: "TedgeMQTTSessionTesting", dependencies: ["TedgeMQTTSession"], path: "Sources/Core/MQTTSessionTesting"),
+        // Cloud operations: what the cloud asks of the device (methods, the twin, cloud-to-device messages) decided by
+        // a pure state machine, and the handlers in operations/<cloud>/ run with posix_spawn. Stdlib and Glibc only.
+        .target(name: "TedgeOperations", dependencies: ["TedgeProviderAPI", "TedgeMessaging", "TedgeSystem"], path: "Sources/Core/Operations",
+                swiftSettings: mapperLean),
         // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
         // and reloaded when it changes. Stdlib and Glibc only: the mapper links it.
         .target(name: "TedgeFlows", dependencies: [
             "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeTopics", "TedgeMessaging", "TedgeSystem",
         ], path: "Sources/Core/Flows", swiftSettings: mapperLean),
         .target(name: "TedgeMapper", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds", "TedgeFlows",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds", "TedgeFlows", "TedgeOperations",
         ],
                 path: "Sources/Core/Mapper", swiftSettings: mapperLean),
         // An HTTP proxy's CONNECT tunnel: the request, the answer, the proxy URL and exclusions (no I/O), shared by
@@ -232,6 +237,7 @@ let package = Package(
             "TedgeMQTTSession", "TedgeMQTTSessionTesting", "TedgeMessaging", "TedgeTestSupport", "TedgeRuntime", "TedgeMosquitto",
         ]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["TedgeMQTTCodec", "TedgeMessaging"]),
+        .testTarget(name: "OperationsTests", dependencies: ["TedgeOperations", "TedgeProviderAPI", "TedgeCloudAzure", "TedgeTestSupport"]),
         .testTarget(name: "TopicsTests", dependencies: ["TedgeTopics", "TedgeMessaging", "TedgeThinEdgeJSON"]),
         // Drives the built binaries (`swift build` first) with real brokers and the simulator.
         .testTarget(name: "EndToEndTests", dependencies: [

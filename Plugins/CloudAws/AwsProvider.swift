@@ -51,7 +51,7 @@ public struct AwsProvider: CloudProvider {
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         let id = context.deviceID
         let local = (context.config.value(of: Self.topicPrefix) ?? "aws") + "/"
-        return BridgeDescription(
+        var bridge = BridgeDescription(
             connection: "edge_to_aws",
             address: context.cloud,
             remoteUsername: id,
@@ -70,6 +70,11 @@ public struct AwsProvider: CloudProvider {
                 BridgeTopic(
                     "", .inbound, qos: 1, local: local + "connection-success", remote: "thinedge/devices/\(id)/test-connection"),
             ])
+        // thin-edge 1.x's notifications: the mapper reads the shadow again whenever the bridge reconnects.
+        bridge.notifications = true
+        bridge.notificationsLocalOnly = true
+        bridge.notificationTopic = context.config.bridgeNotificationTopic(service: "mosquitto-\(local.dropLast())-bridge")
+        return bridge
     }
 
     /// The test-connection topic is bridged out and back in: an echo proves the round trip.
@@ -99,8 +104,10 @@ public struct AwsProvider: CloudProvider {
         let store = config.entityStore()
         let subscriptions =
             ["tedge/measurements", "tedge/measurements/+", store.schema.registrationFilter] + config.topicFilters(Self.topics)
-        return MapperDescription(subscriptions: subscriptions) {
+        var description = MapperDescription(subscriptions: subscriptions) {
             AwsConverter(addTimestamp: addTimestamp, topicPrefix: prefix, te: TeTelemetryMapping(store: store, pipeline: pipeline))
         }
+        description.operations = AwsOperations(topicPrefix: prefix)
+        return description
     }
 }

@@ -67,10 +67,13 @@ public struct AzureProvider: CloudProvider {
             "In the IoT Hub, set the new thumbprint as the device's secondary thumbprint, reconnect, then make it the primary too."
     )
 
-    /// Azure's device-facing MQTT API (1.x topic set: devicebound is bridged in, twin and direct methods both ways).
+    /// Azure's device-facing MQTT API (1.x topic set: devicebound is bridged in, twin and direct methods both ways),
+    /// with desired-property patches in and only reported patches out (a device may patch nothing else), and the
+    /// bridge's state on `te/…/mosquitto-az-bridge/status/health` (1.x's notifications), so the mapper reads the
+    /// twin again whenever the bridge reconnects.
     public func bridge(_ context: ConnectionContext) -> BridgeDescription {
         let device = "devices/\(context.deviceID)/"
-        return BridgeDescription(
+        var bridge = BridgeDescription(
             connection: "edge_to_az",
             address: context.cloud,
             remoteUsername: "\(context.cloud.host)/\(context.deviceID)/?api-version=2018-06-30",
@@ -87,8 +90,13 @@ public struct AzureProvider: CloudProvider {
                 BridgeTopic("methods/res/#", .outbound, qos: 1, local: "az/", remote: "$iothub/"),
                 BridgeTopic("twin/res/#", .inbound, qos: 1, local: "az/", remote: "$iothub/"),
                 BridgeTopic("twin/GET/#", .outbound, qos: 1, local: "az/", remote: "$iothub/"),
-                BridgeTopic("twin/PATCH/#", .outbound, qos: 1, local: "az/", remote: "$iothub/"),
+                BridgeTopic("twin/PATCH/properties/reported/#", .outbound, qos: 1, local: "az/", remote: "$iothub/"),
+                BridgeTopic("twin/PATCH/properties/desired/#", .inbound, qos: 1, local: "az/", remote: "$iothub/"),
             ])
+        bridge.notifications = true
+        bridge.notificationsLocalOnly = true
+        bridge.notificationTopic = context.config.bridgeNotificationTopic(service: "mosquitto-az-bridge")
+        return bridge
     }
 
     /// Twin GET request; IoT Hub answers on `$iothub/twin/res/<status>/?$rid=1`, bridged to `az/twin/res/#`.
@@ -141,10 +149,12 @@ public struct AzureProvider: CloudProvider {
             maxPacketSize: config.integer(Self.mapperMaxPayloadSize) ?? AzureConverter.maxPayloadSize)
         let store = config.entityStore()
         let subscriptions = [MeasurementTopic.main, store.schema.registrationFilter] + config.topicFilters(Self.topics)
-        return MapperDescription(subscriptions: subscriptions) {
+        var description = MapperDescription(subscriptions: subscriptions) {
             AzureConverter(
                 addTimestamp: addTimestamp, messageProperties: messageProperties,
                 te: TeTelemetryMapping(store: store, pipeline: pipeline))
         }
+        description.operations = AzureOperations()
+        return description
     }
 }

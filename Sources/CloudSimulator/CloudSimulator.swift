@@ -7,7 +7,8 @@ import TedgeSystem
 
 /// A local stand-in for the cloud: a real mosquitto as the cloud's broker (the backend, plain MQTT on
 /// loopback), a TLS front end that authenticates devices and keeps Azure devices apart, and the
-/// clouds' behaviour: Azure IoT Hub's twins (stored in `TwinStore`), Cumulocity's device creation (SmartREST 100, answered `41,…` once the device
+/// clouds' behaviour: Azure IoT Hub's twins (stored in `TwinStore`), AWS IoT Core's named shadows (`ShadowStore`),
+/// Cumulocity's device creation (SmartREST 100, answered `41,…` once the device
 /// exists), and a log of the telemetry that arrives. AWS IoT Core's test-connection round trip
 /// needs no behaviour: the broker echoes it back to the bridge. Any other device, authenticated by its
 /// certificate, may use any topic (a generic MQTT cloud), and `echoRules` answer its requests (a
@@ -101,6 +102,9 @@ public final class CloudSimulator: @unchecked Sendable {
         try client.subscribe("devices/+/$iothub/twin/GET/#", qos: .atLeastOnce)
         try client.subscribe("devices/+/$iothub/twin/PATCH/properties/reported/#", qos: .atLeastOnce)
         try client.subscribe("devices/+/messages/events/#", qos: .atLeastOnce)
+        // AWS IoT Core's named shadows: reads and updates (a device's `$aws/…` topics are not rewritten).
+        try client.subscribe("$aws/things/+/shadow/name/+/get", qos: .atLeastOnce)
+        try client.subscribe("$aws/things/+/shadow/name/+/update", qos: .atLeastOnce)
         for filter in ["s/us", "s/us/#", "s/uat", "measurement/measurements/create", "event/events/create", "thinedge/+/td/#"] {
             try client.subscribe(filter, qos: .atLeastOnce)
         }
@@ -111,6 +115,7 @@ public final class CloudSimulator: @unchecked Sendable {
         let log = self.log
         let twins = TwinStore(simulator: directory)
         let echoRules = self.echoRules
+        let shadows = ShadowStore(simulator: directory)
         behaviour = Task {
             var cumulocityDevices: Set<String> = []
             for await message in client.messages {
@@ -130,6 +135,11 @@ public final class CloudSimulator: @unchecked Sendable {
                             MQTTMessage(topic: "s/e", text: "41,100,Device already existing", qos: .atLeastOnce))
                         log.line("c8y: device \(id) already exists")
                     }
+                } else if let request = ShadowRequest(topic: message.topic) {
+                    for answer in request.answers(payload: message.payload, shadows: shadows, timestamp: UnixTime.now().seconds) {
+                        _ = try? client.publish(MQTTMessage(topic: answer.topic, text: answer.payload, qos: .atLeastOnce))
+                    }
+                    log.line("shadow: \(request.thing)/\(request.name): answered \(request.operation.rawValue)")
                 } else if let request = TwinRequest(topic: message.topic) {
                     let answer = request.answer(payload: message.payload, twins: twins)
                     _ = try? client.publish(MQTTMessage(topic: answer.topic, text: answer.payload, qos: .atLeastOnce))

@@ -1,19 +1,16 @@
-import Glibc
 import TedgeProviderAPI
 import TedgeSystem
 
 /// The device twins of the simulated IoT Hub, one JSON file per device in `<dir>/twins/`, so the running
-/// simulator (reported patches) and `tedge-cloud-sim twin` (desired patches) share them. Each update
-/// holds an exclusive lock on the file, because both may write at once.
+/// simulator (reported patches) and `tedge-cloud-sim twin` (desired patches) share them (`LockedJSONFile`: both
+/// may write at once).
 public struct TwinStore: Sendable {
     let directory: String
 
     public init(simulator: SimulatorDirectory) { directory = FileSystem.join(simulator.path, "twins") }
 
     /// The twin as IoT Hub's GET answers it: `{"desired":{…,"$version":N},"reported":{…,"$version":M}}`.
-    public func document(of deviceID: String) throws -> JSONValue {
-        try locked(deviceID) { try read(deviceID) }
-    }
+    public func document(of deviceID: String) throws -> JSONValue { try file(deviceID).read() }
 
     /// Merges a reported-properties patch (JSON merge patch: null removes); returns the new version.
     public func patchReported(of deviceID: String, with patch: JSONValue) throws -> Int64 {
@@ -27,44 +24,24 @@ public struct TwinStore: Sendable {
 
     private func update(_ deviceID: String, section: String, patch: JSONValue) throws -> Int64 {
         guard case .object = patch else { throw TedgeError("A twin patch must be a JSON object") }
-        return try locked(deviceID) {
-            var twin = try read(deviceID)
+        return try file(deviceID).update { twin in
             let current = Self.member(section, of: twin) ?? .object([])
             let version = (Self.version(of: current) ?? 0) + 1
             let merged = Self.setting("$version", to: .integer(version), in: Self.merge(current, patch))
             twin = Self.setting(section, to: merged, in: twin)
-            try AtomicFile.write(JSONText.serialize(twin) + "\n", to: path(deviceID), mode: 0o644, placement: .replace)
             return version
         }
     }
 
-    private func read(_ deviceID: String) throws -> JSONValue {
-        guard FileSystem.exists(path(deviceID)) else {
-            return .object([
+    private func file(_ deviceID: String) -> LockedJSONFile {
+        LockedJSONFile(
+            path: FileSystem.join(directory, MessageProperties.encode(deviceID) + ".json"),
+            initial: .object([
                 ("desired", .object([("$version", .integer(1))])), ("reported", .object([("$version", .integer(1))])),
-            ])
-        }
-        switch JSONText.parse(Array(try FileSystem.readText(path(deviceID)).utf8)) {
-        case .success(let twin): return twin
-        case .failure(let error): throw TedgeError("The twin of \(deviceID) in \(path(deviceID)) is damaged: \(error)")
-        }
+            ]))
     }
 
-    private func path(_ deviceID: String) -> String { FileSystem.join(directory, MessageProperties.encode(deviceID) + ".json") }
-
-    private func locked<T>(_ deviceID: String, _ body: () throws -> T) throws -> T {
-        try FileSystem.createDirectories(directory)
-        let lockPath = path(deviceID) + ".lock"
-        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TedgeError("Cannot open \(lockPath): \(SystemError.text(errno))") }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw TedgeError("Cannot lock \(lockPath): \(SystemError.text(errno))") }
-        }
-        return try body()
-    }
-
-    static func member(_ key: String, of value: JSONValue) -> JSONValue? {
+    public static func member(_ key: String, of value: JSONValue) -> JSONValue? {
         guard case .object(let members) = value else { return nil }
         return members.first { $0.key == key }?.value
     }
@@ -85,7 +62,7 @@ public struct TwinStore: Sendable {
     }
 
     /// RFC 7396 merge patch; `$`-keys of the patch (versions, metadata) are the hub's, not the device's.
-    static func merge(_ target: JSONValue, _ patch: JSONValue) -> JSONValue {
+    public static func merge(_ target: JSONValue, _ patch: JSONValue) -> JSONValue {
         guard case .object(let changes) = patch else { return patch }
         var result = target
         if case .object = result {} else { result = .object([]) }

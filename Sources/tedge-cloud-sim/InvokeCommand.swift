@@ -6,7 +6,9 @@ import TedgeSystem
 struct InvokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoke",
-        abstract: "Invoke a direct method on a device and print its status and payload (like `az iot hub invoke-device-method`)")
+        abstract:
+            "Invoke a direct method on a device and print its status and payload (like `az iot hub invoke-device-method`); 504 after --timeout"
+    )
 
     @OptionGroup var directory: DirectoryOption
 
@@ -14,11 +16,14 @@ struct InvokeCommand: AsyncParsableCommand {
     @Argument(help: "The method name") var method: String
     @Argument(help: "The method's JSON payload") var payload: String
 
-    @Option(help: "Seconds to wait for the device's answer") var timeout: Double = 30
+    @Option(
+        help: "Seconds to wait for the device's answer (IoT Hub's responseTimeoutInSeconds); then the hub answers 504 itself")
+    var timeout: Double = 30
 
     func validate() throws {
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
-        if method.isEmpty || method.contains("/") || method.contains("+") || method.contains("#") {
+        // Whatever the hub would pass on, odd names included (devices must refuse them); wildcards cannot be published.
+        if method.isEmpty || method.contains("+") || method.contains("#") || method.contains("\u{0}") {
             throw ValidationError("'\(method)' is not a method name")
         }
     }
@@ -40,12 +45,20 @@ struct InvokeCommand: AsyncParsableCommand {
                 Console.standardOutput.line(#"{"status":\#(reply.status),"payload":\#(payloadJSON)}"#)
                 return
             }
-            throw TedgeError("The device did not answer within \(timeout) seconds")
+            // As IoT Hub's service API: 504 with its error code once responseTimeoutInSeconds has passed.
+            Console.standardOutput.line(Self.gatewayTimeout)
+            throw TedgeError("The device did not answer within \(timeout) seconds (504 GatewayTimeout)")
         } catch {
             Console.standardError.write(CommandFailure("invoke method '\(method)' on device \(device)", cause: error).description)
             throw ExitCode.failure
         }
     }
+}
+
+extension InvokeCommand {
+    /// IoT Hub's answer when the device did not answer in time (error 504101).
+    static let gatewayTimeout =
+        #"{"status":504,"payload":{"errorCode":504101,"message":"Timed out waiting for the response from device."}}"#
 }
 
 /// `…/$iothub/methods/res/<status>/?$rid=<id>`: the device's answer to one request.

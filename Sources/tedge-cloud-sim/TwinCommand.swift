@@ -6,16 +6,20 @@ import TedgeSystem
 struct TwinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "twin",
-        abstract: "Print a device's twin; --set-desired patches its desired properties and pushes the patch to the device")
+        abstract:
+            "Print a device's twin; --desired patches its desired properties and pushes the patch to the device; --reported prints what the device reported"
+    )
 
     @OptionGroup var directory: DirectoryOption
 
     @Argument(help: "The device id") var device: String
 
     @Option(
-        name: .customLong("set-desired"),
-        help: ArgumentHelp("A JSON object merged into the desired properties", valueName: "JSON"))
+        name: [.customLong("desired"), .customLong("set-desired")],
+        help: ArgumentHelp("A JSON object merged into the desired properties (null removes one)", valueName: "JSON"))
     var desired: String?
+
+    @Flag(help: "Print only the reported properties") var reported = false
 
     func run() async throws {
         do {
@@ -24,7 +28,7 @@ struct TwinCommand: AsyncParsableCommand {
                 let patch: JSONValue
                 switch JSONText.parse(Array(desired.utf8)) {
                 case .success(let value): patch = value
-                case .failure(let error): throw TedgeError("--set-desired is not JSON: \(error)")
+                case .failure(let error): throw TedgeError("--desired is not JSON: \(error)")
                 }
                 // Connect first, so a simulator that is not running changes nothing.
                 let cloud = try await CloudSide.connect(directory: directory.path, name: "twin")
@@ -34,7 +38,9 @@ struct TwinCommand: AsyncParsableCommand {
                 try await cloud.publish(
                     "devices/\(device)/$iothub/twin/PATCH/properties/desired/?$version=\(version)", JSONText.serialize(pushed))
             }
-            Console.standardOutput.line(JSONText.serialize(try twins.document(of: device)))
+            let twin = try twins.document(of: device)
+            let shown = reported ? TwinStore.member("reported", of: twin) ?? .object([]) : twin
+            Console.standardOutput.line(JSONText.serialize(shown))
         } catch {
             Console.standardError.write(
                 CommandFailure(desired == nil ? "read the twin of \(device)" : "update the twin of \(device)", cause: error)

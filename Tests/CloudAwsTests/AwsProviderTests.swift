@@ -28,7 +28,9 @@ import Testing
                 try_private false
                 start_type automatic
                 cleansession false
-                notifications false
+                notifications true
+                notifications_local_only true
+                notification_topic te/device/main/service/mosquitto-aws-bridge/status/health
                 bridge_attempt_unsubscribe false
                 bridge_tls_version tlsv1.2
 

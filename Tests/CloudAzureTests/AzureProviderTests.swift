@@ -38,7 +38,11 @@ import Testing
         #expect(bridge.remoteClientID == "alpha")
         #expect(bridge.localClientID == "Azure")
         #expect(bridge.cleanSession == false)
-        #expect(bridge.tryPrivate == false && bridge.startType == "automatic" && bridge.notifications == false)
+        #expect(bridge.tryPrivate == false && bridge.startType == "automatic" && bridge.notifications)
+        #expect(bridge.notificationTopic == "te/device/main/service/mosquitto-az-bridge/status/health")
+        // Desired patches in, reported patches out: no pattern is bridged both ways.
+        #expect(bridge.topics.map(\.line).contains("topic twin/PATCH/properties/desired/# in 1 az/ $iothub/"))
+        #expect(bridge.topics.map(\.line).contains("topic twin/PATCH/properties/reported/# out 1 az/ $iothub/"))
         // 1.x topics: thin-edge 0.5 bridged devicebound `out`, a bug fixed in 1.x.
         #expect(bridge.topics.map(\.line).contains("topic messages/devicebound/# in 1 az/ devices/alpha/"))
         #expect(bridge.topics.map(\.line).contains("topic twin/res/# in 1 az/ $iothub/"))

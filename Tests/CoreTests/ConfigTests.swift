@@ -221,7 +221,7 @@ let azureLikeKeys = [
                 "proxy.address [proxy] address", "proxy.username [proxy] username", "proxy.password [proxy] password",
                 "proxy.no_proxy [proxy] no_proxy",
                 "software.plugin.default [software] default_plugin_type", "tmp.path [tmp] path", "logs.path [logs] path",
-                "run.path [run] path",
+                "run.path [run] path", "operations.user [operations] user", "operations.timeout [operations] timeout",
             ])
     }
 }

@@ -1,8 +1,9 @@
 import Glibc
 import TedgeMessaging
 
-/// What a poll loop that serves more than the forwarder (the built-in bridge's) needs: the descriptors to poll,
-/// the next deadline, and a way to hand in messages from elsewhere.
+/// What a poll loop that serves more than the forwarder (the built-in bridge's cloud session; the companion's, the
+/// mapper's operation handlers, come with the forwarder's) needs: the descriptors to poll, the next deadline, and
+/// ways to hand in messages from elsewhere.
 extension MessageForwarder {
     /// The forwarder's sockets, with the events it waits for now (the paused input is left out of POLLIN: its
     /// data waits in the kernel, and then at the broker).
@@ -15,10 +16,13 @@ extension MessageForwarder {
                 descriptors.append(pollfd(fd: connection.transport.fileDescriptor, events: events, revents: 0))
             }
         }
+        companion?.appendPollDescriptors(to: &descriptors)
     }
 
-    /// When the forwarder next has something to do without any socket becoming ready.
-    public func nextDeadline(after now: Int64) -> Int64 { machine.nextDeadline(after: now) }
+    /// When the forwarder (or its companion) next has something to do without any socket becoming ready.
+    public func nextDeadline(after now: Int64) -> Int64 {
+        min(machine.nextDeadline(after: now), companion?.nextDeadline(after: now) ?? Int64.max)
+    }
 
     public func handleStopSignals(_ stopSignals: SignalDescriptor) {
         for number in stopSignals.readSignals() {
@@ -36,7 +40,8 @@ extension MessageForwarder {
         return accepted
     }
 
-    /// Publishes a message nothing waits for (health, metrics), queued until the output session is up.
+    /// Publishes a message nothing waits for (health, metrics, a handler's answer, a timer's request), queued until
+    /// the output session is up.
     public func publishUntracked(_ message: MQTTMessage) {
         let now = clock.milliseconds
         machine.publishUntracked(message, now: now)

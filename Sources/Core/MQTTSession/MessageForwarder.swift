@@ -24,6 +24,8 @@ public final class MessageForwarder {
     private let readBuffer: UnsafeMutableRawBufferPointer
     var input: ForwarderConnection?
     var output: ForwarderConnection?
+    /// Served in the same loop: polled with the forwarder, at the start of every step.
+    public var companion: (any ForwarderCompanion)?
 
     private static let readChunkBytes = 64 * 1024
     /// Input is read in smaller pieces: about a window of inputs, as more would only wait in the decoder, in
@@ -94,11 +96,12 @@ public final class MessageForwarder {
         flush(now: now)
     }
 
-    /// One iteration without waiting: finish connecting, read the output session (its PUBACKs may reopen the
-    /// input window), then the input session unless paused, let time pass (timers, drain, reconnect), write what
-    /// was produced. Tests call this directly.
+    /// One iteration without waiting: serve the companion, finish connecting, read the output session (its PUBACKs
+    /// may reopen the input window), then the input session unless paused, let time pass (timers, drain, reconnect),
+    /// write what was produced. Tests call this directly.
     public func step() {
         guard outcome == nil else { return }
+        companion?.serve(self)
         let now = clock.milliseconds
         finishConnecting(now: now)
         performActions(now: now)

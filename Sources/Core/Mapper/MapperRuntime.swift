@@ -74,8 +74,14 @@ public final class MapperRuntime {
         let flowInputs = (flows?.subscriptions ?? []).filter { !description.subscriptions.contains($0) }
         // The built-in bridge (mqtt.bridge.built_in): cloud-bound messages go to its store, not the local broker.
         let bridge = try config.flag(BridgeConfigKeys.builtIn) ? bridgeFactory.map { try $0(provider, config, { log.line($0) }) } : nil
-        let subscriptions =
+        // What the cloud asks of the device (methods, the twin, cloud-to-device messages), when it asks anything.
+        let operations = description.operations.map {
+            OperationsService(
+                cloudID: provider.id, cloud: $0, config: config, converterFilters: description.subscriptions, log: log.line)
+        }
+        var subscriptions =
             description.subscriptions + flowInputs + health.healthCheckTopics + (bridge?.localSubscriptions ?? [])
+        for filter in operations?.subscriptions ?? [] where !subscriptions.contains(filter) { subscriptions.append(filter) }
         // MQTT gives a session one will, and a mapper announces `down` on up to three topics. The output session
         // carries the te/ service health; the input session the built-in bridge's health when there is one (its
         // `down` matters to whoever waits for the cloud link), else the legacy `tedge/health/…`. Every one of them
@@ -91,16 +97,22 @@ public final class MapperRuntime {
             convert: { message in
                 // A health check (`…/cmd/health/check` of this service or its device) is answered with `up`.
                 if healthChecks.contains(message.topic) { return [health.up(pid: pid, at: .now())] }
-                if let forwarded = bridge?.passThrough(message) { return forwarded }
-                if let flows, flows.accepts(message.topic) { return flows.process(message) }
+                // The cloud's requests and answers are the operations' (first: AWS's shadow answers are on a topic
+                // bridged both ways, which the bridge takes as an echo); what the converter subscribes to as well
+                // (health) goes on to it.
+                let (answers, forConverter) = operations?.receive(message) ?? ([], true)
+                if let forwarded = bridge?.passThrough(message) { return answers + forwarded }
+                guard forConverter else { return answers }
+                if let flows, flows.accepts(message.topic) { return answers + flows.process(message) }
                 switch converter.convert(message) {
-                case .success(let outputs): return outputs
+                case .success(let outputs): return answers + outputs
                 case .failure(let error):
                     log.line("Mapping error: \(error)")
-                    return [MQTTMessage(topic: Self.errorTopic, text: error.description, qos: .atLeastOnce)]
+                    return answers + [MQTTMessage(topic: Self.errorTopic, text: error.description, qos: .atLeastOnce)]
                 }
             },
             oversizedInput: { topic, size in
+                if let answers = operations?.receiveOversized(topic: topic, payloadBytes: size) { return answers }
                 if let report = converter.reportOversized(topic: topic, payloadBytes: size) {
                     log.line("Mapping error: \(report.first.map { String(decoding: $0.payload, as: UTF8.self) } ?? "") (on \(topic))")
                     return report
@@ -113,11 +125,14 @@ public final class MapperRuntime {
                 // the legacy `tedge/health/…`, then on `te/` the service's registration and its `up`.
                 defer { startup = [] }
                 return [self.healthMessage("up"), health.registration.message(in: health.schema), health.up(pid: pid, at: .now())]
-                    + startup
+                    + startup + (operations?.connected() ?? [])
             },
             finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] + (bridge?.finalMessages ?? []) },
             log: { [name] in log.line("\(name): \($0)") }, cloud: bridge?.sink)
+        // The operation handlers are served in the same poll loop, whichever runs it (the bridge's or ours).
+        forwarder.companion = operations
         let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
+        operations?.stop()
         log.line("\(name) stopped: \(outcome)")
         return outcome
     }

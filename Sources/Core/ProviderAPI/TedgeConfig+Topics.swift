@@ -22,4 +22,11 @@ extension TedgeConfig {
     public func entityStore(mainDeviceExternalID: String? = nil) -> EntityStore {
         EntityStore(schema: topicSchema, mainDevice: deviceTopicID, mainDeviceExternalID: mainDeviceExternalID)
     }
+
+    /// Where a mosquitto bridge reports its state (`1`/`0`): the health topic of the service `<name>` of this device
+    /// (`te/device/main/service/mosquitto-az-bridge/status/health`), as thin-edge 1.x names it.
+    public func bridgeNotificationTopic(service name: String) -> String {
+        let service = deviceTopicID.defaultService(named: name) ?? EntityTopicID.mainDevice.defaultService(named: name)!
+        return topicSchema.topic(for: service, .health)
+    }
 }

@@ -43,22 +43,6 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, standardOutput ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        if newProcessGroup {
-            flags |= Int32(POSIX_SPAWN_SETPGROUP)
-            posix_spawnattr_setpgroup(&attributes, 0)
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
         var merged: [String: String] = [:]
         var index = 0
         while let entry = environ[index] {
@@ -70,17 +54,16 @@ public final class ChildProcess: @unchecked Sendable {
         }
         for (name, value) in environment { merged[name] = value }
 
-        var pid: pid_t = 0
-        let result = withCStrings(arguments) { argv in
-            withCStrings(merged.map { "\($0.key)=\($0.value)" }) { envp in
-                program.contains("/")
-                    ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-                    : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-            }
-        }
-        guard result == 0 else {
+        let pid: pid_t
+        switch CleanSpawn.spawn(
+            arguments, environment: merged.map { "\($0.key)=\($0.value)" }, actions: &actions,
+            newProcessGroup: newProcessGroup, searchPath: !program.contains("/"))
+        {
+        case .success(let spawned):
+            pid = spawned
+        case .failure(let error):
             throw TedgeError(
-                result == ENOENT ? "\(program): command not found" : "Cannot run \(program): \(SystemError.text(result))")
+                error.code == ENOENT ? "\(program): command not found" : "Cannot run \(program): \(SystemError.text(error.code))")
         }
         return ChildProcess(pid: pid, arguments: arguments)
     }
@@ -148,12 +131,5 @@ public final class ChildProcess: @unchecked Sendable {
             signal(SIGKILL)
             wait(timeout: .seconds(5))
         }
-    }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { for pointer in pointers { free(pointer) } }
-        return body(pointers)
     }
 }

@@ -284,7 +284,9 @@ struct ForwarderStateMachine {
         return true
     }
 
-    /// Publishes a message that nothing waits for (health, metrics) once the output session is up.
+    /// Publishes a message that nothing waits for (health, metrics, an operation handler's answer, a timer's
+    /// request): no input is acknowledged for it. It goes through the output window like any output, waits for the
+    /// output session's CONNACK, and is dropped with everything in flight when a session drops; refused once stopping.
     mutating func publishUntracked(_ message: MQTTMessage, now: Int64) {
         self.now = now
         guard !isStopping else { return }

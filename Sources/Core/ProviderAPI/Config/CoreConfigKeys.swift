@@ -89,6 +89,16 @@ public enum CoreConfigKeys {
     public static let runPath = ConfigKey(
         "run.path", kind: .path, default: .inConfigDirectory("run"),
         doc: "The directory for runtime files such as the mappers' lock files. Example: /run/tedge")
+    public static let operationsUser = ConfigKey(
+        "operations.user", kind: .string, default: .value("tedge"),
+        doc:
+            "The user a mapper started as root runs cloud operation handlers (<config-dir>/operations/<cloud>/) as; a mapper that is not root runs them as itself. Example: tedge"
+    )
+    public static let operationsTimeout = ConfigKey(
+        "operations.timeout", kind: .positiveInteger, default: .value("30"),
+        doc:
+            "Seconds a cloud operation handler may run, counted for a direct method from its request; past it the handler is killed and the method answered 504. Example: 30"
+    )
 
     /// Keys listed before the providers' keys.
     public static let deviceKeys = [deviceID, keyPath, certPath, csrPath, deviceType]
@@ -97,5 +107,5 @@ public enum CoreConfigKeys {
         mqttPort, mqttBindAddress, externalPort, externalBindAddress, externalBindInterface,
         externalCAPath, externalCertFile, externalKeyFile, maxQueuedMessages, topicRoot, deviceTopicID, serviceType,
         serviceTimestampFormat,
-    ] + BridgeConfigKeys.all + ProxyConfigKeys.all + [softwarePlugin, tmpPath, logsPath, runPath]
+    ] + BridgeConfigKeys.all + ProxyConfigKeys.all + [softwarePlugin, tmpPath, logsPath, runPath, operationsUser, operationsTimeout]
 }

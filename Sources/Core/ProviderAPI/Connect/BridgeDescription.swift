@@ -12,6 +12,10 @@ public struct BridgeDescription: Sendable, Equatable {
     public var startType = "automatic"
     public var cleanSession: Bool
     public var notifications = false
+    /// With `notifications`: publish the bridge's state (`1` connected, `0` not, retained) on the local broker only,
+    /// on this topic (thin-edge 1.x: `te/device/main/service/mosquitto-<cloud>-bridge/status/health`).
+    public var notificationsLocalOnly = false
+    public var notificationTopic: String?
     public var attemptUnsubscribe = false
     /// `bridge_tls_version`: the oldest TLS the bridge accepts. TLS 1.2 for every cloud (Azure IoT Hub
     /// refuses older since 2025-08-31); thin-edge writes none and leaves it to mosquitto's default.
@@ -74,6 +78,10 @@ public struct BridgeDescription: Sendable, Equatable {
             "start_type \(startType)",
             "cleansession \(cleanSession)",
             "notifications \(notifications)",
+        ]
+        if notifications && notificationsLocalOnly { lines.append("notifications_local_only true") }
+        if notifications, let notificationTopic { lines.append("notification_topic \(notificationTopic)") }
+        lines += [
             "bridge_attempt_unsubscribe \(attemptUnsubscribe)",
             "bridge_tls_version \(minimumTLSVersion)",
         ]

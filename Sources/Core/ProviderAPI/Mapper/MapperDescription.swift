@@ -13,6 +13,9 @@ public struct MapperDescription: Sendable {
     public var flowsDirectory: String?
     /// What the flows read as `${mapper.<key>}` (a user-defined cloud's `mapper.toml`, flattened to dotted keys).
     public var flowParameters: [String: String] = [:]
+    /// What the cloud asks of the device (methods, twin, cloud-to-device messages) and how to answer; nil when the
+    /// cloud asks nothing the runtime acts on.
+    public var operations: (any CloudOperations)? = nil
 
     public init(
         subscriptions: [String], listedDirectory: String,
