@@ -21,18 +21,18 @@ public final class MessageForwarder {
     let log: (String) -> Void
     private let connector: MQTTTransportConnector
     let clock: any MonotonicClock
-    private let readBuffer: UnsafeMutableRawBufferPointer
+    let readBuffer: UnsafeMutableRawBufferPointer
     var input: ForwarderConnection?
     var output: ForwarderConnection?
     /// Served in the same loop: polled with the forwarder, at the start of every step.
     public var companion: (any ForwarderCompanion)?
 
-    private static let readChunkBytes = 64 * 1024
+    static let readChunkBytes = 64 * 1024
     /// Input is read in smaller pieces: about a window of inputs, as more would only wait in the decoder, in
     /// our memory instead of the kernel's and the broker's.
-    private static let inputReadChunkBytes = 16 * 1024
+    static let inputReadChunkBytes = 16 * 1024
     /// Reads per connection and step before writing, so acknowledgements go out under a continuous stream.
-    private static let readsPerStep = 16
+    static let readsPerStep = 16
 
     public init(
         configuration: MessageForwarderConfiguration,
@@ -128,7 +128,7 @@ public final class MessageForwarder {
 
     // MARK: - Carrying out the state machine's actions
 
-    private func connection(_ role: MQTTSessionRole) -> ForwarderConnection? { role == .input ? input : output }
+    func connection(_ role: MQTTSessionRole) -> ForwarderConnection? { role == .input ? input : output }
 
     /// Carries out every queued action, including those the events fed meanwhile queue.
     func performActions(now: Int64) {
@@ -206,57 +206,6 @@ public final class MessageForwarder {
             case .inProgress: break
             case .failed(let reason): machine.connectionFailed(role, reason: reason, now: now)
             }
-        }
-    }
-
-    // MARK: - Reading and writing
-
-    private func read(_ role: MQTTSessionRole, now: Int64) {
-        let chunk = role == .input ? MessageForwarder.inputReadChunkBytes : readBuffer.count
-        for _ in 0..<MessageForwarder.readsPerStep {
-            // What an earlier read left buffered comes first, then the socket, unless the window is full.
-            guard let connection = connection(role), decodeBuffered(connection, now: now) else { return }
-            switch connection.transport.read(into: UnsafeMutableRawBufferPointer(rebasing: readBuffer[0..<chunk])) {
-            case .bytes(let count):
-                machine.bytesReceived(on: role, now: now)
-                connection.decoder.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-                guard decodeBuffered(connection, now: now) else { return }
-                if count < chunk { return }
-            case .wouldBlock: return
-            case .endOfStream: return lose(role, reason: "connection closed by the broker", now: now)
-            case .failed(let reason): return lose(role, reason: reason, now: now)
-            }
-        }
-    }
-
-    /// Hands the buffered packets to the state machine until none is left (true) or the connection is gone or
-    /// not to be read (false).
-    private func decodeBuffered(_ connection: ForwarderConnection, now: Int64) -> Bool {
-        let role = connection.role
-        do {
-            while machine.isReadable(role), let decoded = try connection.decoder.nextDecoded() {
-                machine.packetReceived(
-                    decoded.packet, omittedPayloadBytes: decoded.omittedPayloadBytes, on: role, now: now)
-                performActions(now: now)
-                guard connection === self.connection(role) else { return false }
-            }
-        } catch {
-            lose(role, reason: "protocol violation by the broker: \(error)", now: now)
-            return false
-        }
-        return machine.isReadable(role)
-    }
-
-    private func lose(_ role: MQTTSessionRole, reason: String, now: Int64) {
-        machine.connectionClosed(role, reason: reason, now: now)
-        performActions(now: now)
-    }
-
-    func flush(now: Int64) {
-        for role in [MQTTSessionRole.input, .output] {
-            guard let connection = connection(role) else { continue }
-            if let reason = connection.flush() { lose(role, reason: reason, now: now) }
-            if role == .output { machine.outputBacklogChanged(bytes: output?.pendingWriteBytes ?? 0) }
         }
     }
 }
