@@ -7,7 +7,8 @@ import Testing
 ///
 /// It checks what Core relies on: identity, namespaced and documented config keys that validate,
 /// a bridge that renders and keeps every local topic under the provider's prefix, a connection
-/// check over that prefix, and converters that answer every input, valid or hostile.
+/// check over that prefix, converters that answer every input, valid or hostile, and operations (what the cloud asks
+/// of the device) on that prefix that read any input.
 public enum ProviderContract {
     /// Records one test issue per violation.
     public static func verify(_ provider: any CloudProvider, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -137,6 +138,39 @@ public enum ProviderContract {
                     found.append(
                         ContractViolation(
                             provider: id, rule: "valid Thin Edge JSON is converted", detail: "\(preview(input)): \(error)"))
+                }
+            }
+        }
+
+        // What the cloud asks of the device.
+        if let operations = provider.mapper(config)?.operations {
+            check(
+                operations.handlerDirectory == "operations/\(id)", "handlers live in operations/<id>/",
+                "handlerDirectory is \(operations.handlerDirectory)")
+            check(!operations.subscriptions.isEmpty, "the operations subscribe to the cloud's requests", "no subscriptions")
+            for filter in operations.subscriptions {
+                check(
+                    filter.hasPrefix(provider.localPrefix) && MQTTTopicFilter(filter) != nil,
+                    "the operations subscribe to valid filters under the local prefix", filter)
+            }
+            check(
+                operations.desiredTopicPrefix.hasPrefix(provider.localPrefix),
+                "desired properties are kept under the local prefix", operations.desiredTopicPrefix)
+            let call = CloudMethodCall(name: "reboot", requestID: "1", payload: [])
+            let answers = [
+                operations.methodResponse(to: call, status: 200, payload: Array("{}".utf8)),
+                operations.twinRequest(requestID: "1"), operations.reportedPatch(.object([("a", .integer(1))]), requestID: "1"),
+            ]
+            for answer in answers.compactMap({ $0 }) {
+                check(
+                    answer.topic.hasPrefix(provider.localPrefix) && MQTTTopicFilter.isValidTopicName(answer.topic),
+                    "the operations answer on topic names under the local prefix", answer.topic)
+            }
+            for filter in operations.subscriptions {
+                // Whatever arrives on its topics is read without a crash.
+                let base = String(filter.prefix { $0 != "#" && $0 != "+" })
+                for message in hostileMessages(prefix: base.hasSuffix("/") ? String(base.dropLast()) : base) {
+                    _ = operations.interpret(message)
                 }
             }
         }
