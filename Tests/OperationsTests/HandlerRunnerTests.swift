@@ -147,14 +147,23 @@ import Testing
         #expect(access(marker, F_OK) != 0)
     }
 
+    /// The identity is asked once, at the first start (a lookup loads the system's name services); a refusal fails
+    /// every start.
     @Test func aRefusingRunnerStartsNothing() {
-        let runner = HandlerRunner(
-            refusal: "handlers run as the user 'tedge' (operations.user), which does not exist, and never as root")
+        var asked = 0
+        let runner = HandlerRunner(identity: {
+            asked += 1
+            return .failure(.noSuchUser("tedge"))
+        })
+        #expect(asked == 0)
         let marker = directory.file("ran")
-        let results = outcomes(runner, of: [run(1, handler("h", "#!/bin/sh\ntouch \(marker)\n"))])
+        let script = handler("h", "#!/bin/sh\ntouch \(marker)\n")
+        let results = outcomes(runner, of: [run(1, script), run(2, script)])
+        #expect(asked == 1)
         #expect(
             results[1]?.ending
                 == .failedToStart("handlers run as the user 'tedge' (operations.user), which does not exist, and never as root"))
+        #expect(results[2] == results[1])
         #expect(access(marker, F_OK) != 0)
     }
 

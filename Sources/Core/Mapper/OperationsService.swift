@@ -16,6 +16,9 @@ final class OperationsService: ForwarderCompanion {
     private let ownFilters: [MQTTTopicFilter]
     private let log: (String) -> Void
     private let clock = SystemMonotonicClock()
+    /// When the state machine next has something to do, as it said after the last event: the idle loop asks every
+    /// second, and answering from here keeps its code (and the pages it would touch) out of an idle mapper.
+    private var nextTick: Int64 = 0
 
     init(
         cloudID: String, cloud: any CloudOperations, config: TedgeConfig, converterFilters: [String],
@@ -31,16 +34,19 @@ final class OperationsService: ForwarderCompanion {
         machine = OperationsStateMachine(
             configuration: configuration, cloud: cloud, lookup: HandlerFiles.lookup,
             requestNumberSeed: UnixTime.now().seconds * 1000)
-        switch HandlerIdentity.launcher(user: config.value(of: CoreConfigKeys.operationsUser) ?? "tedge") {
-        case .success(let launcher):
-            runner = HandlerRunner(launcher: launcher)
-            log(
-                "operations: handlers in \(directory), run \(launcher.isEmpty ? "as this process's user" : "through \(launcher.joined(separator: " "))"), \(seconds) s each at most"
-            )
-        case .failure(let error):
-            runner = HandlerRunner(refusal: error.description)
-            log("operations: no handler will run: \(error)")
-        }
+        let user = config.value(of: CoreConfigKeys.operationsUser) ?? "tedge"
+        log("operations: handlers in \(directory), \(seconds) s each at most")
+        runner = HandlerRunner(identity: {
+            let launcher = HandlerIdentity.launcher(user: user)
+            switch launcher {
+            case .success(let prefix):
+                let how = prefix.isEmpty ? "as this process's user" : "through \(prefix.joined(separator: " "))"
+                log("operations: handlers run \(how)")
+            case .failure(let error):
+                log("operations: no handler will run: \(error)")
+            }
+            return launcher
+        })
         self.converterFilters = converterFilters.compactMap(MQTTTopicFilter.init)
         ownFilters = machine.subscriptions.compactMap(MQTTTopicFilter.init)
         self.log = log
@@ -54,33 +60,41 @@ final class OperationsService: ForwarderCompanion {
     /// An input: the immediate answers, and whether the converter takes it as well.
     func receive(_ message: MQTTMessage) -> (outputs: [MQTTMessage], forConverter: Bool) {
         guard owns(message.topic) else { return ([], true) }
-        machine.receive(message, now: clock.milliseconds)
+        let now = clock.milliseconds
+        machine.receive(message, now: now)
+        nextTick = now
         return (performActions(), converterFilters.contains { $0.matches(message.topic) })
     }
 
     /// An input too large to be received whole, when it is the operations' (a method call is answered 413).
     func receiveOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]? {
         guard owns(topic), !converterFilters.contains(where: { $0.matches(topic) }) else { return nil }
-        machine.receiveOversized(topic: topic, payloadBytes: payloadBytes, now: clock.milliseconds)
+        let now = clock.milliseconds
+        machine.receiveOversized(topic: topic, payloadBytes: payloadBytes, now: now)
+        nextTick = now
         return performActions()
     }
 
     /// The local session is up (again).
     func connected() -> [MQTTMessage] {
-        machine.connected(now: clock.milliseconds)
+        let now = clock.milliseconds
+        machine.connected(now: now)
+        nextTick = now
         return performActions()
     }
 
     func appendPollDescriptors(to descriptors: inout [pollfd]) { runner.appendPollDescriptors(to: &descriptors) }
 
-    func nextDeadline(after now: Int64) -> Int64 { min(machine.nextDeadline(after: now), runner.nextDeadline(after: now)) }
+    func nextDeadline(after now: Int64) -> Int64 { min(nextTick, runner.nextDeadline(after: now)) }
 
     /// Handlers' ends and timers: what they produce goes out through the forwarder, tied to no input.
     func serve(_ forwarder: MessageForwarder) {
         let now = clock.milliseconds
+        guard !runner.isIdle || now >= nextTick else { return }
         for (id, outcome) in runner.service(now: now) { machine.handlerFinished(id, outcome, now: now) }
         machine.tick(now: now)
         performActions().forEach(forwarder.publishUntracked)
+        nextTick = machine.nextDeadline(after: now)
     }
 
     /// The mapper stops: every handler's process group is killed.

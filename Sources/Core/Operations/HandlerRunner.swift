@@ -13,18 +13,17 @@ public final class HandlerRunner {
     static let exitCheckMilliseconds: Int64 = 100
 
     /// What comes before the handler's path in its argument list: empty to run it as the mapper's own user, or a
-    /// program that changes user and executes the rest (`HandlerIdentity`).
-    public let launcher: [String]
-    /// Set when handlers cannot run at all (`HandlerIdentity` found no way to run them as the right user): every
-    /// start fails with it.
-    public let refusal: String?
+    /// program that changes user and executes the rest; or why handlers cannot run at all (every start fails with
+    /// it). Asked once, at the first start: looking a user up loads the system's name services (NSS), hundreds of
+    /// KiB a mapper that never runs a handler need not hold.
+    private let identity: () -> Result<[String], HandlerIdentityError>
+    private lazy var launcher = identity()
     private var processes: [HandlerProcess] = []
     private var finished: [(id: Int, outcome: HandlerOutcome)] = []
     private let buffer: UnsafeMutableRawBufferPointer
 
-    public init(launcher: [String] = [], refusal: String? = nil) {
-        self.launcher = launcher
-        self.refusal = refusal
+    public init(identity: @escaping () -> Result<[String], HandlerIdentityError> = { .success([]) }) {
+        self.identity = identity
         buffer = .allocate(byteCount: 16 * 1024, alignment: 16)
     }
 
@@ -35,13 +34,19 @@ public final class HandlerRunner {
 
     /// Handlers started and not yet ended (those killed at their deadline and not yet waited for excluded).
     public var runningCount: Int { processes.filter { !$0.killedAtDeadline }.count }
+    /// Nothing runs and nothing is to be reported.
+    public var isIdle: Bool { processes.isEmpty && finished.isEmpty }
     /// Processes not yet waited for, killed ones included.
     public var processIDs: [pid_t] { processes.map(\.pid) }
 
     /// Starts a handler; its outcome comes from `service` (at once when it cannot be started).
     public func start(_ run: HandlerRun) {
-        if let refusal { return finished.append((run.id, HandlerOutcome(.failedToStart(refusal)))) }
-        switch HandlerProcess.spawn(run, launcher: launcher) {
+        let prefix: [String]
+        switch launcher {
+        case .success(let launcher): prefix = launcher
+        case .failure(let refusal): return finished.append((run.id, HandlerOutcome(.failedToStart(refusal.description))))
+        }
+        switch HandlerProcess.spawn(run, launcher: prefix) {
         case .success(let process): processes.append(process)
         case .failure(let error): finished.append((run.id, HandlerOutcome(.failedToStart(error.description))))
         }

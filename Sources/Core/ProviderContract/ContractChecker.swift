@@ -12,7 +12,7 @@ final class ContractChecker {
         context = ConnectionContext.sample(for: provider, config: config)
     }
 
-    private func check(
+    func check(
         _ condition: Bool, _ rule: String, _ detail: @autoclosure () -> String, about subject: ContractSubject = .identity
     ) {
         if !condition { found.append((ContractViolation(provider: provider.id, rule: rule, detail: detail()), subject)) }

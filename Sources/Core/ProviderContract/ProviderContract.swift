@@ -7,7 +7,8 @@ import TedgeProviderAPI
 /// It checks what Core relies on: identity, namespaced and documented config keys that validate,
 /// a bridge that renders and keeps every local topic under the provider's prefix, rules the cloud can
 /// take, a connection check whose request goes out and whose answer can come back through the bridge,
-/// and converters that answer every input, valid or hostile. A provider defined in files
+/// converters that answer every input, valid or hostile, and operations (what the cloud asks of the
+/// device) on that prefix that read any input. A provider defined in files
 /// (`DefinedInFiles`) gets each violation with its file and line, and its files' own mistakes too.
 public enum ProviderContract {
     /// Every violation; `config` is the configuration to describe the bridge and mapper with (default:
@@ -19,6 +20,7 @@ public enum ProviderContract {
         checker.checkBridge()
         checker.checkConnectionCheck()
         checker.checkMapper()
+        checker.checkOperations()
         return checker.located()
     }
 
