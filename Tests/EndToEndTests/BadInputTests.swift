@@ -12,7 +12,7 @@ import Testing
     struct CLICase: Sendable, CustomStringConvertible {
         let arguments: [String]
         let expected: String
-        var prepare: @Sendable (DeviceEnvironment) throws -> Void = { _ in }
+        var prepare: @Sendable (DeviceEnvironment) async throws -> Void = { _ in }
         /// Unique in the table: the arguments (control characters shown escaped) and what is expected.
         var description: String { ControlCharacters.escaped(arguments.joined(separator: " ")) + " → " + expected }
     }
@@ -34,7 +34,7 @@ import Testing
         CLICase(
             arguments: ["cert", "create", "--device-id", "again"],
             expected: "A certificate already exists and would be overwritten.",
-            prepare: { try $0.expectSuccess($0.tedge("cert", "create", "--device-id", "first")) }),
+            prepare: { try await $0.expectSuccess($0.tedge("cert", "create", "--device-id", "first")) }),
         CLICase(arguments: ["cert", "show"], expected: "Missing file"),
         CLICase(
             arguments: ["cert", "show"], expected: "PEM file format error", prepare: { try writeCertificate($0, "garbage\n") }),
@@ -98,28 +98,28 @@ import Testing
         CLICase(arguments: ["connect", "az", "--test"], expected: "Device is not connected to Azure cloud"),
         CLICase(
             arguments: ["connect", "c8y"], expected: "Config value device.id, cannot be configured",
-            prepare: { try $0.expectSuccess($0.tedge("config", "set", "c8y.url", "t.cumulocity.com")) }),
+            prepare: { try await $0.expectSuccess($0.tedge("config", "set", "c8y.url", "t.cumulocity.com")) }),
         CLICase(
             arguments: ["connect", "az"], expected: "Couldn't load certificate, provide valid certificate path in configuration.",
             prepare: { device in
-                try device.expectSuccess(device.tedge("cert", "create", "--device-id", "d"))
-                try device.expectSuccess(device.tedge("config", "set", "az.url", "localhost:1"))
-                try device.expectSuccess(device.tedge("config", "set", "az.root.cert.path", "/nonexistent"))
+                try await device.expectSuccess(device.tedge("cert", "create", "--device-id", "d"))
+                try await device.expectSuccess(device.tedge("config", "set", "az.url", "localhost:1"))
+                try await device.expectSuccess(device.tedge("config", "set", "az.root.cert.path", "/nonexistent"))
             }),
         CLICase(
             arguments: ["connect", "az"], expected: "Toml syntax error in the system config file",
             prepare: { device in
-                try device.expectSuccess(device.tedge("cert", "create", "--device-id", "d"))
-                try device.expectSuccess(device.tedge("config", "set", "az.url", "localhost:1"))
-                try device.expectSuccess(device.tedge("config", "set", "az.root.cert.path", "/etc/ssl/certs"))
+                try await device.expectSuccess(device.tedge("cert", "create", "--device-id", "d"))
+                try await device.expectSuccess(device.tedge("config", "set", "az.url", "localhost:1"))
+                try await device.expectSuccess(device.tedge("config", "set", "az.root.cert.path", "/etc/ssl/certs"))
                 try "[init\n".write(toFile: device.configDirectory + "/system.toml", atomically: true, encoding: .utf8)
             }),
         CLICase(
             arguments: ["connect", "az"], expected: "A placeholder '{}' is missing.",
             prepare: { device in
-                try device.expectSuccess(device.tedge("cert", "create", "--device-id", "d"))
-                try device.expectSuccess(device.tedge("config", "set", "az.url", "localhost:1"))
-                try device.expectSuccess(device.tedge("config", "set", "az.root.cert.path", "/etc/ssl/certs"))
+                try await device.expectSuccess(device.tedge("cert", "create", "--device-id", "d"))
+                try await device.expectSuccess(device.tedge("config", "set", "az.url", "localhost:1"))
+                try await device.expectSuccess(device.tedge("config", "set", "az.root.cert.path", "/etc/ssl/certs"))
                 let text = try String(contentsOfFile: device.configDirectory + "/system.toml", encoding: .utf8)
                 try text.replacingOccurrences(of: "\"stop\", \"{}\"", with: "\"stop\"")
                     .write(toFile: device.configDirectory + "/system.toml", atomically: true, encoding: .utf8)
@@ -163,11 +163,11 @@ import Testing
     }
 
     @Test(arguments: cliCases)
-    func cliRefuses(_ entry: CLICase) throws {
-        let device = try DeviceEnvironment()
-        try entry.prepare(device)
+    func cliRefuses(_ entry: CLICase) async throws {
+        let device = try await DeviceEnvironment()
+        try await entry.prepare(device)
         let before = Self.snapshot(device.configDirectory)
-        let result = try device.tedge(arguments: entry.arguments)
+        let result = try await device.tedge(arguments: entry.arguments)
         #expect(result.status == .exited(1), "\(entry): \(result.standardOutput) \(result.standardError)")
         #expect(result.standardError.hasPrefix("Error: failed to "), "\(entry): \(result.standardError)")
         #expect(result.standardError.contains(entry.expected), "\(entry): \(result.standardError)")
@@ -217,7 +217,7 @@ import Testing
             #expect(answer?.topic == "tedge/errors", "\(expected)")
             #expect(answer?.text?.contains(expected) == true, "\(expected): \(answer?.text ?? "nothing")")
         }
-        #expect(mapper.wait(timeout: .zero) == nil, "the mapper is still running")
+        #expect(await mapper.wait(timeout: .zero) == nil, "the mapper is still running")
         // And it still converts good input afterwards.
         let last = try publisher.publish(MQTTMessage(topic: "tedge/measurements", text: #"{"ok": 1}"#, qos: .atLeastOnce))
         try await publisher.waitForDelivery(of: last, timeout: .seconds(10))

@@ -24,8 +24,8 @@ import Testing
         let mapper = try #require(run.device.pid(of: "tedge-mapper-az"))
         kill(broker, SIGKILL)
         kill(mapper, SIGKILL)
-        try run.restart("mosquitto")
-        try run.restart("tedge-mapper-az")
+        try await run.restart("mosquitto")
+        try await run.restart("tedge-mapper-az")
         try await run.cloudBack()
         try await run.expectAll(1...Self.total, label: "power cut")
     }
@@ -38,7 +38,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(Int.random(in: 200...700)))
             let mapper = try #require(run.device.pid(of: "tedge-mapper-az"))
             kill(mapper, SIGKILL)
-            try run.restart("tedge-mapper-az")
+            try await run.restart("tedge-mapper-az")
         }
         try await flood.value
         try await run.waitUntilStored(Self.total)
@@ -70,22 +70,22 @@ final class BridgeRun: @unchecked Sendable {
     private let arrivals: Task<Void, Never>
 
     init(storeMaxSize: Int? = nil) async throws {
-        device = try DeviceEnvironment()
+        device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure()
-        try device.useBuiltInBridge(storeMaxSize: storeMaxSize)
+        try await device.prepareAzure()
+        try await device.useBuiltInBridge(storeMaxSize: storeMaxSize)
         // Only the numbered measurements enter the store: forwarded service health (the mapper's and its bridge's
         // `up`) would take store slots too, and the drop count, which counts every message, would then overstate
         // how many numbers were dropped.
-        device.expectSuccess(try device.tedge("config", "set", "az.topics", Binaries.teTopicsWithoutHealth))
+        device.expectSuccess(try await device.tedge("config", "set", "az.topics", Binaries.teTopicsWithoutHealth))
         (observer, collected, arrivals) = try await Collected.observe(
             port: device.simulatorBackendPort, clientID: "bridge-soak-observer", filter: "devices/my-device/messages/events/#")
-        device.expectSuccess(try device.tedge("connect", "az"))
+        device.expectSuccess(try await device.tedge("connect", "az"))
     }
 
     deinit { observer.disconnect() }
 
-    func cloudAway() async throws { device.stopSimulator() }
+    func cloudAway() async throws { await device.stopSimulator() }
 
     func cloudBack() async throws {
         try await device.startSimulator(extraArguments: [
@@ -93,17 +93,20 @@ final class BridgeRun: @unchecked Sendable {
         ])
     }
 
-    func restart(_ service: String) throws {
+    func restart(_ service: String) async throws {
         device.expectSuccess(
-            try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", service], environment: device.environment))
+            try await ChildProcess.run(
+                [Binaries.script("local-init"), device.initState, "restart", service], environment: device.environment))
     }
 
     /// Publishes each number at QoS 1 and returns once the local broker has acknowledged them all (an application
     /// that retries what the broker did not acknowledge, as the broker may restart under it).
     func publish(_ numbers: ClosedRange<Int>) async throws {
         let producer = try MQTTClient(
-            .init(host: "127.0.0.1", port: device.mqttPort, clientID: "bridge-soak-producer-\(numbers.lowerBound)", cleanSession: false,
-                  maxInflightMessages: 100))
+            .init(
+                host: "127.0.0.1", port: device.mqttPort, clientID: "bridge-soak-producer-\(numbers.lowerBound)",
+                cleanSession: false,
+                maxInflightMessages: 100))
         defer { producer.disconnect() }
         try producer.start()
         try await producer.waitUntilConnected(timeout: .seconds(10))
@@ -121,7 +124,7 @@ final class BridgeRun: @unchecked Sendable {
         var figures = (queued: 0, dropped: 0)
         for _ in 0..<120 {
             let (client, inbox) = try await device.localClient(subscribing: [
-                "te/device/main/service/tedge-mapper-bridge-az/status/metrics",
+                "te/device/main/service/tedge-mapper-bridge-az/status/metrics"
             ])
             let metrics = await inbox.next(timeout: .seconds(5))
             client.disconnect()

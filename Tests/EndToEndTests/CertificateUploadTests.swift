@@ -1,24 +1,25 @@
 import Foundation
 import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 /// `tedge cert upload c8y --user NAME` against the simulator's Cumulocity REST endpoint over HTTPS.
 @Suite(.serialized) struct CertificateUploadTests {
     @Test func uploadAndItsAnswers() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepare(cloud: "c8y")
-        device.expectSuccess(try device.tedge("config", "set", "c8y.http", "localhost:\(device.simulatorHTTPSPort)"))
+        try await device.prepare(cloud: "c8y")
+        device.expectSuccess(try await device.tedge("config", "set", "c8y.http", "localhost:\(device.simulatorHTTPSPort)"))
         let password = ["C8YPASS": "tedge-sim"]
 
-        let first = try device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: password)
+        let first = try await device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: password)
         device.expectSuccess(first)
         #expect(first.standardOutput == "Certificate uploaded successfully.\n")
-        let again = try device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: password)
+        let again = try await device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: password)
         device.expectSuccess(again)
         #expect(again.standardOutput == "Certificate already exists in the cloud.\n")
 
-        let wrongPassword = try device.tedge(
+        let wrongPassword = try await device.tedge(
             arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: ["C8YPASS": "nope"])
         #expect(wrongPassword.status == .exited(1))
         #expect(wrongPassword.standardError.contains("Error: failed to upload root certificate"))
@@ -27,20 +28,21 @@ import Testing
 
         // A tenant whose certificate is not signed by the configured root CA.
         let stranger = device.root + "/stranger"
-        #expect(try ChildProcess.run([Binaries.simulator, "init", "--dir", stranger]).status.succeeded)
-        device.expectSuccess(try device.tedge("config", "set", "c8y.root.cert.path", stranger + "/ca.pem"))
-        let untrusted = try device.tedge(arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: password)
+        #expect(try await ChildProcess.run([Binaries.simulator, "init", "--dir", stranger]).status.succeeded)
+        device.expectSuccess(try await device.tedge("config", "set", "c8y.root.cert.path", stranger + "/ca.pem"))
+        let untrusted = try await device.tedge(
+            arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: password)
         #expect(untrusted.status == .exited(1))
         #expect(untrusted.standardError.contains("HTTP Connection Problem"))
 
-        let aws = try device.tedge(arguments: ["cert", "upload", "aws", "--user", "admin"], extraEnvironment: password)
+        let aws = try await device.tedge(arguments: ["cert", "upload", "aws", "--user", "admin"], extraEnvironment: password)
         #expect(aws.status == .exited(1))
         #expect(aws.standardError.contains("The AWS cloud takes no certificate upload from tedge."))
     }
 
-    @Test func noCertificateIsReported() throws {
-        let device = try DeviceEnvironment()
-        let result = try device.tedge(
+    @Test func noCertificateIsReported() async throws {
+        let device = try await DeviceEnvironment()
+        let result = try await device.tedge(
             arguments: ["cert", "upload", "c8y", "--user", "admin"], extraEnvironment: ["C8YPASS": "x"])
         #expect(result.status == .exited(1))
         #expect(result.standardError.contains("Certificate read error at:"))

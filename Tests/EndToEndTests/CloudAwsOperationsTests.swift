@@ -24,14 +24,16 @@ import Testing
         #expect(received["thinedge/my-device/td/cmd/../echo/r2"]?.hasPrefix(#"{"status":400,"#) == true, "\(received)")
 
         // Desired state from the service side reaches its retained topic and handler.
-        device.device.expectSuccess(try device.device.simulatorCommand("shadow", "my-device", "--desired", #"{"fan":"on"}"#))
+        device.device.expectSuccess(
+            try await device.device.simulatorCommand("shadow", "my-device", "--desired", #"{"fan":"on"}"#))
         #expect(await device.waitFor("fan.value") == #""on""#)
-        let retained = try device.device.tedge("mqtt", "sub", "aws/twin/desired/+", "--retained-only")
+        let retained = try await device.device.tedge("mqtt", "sub", "aws/twin/desired/+", "--retained-only")
         #expect(retained.standardOutput.contains(#"[aws/twin/desired/fan] "on""#), "\(retained.standardOutput)")
 
         // A twin fragment published locally becomes reported state.
         device.device.expectSuccess(
-            try device.device.tedge("mqtt", "pub", "-r", "-q", "1", "te/device/main///twin/firmware", #"{"version":"1.2"}"#))
+            try await device.device.tedge("mqtt", "pub", "-r", "-q", "1", "te/device/main///twin/firmware", #"{"version":"1.2"}"#)
+        )
         let reported = try await device.simulatorOutput(
             "shadow", "my-device", "--reported", containing: #""firmware":{"version":"1.2"}"#)
         #expect(reported.contains(#""firmware":{"version":"1.2"}"#), "\(reported)")

@@ -23,22 +23,25 @@ import Testing
         try device.handler("slow", "#!/bin/sh\nsleep 300 &\necho $$ $! > \(pids)\nsleep 300\n")
         try await device.connect()
 
-        let echo = try device.invoke("echo", #"{"delay":1}"#)
+        let echo = try await device.invoke("echo", #"{"delay":1}"#)
         #expect(echo.status == 200)
         let uid = getuid() == 0 ? "65534" : String(getuid())
         #expect(
             echo.payload.hasPrefix(#"{"in":{"delay":1},"name":"echo","rid":""#) && echo.payload.hasSuffix(#"","uid":\#(uid)}"#))
-        #expect(try device.invoke("text") == (200, #""rebooting in 5 s""#))
+        #expect(try await device.invoke("text") == (200, #""rebooting in 5 s""#))
         #expect(
-            try device.invoke("fail") == (
+            try await device.invoke("fail") == (
                 500, #"{"message":"operations/az/fail exited with status 3","stderr":"checking disk\ndisk full"}"#
             ))
         #expect(
-            try device.invoke("missing")
+            try await device.invoke("missing")
                 == (404, #"{"message":"no handler for the method 'missing': operations/az/missing does not exist"}"#))
 
         // Past operations.timeout (3 s) the handler and what it started are killed, and the call answered 504.
-        #expect(try device.invoke("slow") == (504, #"{"message":"operations/az/slow did not finish within 3 s and was killed"}"#))
+        #expect(
+            try await device.invoke("slow") == (
+                504, #"{"message":"operations/az/slow did not finish within 3 s and was killed"}"#
+            ))
         let started = (device.read("slow.pids") ?? "").split(separator: " ").compactMap {
             Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
@@ -49,7 +52,7 @@ import Testing
         }
 
         // The hub's own timeout, shorter than the handler: 504 from the service side, as IoT Hub answers.
-        let hubTimeout = try device.device.simulatorCommand("invoke", "my-device", "slow", "{}", "--timeout", "1")
+        let hubTimeout = try await device.device.simulatorCommand("invoke", "my-device", "slow", "{}", "--timeout", "1")
         #expect(hubTimeout.status == .exited(1))
         #expect(
             hubTimeout.standardOutput
@@ -64,7 +67,7 @@ import Testing
         try await device.connect()
         let (agent, commands) = try await device.device.localClient(subscribing: ["te/device/main///cmd/restart/+"])
         defer { agent.disconnect() }
-        let invoked = Task { try device.invoke("restart") }
+        let invoked = Task { try await device.invoke("restart") }
         var commandTopic: String?
         while let command = await commands.next(timeout: .seconds(15)) {
             guard command.text == #"{"status":"init"}"# else { continue }
@@ -79,11 +82,11 @@ import Testing
         let answer = try await invoked.value
         #expect(answer == (200, #"{"status":"successful"}"#), "\(answer)\n\(device.mapperLog)")
         // The mapper cleared the command it created once it was over.
-        let remaining = try device.device.tedge(
+        let remaining = try await device.device.tedge(
             "mqtt", "sub", "te/device/main///cmd/restart/+", "--retained-only")
         #expect(!remaining.standardOutput.contains("az-mapper-"))
 
-        let health = try device.invoke("health")
+        let health = try await device.invoke("health")
         #expect(health.status == 200)
         #expect(health.payload.contains(#""\#(device.linkService)":{"#), "\(health.payload)")
         #expect(health.payload.contains(#""tedge-mapper-az":{"pid":"#), "\(health.payload)")

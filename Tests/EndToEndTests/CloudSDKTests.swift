@@ -1,6 +1,7 @@
 import Foundation
 import TedgeProviderAPI
 import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 /// The clouds' own device SDKs (Azure's azure-iot-device, AWS's awsiotsdk, from scripts/install-deps'
@@ -8,10 +9,10 @@ import Testing
 /// cloud side through `tedge-cloud-sim monitor | twin | send | invoke`, as with Azure's CLI.
 @Suite(.serialized) struct CloudSDKTests {
     private func preparedDevice(id: String) async throws -> DeviceEnvironment {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", id))
-        try device.register()
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", id))
+        try await device.register()
         return device
     }
 
@@ -19,8 +20,9 @@ import Testing
         [String(device.simulatorTLSPort), id, device.certificatePath, device.keyPath, device.caPath]
     }
 
-    private func simulator(_ device: DeviceEnvironment, _ arguments: String...) throws -> ChildProcess.Output {
-        try ChildProcess.run([Binaries.simulator, arguments[0], "--dir", device.simulatorDirectory] + arguments.dropFirst())
+    private func simulator(_ device: DeviceEnvironment, _ arguments: String...) async throws -> ChildProcess.Output {
+        try await ChildProcess.run(
+            [Binaries.simulator, arguments[0], "--dir", device.simulatorDirectory] + arguments.dropFirst())
     }
 
     @Test func azureSDKDeviceSendsReadsTwinsAndAnswersTheCloud() async throws {
@@ -54,35 +56,35 @@ import Testing
         #expect(twins.last == #"twin {"desired": {"$version": 1}, "reported": {"$version": 2, "firmware": "1.2.3"}}"#)
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
         #expect(log.contains("$iothub/twin/res/204/?$rid=") && log.contains("&$version=2"))
-        let stored = try simulator(device, "twin", "sdk-device")
+        let stored = try await simulator(device, "twin", "sdk-device")
         device.expectSuccess(stored)
         #expect(stored.standardOutput.contains(#""reported":{"$version":2,"firmware":"1.2.3"}"#))
 
         // Device to cloud, with properties, as `monitor` shows it.
-        #expect(monitor.wait(timeout: .seconds(30)) == .exited(0))
+        #expect(await monitor.wait(timeout: .seconds(30)) == .exited(0))
         let events = try String(contentsOfFile: monitorOutput, encoding: .utf8)
         #expect(events.contains("event from sdk-device"))
         #expect(events.contains("properties: $.ce=utf-8, $.ct=application/json, k=v, source=sdk test"))
         #expect(events.contains(#"payload:    {"temperature": 21.5}"#))
 
         // Desired properties pushed to the SDK's handler.
-        let desired = try simulator(device, "twin", "sdk-device", "--set-desired", #"{"fan":"on"}"#)
+        let desired = try await simulator(device, "twin", "sdk-device", "--set-desired", #"{"fan":"on"}"#)
         device.expectSuccess(desired)
         #expect(desired.standardOutput.contains(#""desired":{"$version":2,"fan":"on"}"#))
         #expect(await sdk.line(startingWith: "desired ") == #"desired {"$version": 2, "fan": "on"}"#)
 
         // Cloud to device.
-        device.expectSuccess(try simulator(device, "send", "sdk-device", "hello device"))
+        device.expectSuccess(try await simulator(device, "send", "sdk-device", "hello device"))
         #expect(await sdk.line(startingWith: "c2d ") == "c2d hello device")
 
         // A direct method: the handler's status and payload come back to `invoke`.
-        let invoke = try simulator(device, "invoke", "sdk-device", "reboot", #"{"delay":1}"#, "--timeout", "30")
+        let invoke = try await simulator(device, "invoke", "sdk-device", "reboot", #"{"delay":1}"#, "--timeout", "30")
         device.expectSuccess(invoke)
         #expect(invoke.standardOutput == #"{"status":201,"payload":{"method":"reboot","echo":{"delay":1}}}"# + "\n")
         #expect(await sdk.line(startingWith: "method ") == #"method reboot {"delay": 1}"#)
 
         // Nobody answers for a device that is not connected.
-        let unanswered = try simulator(device, "invoke", "absent-device", "reboot", "{}", "--timeout", "1")
+        let unanswered = try await simulator(device, "invoke", "absent-device", "reboot", "{}", "--timeout", "1")
         #expect(unanswered.status == .exited(1))
         #expect(unanswered.standardError.hasPrefix("Error: failed to invoke method 'reboot' on device absent-device"))
         #expect(unanswered.standardError.contains("Caused by:"))
@@ -91,10 +93,10 @@ import Testing
     @Test func anAzureDeviceMayNotSubscribeToAnotherDevicesTopics() async throws {
         let device = try await preparedDevice(id: "raw-device")
         let arguments = deviceArguments(device, id: "raw-device")
-        let own = try SDKDevice.run(
+        let own = try await SDKDevice.run(
             script: "azure_raw_device.py", arguments: arguments + ["devices/raw-device/messages/devicebound/#"])
         #expect(own.standardOutput == "subscribed\n", "\(own.standardOutput)\(own.standardError)")
-        let other = try SDKDevice.run(
+        let other = try await SDKDevice.run(
             script: "azure_raw_device.py", arguments: arguments + ["devices/other-device/messages/devicebound/#"])
         #expect(other.standardOutput == "closed\n", "\(other.standardOutput)\(other.standardError)")
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
@@ -103,7 +105,7 @@ import Testing
 
     @Test func awsSDKDeviceConnectsWithItsMetricsUsernameAndRoundTrips() async throws {
         let device = try await preparedDevice(id: "aws-sdk-device")
-        let result = try SDKDevice.run(script: "aws_device.py", arguments: deviceArguments(device, id: "aws-sdk-device"))
+        let result = try await SDKDevice.run(script: "aws_device.py", arguments: deviceArguments(device, id: "aws-sdk-device"))
         #expect(result.standardOutput.contains(#"roundtrip {"hello":"aws"}"#), "\(result.standardOutput)\(result.standardError)")
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
         #expect(log.contains("auth: accepted aws-sdk-device"))

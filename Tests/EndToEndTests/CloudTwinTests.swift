@@ -14,7 +14,8 @@ import Testing
             "desired/fan",
             "#!/bin/sh\ncat > \(device.output)/fan.value\necho \"$TEDGE_DESIRED_VERSION\" > \(device.output)/fan.version\n")
         // Set before the device connects: the twin read at connect brings it.
-        device.device.expectSuccess(try device.device.simulatorCommand("twin", "my-device", "--desired", #"{"interval":30}"#))
+        device.device.expectSuccess(
+            try await device.device.simulatorCommand("twin", "my-device", "--desired", #"{"interval":30}"#))
         try await device.connect()
         let (local, desired) = try await device.device.localClient(subscribing: ["az/twin/desired/+"])
         defer { local.disconnect() }
@@ -22,7 +23,7 @@ import Testing
         #expect(interval?.topic == "az/twin/desired/interval" && interval?.text == "30")
 
         // A change pushed by the hub: its retained topic, and its handler with the value on stdin.
-        device.device.expectSuccess(try device.device.simulatorCommand("twin", "my-device", "--desired", #"{"fan":"on"}"#))
+        device.device.expectSuccess(try await device.device.simulatorCommand("twin", "my-device", "--desired", #"{"fan":"on"}"#))
         #expect(await device.waitFor("fan.value") == #""on""#)
         #expect(await device.waitFor("fan.version") == "3\n")
         let fan = await desired.next(timeout: .seconds(10))
@@ -30,7 +31,8 @@ import Testing
 
         // A twin fragment published locally becomes a reported property in the hub.
         device.device.expectSuccess(
-            try device.device.tedge("mqtt", "pub", "-r", "-q", "1", "te/device/main///twin/firmware", #"{"version":"1.2"}"#))
+            try await device.device.tedge("mqtt", "pub", "-r", "-q", "1", "te/device/main///twin/firmware", #"{"version":"1.2"}"#)
+        )
         let reported = try await device.simulatorOutput(
             "twin", "my-device", "--reported", containing: #""firmware":{"version":"1.2"}"#)
         #expect(reported.contains(#""firmware":{"version":"1.2"}"#), "\(reported)")
@@ -66,7 +68,7 @@ import Testing
         defer { local.disconnect() }
         let to = "%2Fdevices%2Fmy-device%2Fmessages%2FdeviceBound"
         device.device.expectSuccess(
-            try device.device.simulatorCommand(
+            try await device.device.simulatorCommand(
                 "publish", "devices/my-device/messages/devicebound/%24.to=\(to)&colour=dark%20red", "hello device"))
         // Published locally as before, and handed to the handler with its properties decoded.
         let message = await downlink.next(timeout: .seconds(15))

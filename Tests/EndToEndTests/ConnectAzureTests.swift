@@ -9,13 +9,13 @@ import Testing
 /// them, the init system pointed at scripts/local-init through system.toml.
 @Suite(.serialized) struct ConnectAzureTests {
     @Test func seedFlowEndToEnd() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure()
+        try await device.prepareAzure()
         let (cloud, cloudInbox) = try await device.cloudClient(subscribing: ["devices/my-device/messages/events/#"])
         defer { cloud.disconnect() }
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         // The documented transcript, line for line: the mapper is started (and up) before the check.
         let transcript = connect.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -26,7 +26,7 @@ import Testing
         #expect(FileSystem.mode(device.keyPath) == 0o400)
 
         // Device to cloud.
-        device.expectSuccess(try device.tedge("mqtt", "pub", "az/messages/events/", #"{"temperature": 20}"#))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "az/messages/events/", #"{"temperature": 20}"#))
         let telemetry = await cloudInbox.nextIgnoringServiceHealth(timeout: .seconds(15))
         #expect(telemetry?.topic == "devices/my-device/messages/events/")
         #expect(telemetry?.text == #"{"temperature": 20}"#)
@@ -58,39 +58,39 @@ import Testing
             ])
 
         // --test, a second connect, disconnect.
-        let test = try device.tedge("connect", "az", "--test")
+        let test = try await device.tedge("connect", "az", "--test")
         device.expectSuccess(test)
         #expect(test.standardOutput.contains("connection check is successful."))
-        let again = try device.tedge("connect", "az")
+        let again = try await device.tedge("connect", "az")
         #expect(again.status == .exited(1))
         #expect(
             again.standardError.contains(
                 "Connection is already established. To remove existing connection use 'tedge disconnect az' and try again."))
 
-        let disconnect = try device.tedge("disconnect", "az")
+        let disconnect = try await device.tedge("disconnect", "az")
         device.expectSuccess(disconnect)
         #expect(disconnect.standardOutput.contains("Azure Bridge successfully disconnected!"))
         #expect(!FileManager.default.fileExists(atPath: device.configDirectory + "/mosquitto-conf/az-bridge.conf"))
-        #expect(try device.tedge("connect", "az", "--test").status == .exited(1))
+        #expect(try await device.tedge("connect", "az", "--test").status == .exited(1))
 
         // The flow has stopped: a message the local broker accepts now does not reach the cloud
         // (disconnect returns once the restarted broker listens).
-        device.expectSuccess(try device.tedge("mqtt", "pub", "az/messages/events/", "after disconnect", "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "az/messages/events/", "after disconnect", "-q", "1"))
         #expect(await cloudInbox.nextIgnoringServiceHealth(timeout: .seconds(3)) == nil)
-        #expect(try device.tedge("disconnect", "az").standardOutput.contains("Bridge doesn't exist. Operation finished!"))
+        #expect(try await device.tedge("disconnect", "az").standardOutput.contains("Bridge doesn't exist. Operation finished!"))
     }
 
     /// The seed docs' `tedge connect az`, with this test environment's init system named in the first line.
     static let documentedTranscript = ConnectTranscript.azure(initSystem: "local-init")
 
     @Test func aMapperThatNeverReportsUpIsAWarning() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure()
+        try await device.prepareAzure()
         // A mapper service that runs but never publishes its health message.
         try "exec sleep 120\n".write(toFile: device.initState + "/tedge-mapper-az.command", atomically: true, encoding: .utf8)
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(
             connect.standardOutput.contains(
@@ -101,21 +101,21 @@ import Testing
     }
 
     @Test func unregisteredThumbprintFailsTheCheckWithAWarning() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", "my-device"))
         // Register another certificate with the same id: the thumbprint does not match.
-        let other = try DeviceEnvironment()
-        device.expectSuccess(try other.tedge("cert", "create", "--device-id", "my-device"))
-        try device.register(certificate: other.certificatePath)
-        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:\(device.simulatorTLSPort)"))
-        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", device.caPath))
+        let other = try await DeviceEnvironment()
+        device.expectSuccess(try await other.tedge("cert", "create", "--device-id", "my-device"))
+        try await device.register(certificate: other.certificatePath)
+        device.expectSuccess(try await device.tedge("config", "set", "az.url", "localhost:\(device.simulatorTLSPort)"))
+        device.expectSuccess(try await device.tedge("config", "set", "az.root.cert.path", device.caPath))
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
         #expect(connect.standardOutput.contains("registered in the hub with the thumbprint"))
-        let test = try device.tedge("connect", "az", "--test")
+        let test = try await device.tedge("connect", "az", "--test")
         #expect(test.status == .exited(1))
         #expect(test.standardError.hasPrefix("Error: failed to test connection to Azure cloud."))
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
@@ -123,16 +123,16 @@ import Testing
     }
 
     @Test func serverCertificateFromAnotherCAFailsTheCheck() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure()
+        try await device.prepareAzure()
         // A CA that did not sign the simulator's server certificate.
         let stranger = device.root + "/stranger"
-        let made = try ChildProcess.run([Binaries.simulator, "init", "--dir", stranger])
+        let made = try await ChildProcess.run([Binaries.simulator, "init", "--dir", stranger])
         #expect(made.status.succeeded)
-        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", stranger + "/ca.pem"))
+        device.expectSuccess(try await device.tedge("config", "set", "az.root.cert.path", stranger + "/ca.pem"))
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
         // The bridge itself refused the server certificate (not merely a failed check).
@@ -143,14 +143,14 @@ import Testing
     }
 
     @Test func aCloudOfferingOnlyTLS11IsRefused() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator(extraArguments: ["--max-tls", "1.1"])
-        try device.prepareAzure()
+        try await device.prepareAzure()
         let (cloud, cloudInbox) = try await device.cloudClient(subscribing: ["devices/my-device/messages/events/#"])
         defer { cloud.disconnect() }
 
         // Control: a client that accepts TLS 1.1 completes a handshake, so the simulator really offers it.
-        let control = try ChildProcess.run([
+        let control = try await ChildProcess.run([
             "openssl", "s_client", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-connect", "127.0.0.1:\(device.simulatorTLSPort)",
             "-cert", device.certificatePath, "-key", device.keyPath, "-CAfile", device.caPath,
         ])
@@ -173,13 +173,13 @@ import Testing
         CipherString = DEFAULT@SECLEVEL=0
 
         """.write(toFile: permissive, atomically: true, encoding: .utf8)
-        let connect = try device.tedge(arguments: ["connect", "az"], extraEnvironment: ["OPENSSL_CONF": permissive])
+        let connect = try await device.tedge(arguments: ["connect", "az"], extraEnvironment: ["OPENSSL_CONF": permissive])
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
         #expect(try String(contentsOfFile: device.bridgeFile, encoding: .utf8).contains("\nbridge_tls_version tlsv1.2\n"))
         // The bridge's handshakes were refused, and nothing crosses.
         #expect(try simulatorHandshakeFailures(device) > failuresBefore)
-        device.expectSuccess(try device.tedge("mqtt", "pub", "az/messages/events/", "over TLS 1.1?", "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "az/messages/events/", "over TLS 1.1?", "-q", "1"))
         #expect(await cloudInbox.nextIgnoringServiceHealth(timeout: .seconds(3)) == nil)
         let log = try String(contentsOfFile: device.simulatorLog, encoding: .utf8)
         #expect(!log.contains("auth: accepted"))
@@ -192,16 +192,16 @@ import Testing
 
     // MARK: certificates checked before anything is written
 
-    @Test func anExpiredRootCertificateIsRefused() throws {
-        let device = try DeviceEnvironment()
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
-        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
+    @Test func anExpiredRootCertificateIsRefused() async throws {
+        let device = try await DeviceEnvironment()
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", "my-device"))
+        device.expectSuccess(try await device.tedge("config", "set", "az.url", "localhost:1"))
         let baltimore = try TestCertificate(
             commonName: "Baltimore CyberTrust Root", notBefore: 958_000_000,
             notAfter: TestCertificate.baltimoreExpiry, isCA: true, directory: device.root + "/roots")
-        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", baltimore.certificatePath))
+        device.expectSuccess(try await device.tedge("config", "set", "az.root.cert.path", baltimore.certificatePath))
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
         #expect(
@@ -213,41 +213,41 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
     }
 
-    @Test func anExpiredDeviceCertificateIsRefused() throws {
-        let device = try DeviceEnvironment()
+    @Test func anExpiredDeviceCertificateIsRefused() async throws {
+        let device = try await DeviceEnvironment()
         let expired = try TestCertificate(
             commonName: "my-device", notBefore: TestCertificate.now - 400 * TestCertificate.day,
             notAfter: TestCertificate.now - TestCertificate.day, isCA: true, directory: device.root + "/old")
-        try useDeviceCertificate(expired, in: device)
+        try await useDeviceCertificate(expired, in: device)
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
         #expect(connect.standardError.contains("The device certificate '\(expired.certificatePath)' expired on "))
         #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
     }
 
-    @Test func aDeviceCertificateExpiringSoonIsAWarning() throws {
-        let device = try DeviceEnvironment()
+    @Test func aDeviceCertificateExpiringSoonIsAWarning() async throws {
+        let device = try await DeviceEnvironment()
         let ending = try TestCertificate(
             commonName: "my-device", notBefore: TestCertificate.now - 300 * TestCertificate.day,
             notAfter: TestCertificate.now + 10 * TestCertificate.day, isCA: true, directory: device.root + "/old")
-        try useDeviceCertificate(ending, in: device)
+        try await useDeviceCertificate(ending, in: device)
         // No broker listens on the URL: the connect goes on past the certificates, and the check fails later.
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         #expect(connect.standardOutput.contains("Warning: The device certificate '\(ending.certificatePath)' expires on "))
         #expect(connect.standardOutput.contains("Saving configuration for requested bridge."))
     }
 
-    @Test func aCertificateThatDoesNotMatchTheKeyIsRefused() throws {
-        let device = try DeviceEnvironment()
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
-        let other = try DeviceEnvironment()
-        device.expectSuccess(try other.tedge("cert", "create", "--device-id", "my-device"))
-        device.expectSuccess(try device.tedge("config", "set", "device.key.path", other.keyPath))
-        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
+    @Test func aCertificateThatDoesNotMatchTheKeyIsRefused() async throws {
+        let device = try await DeviceEnvironment()
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", "my-device"))
+        let other = try await DeviceEnvironment()
+        device.expectSuccess(try await other.tedge("cert", "create", "--device-id", "my-device"))
+        device.expectSuccess(try await device.tedge("config", "set", "device.key.path", other.keyPath))
+        device.expectSuccess(try await device.tedge("config", "set", "az.url", "localhost:1"))
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"))
         #expect(
@@ -256,19 +256,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
     }
 
-    private func useDeviceCertificate(_ certificate: TestCertificate, in device: DeviceEnvironment) throws {
-        device.expectSuccess(try device.tedge("config", "set", "device.cert.path", certificate.certificatePath))
-        device.expectSuccess(try device.tedge("config", "set", "device.key.path", certificate.keyPath))
-        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
-        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", "/etc/ssl/certs"))
+    private func useDeviceCertificate(_ certificate: TestCertificate, in device: DeviceEnvironment) async throws {
+        device.expectSuccess(try await device.tedge("config", "set", "device.cert.path", certificate.certificatePath))
+        device.expectSuccess(try await device.tedge("config", "set", "device.key.path", certificate.keyPath))
+        device.expectSuccess(try await device.tedge("config", "set", "az.url", "localhost:1"))
+        device.expectSuccess(try await device.tedge("config", "set", "az.root.cert.path", "/etc/ssl/certs"))
     }
 
     @Test func theKeyStaysPrivateThroughConnect() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure()
+        try await device.prepareAzure()
         #expect(FileSystem.mode(device.keyPath) == 0o400)
-        device.expectSuccess(try device.tedge("connect", "az"))
+        device.expectSuccess(try await device.tedge("connect", "az"))
         #expect(FileSystem.mode(device.keyPath) == 0o400)
         for file in try FileManager.default.contentsOfDirectory(atPath: device.configDirectory + "/mosquitto-conf") {
             let text = try String(contentsOfFile: device.configDirectory + "/mosquitto-conf/" + file, encoding: .utf8)
@@ -283,35 +283,37 @@ import Testing
     }
 
     @Test func missingConfigurationIsReportedBeforeAnythingIsWritten() async throws {
-        let device = try DeviceEnvironment()
-        let noURL = try device.tedge("connect", "az")
+        let device = try await DeviceEnvironment()
+        let noURL = try await device.tedge("connect", "az")
         #expect(noURL.status == .exited(1))
         #expect(noURL.standardError.contains("A value for `az.url` is missing."))
-        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:1"))
-        let noCertificate = try device.tedge("connect", "az")
+        device.expectSuccess(try await device.tedge("config", "set", "az.url", "localhost:1"))
+        let noCertificate = try await device.tedge("connect", "az")
         #expect(noCertificate.status == .exited(1))
         #expect(noCertificate.standardError.contains("Config value device.id, cannot be configured"))
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "d1"))
-        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", "/nonexistent/ca.pem"))
-        let noRoot = try device.tedge("connect", "az")
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", "d1"))
+        device.expectSuccess(try await device.tedge("config", "set", "az.root.cert.path", "/nonexistent/ca.pem"))
+        let noRoot = try await device.tedge("connect", "az")
         #expect(noRoot.status == .exited(1))
         #expect(noRoot.standardError.contains("Couldn't load certificate, provide valid certificate path in configuration."))
         #expect(!FileManager.default.fileExists(atPath: device.bridgeFile))
     }
 
-    @Test func brokerDownMakesPubFailWithAHint() throws {
-        let device = try DeviceEnvironment()
-        let pub = try device.tedge("mqtt", "pub", "a/b", "x")
+    @Test func brokerDownMakesPubFailWithAHint() async throws {
+        let device = try await DeviceEnvironment()
+        let pub = try await device.tedge("mqtt", "pub", "a/b", "x")
         #expect(pub.status == .exited(1))
         #expect(pub.standardError.contains("MQTT connection error: I/O: Connection refused (os error 111)"))
         #expect(pub.standardError.contains("Hint: Is MQTT server running?"))
     }
 
     @Test func subResubscribesAfterTheBrokerRestarts() async throws {
-        let device = try DeviceEnvironment()
-        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        let device = try await DeviceEnvironment()
+        device.expectSuccess(
+            try await ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         try writeListener(device)
-        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        device.expectSuccess(
+            try await ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
         let output = device.root + "/sub.out"
         let sub = try ChildProcess.spawn(
@@ -319,14 +321,15 @@ import Testing
             standardOutput: output, standardError: output)
         defer { sub.stop() }
         try await waitFor(output, contains: "INFO: Connected")
-        device.expectSuccess(try device.tedge("mqtt", "pub", "test/one", "first"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "test/one", "first"))
         try await waitFor(output, contains: "[test/one] first")
-        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        device.expectSuccess(
+            try await ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
         try await waitFor(output, contains: "INFO: Disconnected")
         // "INFO: Connected" comes after the SUBACK: once it is there again, the subscription is back.
         try await waitFor(output, contains: "INFO: Connected", count: 2)
-        device.expectSuccess(try device.tedge("mqtt", "pub", "test/two", "second"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "test/two", "second"))
         try await waitFor(output, contains: "[test/two] second")
     }
 

@@ -5,13 +5,13 @@ import Testing
 /// `connect` / measurement / `disconnect` for Cumulocity and the AWS plugin, against the simulator.
 @Suite(.serialized) struct ConnectOtherCloudsTests {
     @Test func cumulocity() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepare(cloud: "c8y")
+        try await device.prepare(cloud: "c8y")
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["measurement/measurements/create"])
         defer { cloud.disconnect() }
 
-        let connect = try device.tedge("connect", "c8y")
+        let connect = try await device.tedge("connect", "c8y")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Try 1 / 2: Sending a message to Cumulocity. "))
         #expect(
@@ -29,7 +29,7 @@ import Testing
 
         // A measurement through the Cumulocity mapper and bridge.
         await device.waitForMapperUp("c8y")
-        device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21.5}"#, "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21.5}"#, "-q", "1"))
         let measurement = await inbox.next(timeout: .seconds(15))
         #expect(
             measurement?.text?.hasPrefix(#"{"type":"ThinEdgeMeasurement","temperature":{"temperature":{"value":21.5}},"time":""#)
@@ -42,24 +42,24 @@ import Testing
         #expect(await localInbox.next(timeout: .seconds(15))?.text == "510,my-device")
 
         // The device exists now: --test succeeds at the first try.
-        let test = try device.tedge("connect", "c8y", "--test")
+        let test = try await device.tedge("connect", "c8y", "--test")
         device.expectSuccess(test)
         #expect(!test.standardOutput.contains("Try 2 / 2"))
 
-        let disconnect = try device.tedge("disconnect", "c8y")
+        let disconnect = try await device.tedge("disconnect", "c8y")
         device.expectSuccess(disconnect)
         #expect(disconnect.standardOutput.contains("C8y Bridge successfully disconnected!"))
         #expect(disconnect.standardOutput.contains("tedge-mapper-c8y service successfully stopped and disabled!"))
     }
 
     @Test func awsPlugin() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepare(cloud: "aws")
+        try await device.prepare(cloud: "aws")
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["thinedge/my-device/td/#"])
         defer { cloud.disconnect() }
 
-        let connect = try device.tedge("connect", "aws")
+        let connect = try await device.tedge("connect", "aws")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
         #expect(connect.standardOutput.contains("tedge-mapper-aws service successfully started and enabled!"))
@@ -67,32 +67,32 @@ import Testing
         #expect(bridge.contains("connection edge_to_aws"))
 
         await device.waitForMapperUp("aws")
-        device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 19}"#, "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 19}"#, "-q", "1"))
         let telemetry = await inbox.nextIgnoringServiceHealth(timeout: .seconds(15))
         #expect(telemetry?.topic == "thinedge/my-device/td/measurements")
         #expect(telemetry?.text?.hasPrefix(#"{"temperature":19.0,"time":""#) == true)
 
-        device.expectSuccess(try device.tedge("connect", "aws", "--test"))
-        let disconnect = try device.tedge("disconnect", "aws")
+        device.expectSuccess(try await device.tedge("connect", "aws", "--test"))
+        let disconnect = try await device.tedge("disconnect", "aws")
         device.expectSuccess(disconnect)
         #expect(disconnect.standardOutput.contains("AWS Bridge successfully disconnected!"))
-        #expect(try device.tedge("connect", "aws", "--test").status == .exited(1))
+        #expect(try await device.tedge("connect", "aws", "--test").status == .exited(1))
     }
 
     @Test func twoCloudsAtOnce() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepare(cloud: "az")
-        try device.prepare(cloud: "aws")
+        try await device.prepare(cloud: "az")
+        try await device.prepare(cloud: "aws")
         let (cloud, inbox) = try await device.cloudClient(subscribing: [
             "devices/my-device/messages/events/#", "thinedge/my-device/td/#",
         ])
         defer { cloud.disconnect() }
-        device.expectSuccess(try device.tedge("connect", "az"))
-        device.expectSuccess(try device.tedge("connect", "aws"))
+        device.expectSuccess(try await device.tedge("connect", "az"))
+        device.expectSuccess(try await device.tedge("connect", "aws"))
         await device.waitForMapperUp("az")
         await device.waitForMapperUp("aws")
-        device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"both": 1}"#, "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "tedge/measurements", #"{"both": 1}"#, "-q", "1"))
         var topics: Set<String> = []
         while topics.count < 2, let message = await inbox.nextIgnoringServiceHealth(timeout: .seconds(15)) {
             topics.insert(message.topic)

@@ -3,6 +3,7 @@ import TedgeMosquitto
 import TedgeProviderAPI
 import TedgeRuntime
 import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 /// One simulated device for a test: its own config dir, init-system state, broker directory and
@@ -22,7 +23,7 @@ final class DeviceEnvironment: @unchecked Sendable {
     private(set) var simulatorIDScope = ""
     let simulatorDirectory: String
 
-    init() throws {
+    init() async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("tedge-e2e-\(UUID().uuidString.prefix(8))").path
         configDirectory = root + "/etc"
         initState = root + "/init"
@@ -33,7 +34,7 @@ final class DeviceEnvironment: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: binDirectory, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge-mapper", withDestinationPath: Binaries.mapper)
         try FileManager.default.createSymbolicLink(atPath: binDirectory + "/tedge", withDestinationPath: Binaries.tedge)
-        let setup = try ChildProcess.run(
+        let setup = try await ChildProcess.run(
             [
                 Binaries.script("setup-local-device"), configDirectory, initState, brokerDirectory,
                 String(mqttPort), Binaries.script("local-init"),
@@ -47,12 +48,12 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     /// Runs `tedge --config-dir <dir> <arguments>`.
     @discardableResult
-    func tedge(_ arguments: String...) throws -> ChildProcess.Output {
-        try ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments, environment: environment)
+    func tedge(_ arguments: String...) async throws -> ChildProcess.Output {
+        try await ChildProcess.run([Binaries.tedge, "--config-dir", configDirectory] + arguments, environment: environment)
     }
 
-    func tedge(arguments: [String], extraEnvironment: [String: String] = [:]) throws -> ChildProcess.Output {
-        try ChildProcess.run(
+    func tedge(arguments: [String], extraEnvironment: [String: String] = [:]) async throws -> ChildProcess.Output {
+        try await ChildProcess.run(
             [Binaries.tedge, "--config-dir", configDirectory] + arguments,
             environment: environment.merging(extraEnvironment) { $1 })
     }
@@ -93,15 +94,15 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     /// Stops the simulator and starts it again on the same ports, with the same state.
     func restartSimulator(downtime: Duration) async throws {
-        stopSimulator()
+        await stopSimulator()
         try await Task.sleep(for: downtime)
         try await startSimulator(extraArguments: [
             "--port", String(simulatorTLSPort), "--backend-port", String(simulatorBackendPort),
         ])
     }
 
-    func stopSimulator() {
-        simulator?.stop()
+    func stopSimulator() async {
+        if let simulator { await OwnThread.run { simulator.stop() } }
         simulator = nil
     }
 
@@ -109,8 +110,8 @@ final class DeviceEnvironment: @unchecked Sendable {
     var certificatePath: String { configDirectory + "/device-certs/tedge-certificate.pem" }
     var keyPath: String { configDirectory + "/device-certs/tedge-private-key.pem" }
 
-    func register(certificate: String? = nil) throws {
-        let result = try ChildProcess.run([
+    func register(certificate: String? = nil) async throws {
+        let result = try await ChildProcess.run([
             Binaries.simulator, "register", "--dir", simulatorDirectory, "--certificate", certificate ?? certificatePath,
         ])
         guard result.status.succeeded else { throw TedgeError("register failed: \(result.standardError)") }
@@ -118,8 +119,8 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     /// Runs `tedge-cloud-sim <subcommand> --dir <simulator dir> <arguments>`.
     @discardableResult
-    func simulatorCommand(_ subcommand: String, _ arguments: String...) throws -> ChildProcess.Output {
-        try ChildProcess.run([Binaries.simulator, subcommand, "--dir", simulatorDirectory] + arguments)
+    func simulatorCommand(_ subcommand: String, _ arguments: String...) async throws -> ChildProcess.Output {
+        try await ChildProcess.run([Binaries.simulator, subcommand, "--dir", simulatorDirectory] + arguments)
     }
 
     /// A client on the simulator's cloud-side broker, to watch and inject cloud traffic.
@@ -142,18 +143,18 @@ final class DeviceEnvironment: @unchecked Sendable {
     }
 
     /// Cert, registration and az.* config, ready for `tedge connect az`.
-    func prepareAzure(deviceID: String = "my-device") throws {
-        try prepare(cloud: "az", deviceID: deviceID)
+    func prepareAzure(deviceID: String = "my-device") async throws {
+        try await prepare(cloud: "az", deviceID: deviceID)
     }
 
     /// Cert, registration and `<cloud>.url` / `<cloud>.root.cert.path`, ready for `tedge connect <cloud>`.
-    func prepare(cloud: String, deviceID: String = "my-device") throws {
+    func prepare(cloud: String, deviceID: String = "my-device") async throws {
         if !FileManager.default.fileExists(atPath: certificatePath) {
-            try expectSuccess(tedge("cert", "create", "--device-id", deviceID))
-            try register()
+            try await expectSuccess(tedge("cert", "create", "--device-id", deviceID))
+            try await register()
         }
-        try expectSuccess(tedge("config", "set", "\(cloud).url", "localhost:\(simulatorTLSPort)"))
-        try expectSuccess(tedge("config", "set", "\(cloud).root.cert.path", caPath))
+        try await expectSuccess(tedge("config", "set", "\(cloud).url", "localhost:\(simulatorTLSPort)"))
+        try await expectSuccess(tedge("config", "set", "\(cloud).root.cert.path", caPath))
     }
 
     /// Waits until `tedge-mapper-<cloud>` reports up on the local broker.

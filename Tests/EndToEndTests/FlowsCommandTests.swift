@@ -7,8 +7,9 @@ import Testing
 @Suite struct FlowsCommandTests {
     let configuration = TemporaryDirectory()
 
-    func tedge(_ arguments: [String], standardInput: String? = nil) throws -> ChildProcess.Output {
-        try ChildProcess.run([Binaries.tedge, "--config-dir", configuration.path] + arguments, standardInput: standardInput)
+    func tedge(_ arguments: [String], standardInput: String? = nil) async throws -> ChildProcess.Output {
+        try await ChildProcess.run(
+            [Binaries.tedge, "--config-dir", configuration.path] + arguments, standardInput: standardInput)
     }
 
     func write(_ path: String, _ text: String) throws {
@@ -46,15 +47,16 @@ import Testing
             """)
     }
 
-    @Test func configDirNamesTheMappersFlowsDirectory() throws {
-        #expect(try tedge(["flows", "config-dir"]).standardOutput == "\(configuration.path)/mappers/local/flows\n")
+    @Test func configDirNamesTheMappersFlowsDirectory() async throws {
+        #expect(try await tedge(["flows", "config-dir"]).standardOutput == "\(configuration.path)/mappers/local/flows\n")
         #expect(
-            try tedge(["flows", "config-dir", "--mapper", "az"]).standardOutput == "\(configuration.path)/mappers/az/flows\n")
+            try await tedge(["flows", "config-dir", "--mapper", "az"]).standardOutput
+                == "\(configuration.path)/mappers/az/flows\n")
     }
 
-    @Test func aSampleFromTheArgumentsGoesThroughTheMappersFlows() throws {
+    @Test func aSampleFromTheArgumentsGoesThroughTheMappersFlows() async throws {
         try writeFlows()
-        let output = try tedge(["flows", "test", "--mapper", "tb", "te/device/main///m/env", #"{"temperature":21}"#])
+        let output = try await tedge(["flows", "test", "--mapper", "tb", "te/device/main///m/env", #"{"temperature":21}"#])
         #expect(output.status == .exited(0), "\(output.standardError)")
         #expect(
             output.standardOutput.range(
@@ -64,7 +66,7 @@ import Testing
         #expect(output.standardError.isEmpty)
     }
 
-    @Test func samplesFromStandardInputGiveOutputLinesAndErrorsOnStandardError() throws {
+    @Test func samplesFromStandardInputGiveOutputLinesAndErrorsOnStandardError() async throws {
         try writeFlows()
         let lines = configuration.file("samples.txt")
         try """
@@ -74,7 +76,7 @@ import Testing
         [te/device/main///m/big] {"text": "\(String(repeating: "x", count: 200))"}
         [te/device/main/service/app/status/health] {"status":"up","time":"2021-04-08T00:00:00+05:00"}
         """.write(toFile: lines, atomically: true, encoding: .utf8)
-        let output = try tedge(["flows", "test", "--mapper", "az"], standardInput: lines)
+        let output = try await tedge(["flows", "test", "--mapper", "az"], standardInput: lines)
         #expect(output.status == .exited(0))
         #expect(
             output.standardOutput == """
@@ -88,14 +90,14 @@ import Testing
         )
     }
 
-    @Test func oneFlowFromAnotherDirectoryAndItsListing() throws {
+    @Test func oneFlowFromAnotherDirectoryAndItsListing() async throws {
         try writeFlows()
         let directory = configuration.file("mappers/tb/flows")
-        let output = try tedge([
+        let output = try await tedge([
             "flows", "test", "--flows-dir", directory, "--flow", "telemetry.toml", "te/device/child///m/", "{}",
         ])
         #expect(output.standardOutput.hasPrefix("[v1/devices/me/telemetry] {\"ts\":"), "\(output.standardError)")
-        let listing = try tedge(["flows", "list", "--mapper", "az"])
+        let listing = try await tedge(["flows", "list", "--mapper", "az"])
         #expect(listing.status == .exited(0))
         #expect(
             listing.standardOutput == """
@@ -110,9 +112,9 @@ import Testing
                 """)
     }
 
-    @Test func aBrokenFlowIsReportedAndListFails() throws {
+    @Test func aBrokenFlowIsReportedAndListFails() async throws {
         try write("mappers/local/flows/broken.toml", "input.mqtt.topics = [\"a/#/b\"]\n")
-        let listing = try tedge(["flows", "list"])
+        let listing = try await tedge(["flows", "list"])
         #expect(listing.status == .exited(1))
         let path = "\(configuration.path)/mappers/local/flows"
         #expect(
@@ -124,10 +126,10 @@ import Testing
                     Some invalid flows
 
                 """)
-        let missing = try tedge(["flows", "test", "te/x"])
+        let missing = try await tedge(["flows", "test", "te/x"])
         #expect(missing.status == .exited(1))
         #expect(missing.standardError.hasSuffix("Caused by:\n    Missing sample payload\n"))
-        let nowhere = try tedge(["flows", "test", "--mapper", "nowhere", "te/x", "{}"])
+        let nowhere = try await tedge(["flows", "test", "--mapper", "nowhere", "te/x", "{}"])
         #expect(nowhere.status == .exited(1))
         #expect(
             nowhere.standardError.hasPrefix(

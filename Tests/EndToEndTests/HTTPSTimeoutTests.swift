@@ -1,23 +1,24 @@
 import Foundation
 import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 /// `tedge cert upload c8y` gives up on a server that never answers, and goes through HTTPS_PROXY
 /// (a refusing proxy, NO_PROXY, and a real CONNECT tunnel to the simulator).
 @Suite struct HTTPSTimeoutTests {
-    func preparedDevice(httpsPort: Int) throws -> DeviceEnvironment {
-        let device = try DeviceEnvironment()
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "my-device"))
-        device.expectSuccess(try device.tedge("config", "set", "c8y.url", "localhost"))
-        device.expectSuccess(try device.tedge("config", "set", "c8y.http", "localhost:\(httpsPort)"))
+    func preparedDevice(httpsPort: Int) async throws -> DeviceEnvironment {
+        let device = try await DeviceEnvironment()
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", "my-device"))
+        device.expectSuccess(try await device.tedge("config", "set", "c8y.url", "localhost"))
+        device.expectSuccess(try await device.tedge("config", "set", "c8y.http", "localhost:\(httpsPort)"))
         return device
     }
 
-    @Test func aSilentServerTimesOut() throws {
+    @Test func aSilentServerTimesOut() async throws {
         let silent = try SilentListener()
-        let device = try preparedDevice(httpsPort: silent.port)
+        let device = try await preparedDevice(httpsPort: silent.port)
         // Bounded: the command's own limits are well inside this.
-        let result = try ChildProcess.run(
+        let result = try await ChildProcess.run(
             [Binaries.tedge, "--config-dir", device.configDirectory, "cert", "upload", "c8y", "--user", "u"],
             environment: ["C8YPASS": "secret"], timeout: .seconds(90))
         #expect(result.status == .exited(1), "\(result.standardError)")
@@ -25,11 +26,11 @@ import Testing
         #expect(result.standardError.contains("timed out"), "\(result.standardError)")
     }
 
-    @Test func theRequestGoesThroughHTTPSProxy() throws {
+    @Test func theRequestGoesThroughHTTPSProxy() async throws {
         let proxy = try SilentListener(reply: "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-        let device = try preparedDevice(httpsPort: 1)  // nothing listens there: only the proxy can answer
+        let device = try await preparedDevice(httpsPort: 1)  // nothing listens there: only the proxy can answer
         let arguments = [Binaries.tedge, "--config-dir", device.configDirectory, "cert", "upload", "c8y", "--user", "u"]
-        let proxied = try ChildProcess.run(
+        let proxied = try await ChildProcess.run(
             arguments, environment: ["C8YPASS": "secret", "HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"],
             timeout: .seconds(90))
         #expect(proxied.status == .exited(1))
@@ -38,7 +39,7 @@ import Testing
             "\(proxied.standardError)")
         #expect(proxied.standardError.contains("403 Forbidden"))
 
-        let exempt = try ChildProcess.run(
+        let exempt = try await ChildProcess.run(
             arguments,
             environment: [
                 "C8YPASS": "secret", "HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)",
@@ -50,12 +51,11 @@ import Testing
 
     @Test func anUploadSucceedsThroughATunnel() async throws {
         let proxy = try TunnelProxy()
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        defer { device.stopSimulator() }
-        try device.prepare(cloud: "c8y")
-        device.expectSuccess(try device.tedge("config", "set", "c8y.http", "localhost:\(device.simulatorHTTPSPort)"))
-        let result = try device.tedge(
+        try await device.prepare(cloud: "c8y")
+        device.expectSuccess(try await device.tedge("config", "set", "c8y.http", "localhost:\(device.simulatorHTTPSPort)"))
+        let result = try await device.tedge(
             arguments: ["cert", "upload", "c8y", "--user", "admin"],
             extraEnvironment: ["C8YPASS": "tedge-sim", "HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
         device.expectSuccess(result)

@@ -12,30 +12,31 @@ import Testing
     // MARK: renewal and the secondary thumbprint
 
     @Test func aRenewedCertificateRegisteredAsSecondaryConnects() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure(deviceID: "renewed-device")
-        device.expectSuccess(try device.tedge("connect", "az"))
+        try await device.prepareAzure(deviceID: "renewed-device")
+        device.expectSuccess(try await device.tedge("connect", "az"))
         let before = try String(contentsOfFile: device.certificatePath, encoding: .utf8)
 
-        device.expectSuccess(try device.tedge("cert", "renew"))
+        device.expectSuccess(try await device.tedge("cert", "renew"))
         #expect(try String(contentsOfFile: device.certificatePath, encoding: .utf8) != before)
-        device.expectSuccess(try device.simulatorCommand("register", "--certificate", device.certificatePath, "--secondary"))
-        device.expectSuccess(try device.tedge("disconnect", "az"))
+        device.expectSuccess(
+            try await device.simulatorCommand("register", "--certificate", device.certificatePath, "--secondary"))
+        device.expectSuccess(try await device.tedge("disconnect", "az"))
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
         try await expectMeasurementArrives(device, deviceID: "renewed-device")
     }
 
     @Test func aRenewedCertificateThatIsNotRegisteredIsRefusedByTheCheck() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure(deviceID: "renewed-device")
-        device.expectSuccess(try device.tedge("cert", "renew"))
+        try await device.prepareAzure(deviceID: "renewed-device")
+        device.expectSuccess(try await device.tedge("cert", "renew"))
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
         #expect(!connect.standardOutput.contains("connection check is successful."))
@@ -45,22 +46,22 @@ import Testing
     // MARK: a CA-signed device
 
     @Test func aCASignedDeviceConnectsWithOnlyItsCARegistered() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        let ca = try TestAuthority(directory: device.root + "/device-ca")
-        try installCASignedCertificate(device, deviceID: "ca-device", authority: ca)
-        device.expectSuccess(try device.simulatorCommand("register", "--ca", ca.certificatePath))
-        device.expectSuccess(try device.tedge("config", "set", "az.url", "localhost:\(device.simulatorTLSPort)"))
-        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", device.caPath))
+        let ca = try await TestAuthority(directory: device.root + "/device-ca")
+        try await installCASignedCertificate(device, deviceID: "ca-device", authority: ca)
+        device.expectSuccess(try await device.simulatorCommand("register", "--ca", ca.certificatePath))
+        device.expectSuccess(try await device.tedge("config", "set", "az.url", "localhost:\(device.simulatorTLSPort)"))
+        device.expectSuccess(try await device.tedge("config", "set", "az.root.cert.path", device.caPath))
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
         try await expectMeasurementArrives(device, deviceID: "ca-device")
 
-        let show = try device.tedge("cert", "show")
+        let show = try await device.tedge("cert", "show")
         #expect(show.standardOutput.contains("Type: CA-signed"))
-        let renew = try device.tedge("cert", "renew")
+        let renew = try await device.tedge("cert", "renew")
         #expect(renew.status == .exited(1))
         #expect(renew.standardError.contains("Renew a CA-signed certificate through your CA"))
     }
@@ -68,16 +69,16 @@ import Testing
     // MARK: zero-touch provisioning
 
     @Test func aDeviceKnowingOnlyTheIDScopeIsProvisionedAndConnects() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        let ca = try TestAuthority(directory: device.root + "/device-ca")
-        try installCASignedCertificate(device, deviceID: "dps-device", authority: ca)
-        let enroll = try device.simulatorCommand("enroll", "--ca", ca.certificatePath)
+        let ca = try await TestAuthority(directory: device.root + "/device-ca")
+        try await installCASignedCertificate(device, deviceID: "dps-device", authority: ca)
+        let enroll = try await device.simulatorCommand("enroll", "--ca", ca.certificatePath)
         device.expectSuccess(enroll)
         #expect(enroll.standardOutput.contains("id_scope=\(device.simulatorIDScope)"))
-        try configureProvisioning(device, idScope: device.simulatorIDScope)
+        try await configureProvisioning(device, idScope: device.simulatorIDScope)
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         device.expectSuccess(connect)
         let lines = connect.standardOutput.split(separator: "\n").map(String.init)
         #expect(
@@ -85,21 +86,21 @@ import Testing
                 == "Provisioning the device through the Azure Device Provisioning Service (scope \(device.simulatorIDScope)).")
         #expect(lines.dropFirst().first == "Device provisioned: assigned to hub localhost:\(device.simulatorTLSPort).")
         #expect(Array(lines.dropFirst(2)) == ConnectAzureTests.documentedTranscript)
-        let url = try device.tedge("config", "get", "az.url")
+        let url = try await device.tedge("config", "get", "az.url")
         #expect(url.standardOutput == "localhost:\(device.simulatorTLSPort)\n")
         try await expectMeasurementArrives(device, deviceID: "dps-device")
     }
 
     @Test func anUnknownIDScopeIsRefusedAndNothingIsWritten() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        let ca = try TestAuthority(directory: device.root + "/device-ca")
-        try installCASignedCertificate(device, deviceID: "dps-device", authority: ca)
-        device.expectSuccess(try device.simulatorCommand("enroll", "--ca", ca.certificatePath))
-        try configureProvisioning(device, idScope: "0ne99999999")
+        let ca = try await TestAuthority(directory: device.root + "/device-ca")
+        try await installCASignedCertificate(device, deviceID: "dps-device", authority: ca)
+        device.expectSuccess(try await device.simulatorCommand("enroll", "--ca", ca.certificatePath))
+        try await configureProvisioning(device, idScope: "0ne99999999")
         let configBefore = try String(contentsOfFile: device.configDirectory + "/tedge.toml", encoding: .utf8)
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(
             connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"), "\(connect.standardError)")
@@ -111,13 +112,13 @@ import Testing
     }
 
     @Test func aDeviceThatIsNotEnrolledIsRefusedWithTheServicesMessage() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "stranger"))
-        try configureProvisioning(device, idScope: device.simulatorIDScope)
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", "stranger"))
+        try await configureProvisioning(device, idScope: device.simulatorIDScope)
         let configBefore = try String(contentsOfFile: device.configDirectory + "/tedge.toml", encoding: .utf8)
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(
             connect.standardError.hasPrefix("Error: failed to connect Azure cloud.\n\nCaused by:\n"), "\(connect.standardError)")
@@ -126,32 +127,33 @@ import Testing
     }
 
     @Test func aDisabledEnrollmentIsRefusedWithTheServicesMessage() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        device.expectSuccess(try device.tedge("cert", "create", "--device-id", "disabled-device"))
-        device.expectSuccess(try device.simulatorCommand("enroll", "--certificate", device.certificatePath, "--disable"))
-        try configureProvisioning(device, idScope: device.simulatorIDScope)
+        device.expectSuccess(try await device.tedge("cert", "create", "--device-id", "disabled-device"))
+        device.expectSuccess(try await device.simulatorCommand("enroll", "--certificate", device.certificatePath, "--disable"))
+        try await configureProvisioning(device, idScope: device.simulatorIDScope)
 
-        let connect = try device.tedge("connect", "az")
+        let connect = try await device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.contains("The enrollment of disabled-device is disabled."), "\(connect.standardError)")
-        #expect(try device.tedge("config", "get", "az.url").standardOutput.contains("is not set"))
+        #expect(try await device.tedge("config", "get", "az.url").standardOutput.contains("is not set"))
     }
 
     // MARK: helpers
 
-    private func configureProvisioning(_ device: DeviceEnvironment, idScope: String) throws {
-        device.expectSuccess(try device.tedge("config", "set", "az.dps.id_scope", idScope))
-        device.expectSuccess(try device.tedge("config", "set", "az.dps.url", "localhost:\(device.simulatorTLSPort)"))
-        device.expectSuccess(try device.tedge("config", "set", "az.root.cert.path", device.caPath))
+    private func configureProvisioning(_ device: DeviceEnvironment, idScope: String) async throws {
+        device.expectSuccess(try await device.tedge("config", "set", "az.dps.id_scope", idScope))
+        device.expectSuccess(try await device.tedge("config", "set", "az.dps.url", "localhost:\(device.simulatorTLSPort)"))
+        device.expectSuccess(try await device.tedge("config", "set", "az.root.cert.path", device.caPath))
     }
 
     /// `tedge cert create-csr`, signed by `authority` with the openssl CLI, then `tedge cert install`.
-    private func installCASignedCertificate(_ device: DeviceEnvironment, deviceID: String, authority: TestAuthority) throws {
+    private func installCASignedCertificate(_ device: DeviceEnvironment, deviceID: String, authority: TestAuthority) async throws
+    {
         let csr = device.root + "/device.csr"
-        device.expectSuccess(try device.tedge("cert", "create-csr", "--device-id", deviceID, "--output-path", csr))
-        let signed = try authority.sign(csr: csr, output: device.root + "/signed.pem")
-        device.expectSuccess(try device.tedge("cert", "install", signed))
+        device.expectSuccess(try await device.tedge("cert", "create-csr", "--device-id", deviceID, "--output-path", csr))
+        let signed = try await authority.sign(csr: csr, output: device.root + "/signed.pem")
+        device.expectSuccess(try await device.tedge("cert", "install", signed))
     }
 
     /// A measurement published locally reaches the simulated hub as the device's telemetry.
@@ -161,7 +163,7 @@ import Testing
     ) async throws {
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["devices/\(deviceID)/messages/events/#"])
         defer { cloud.disconnect() }
-        device.expectSuccess(try device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21}"#, "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "tedge/measurements", #"{"temperature": 21}"#, "-q", "1"))
         let telemetry = await inbox.nextIgnoringServiceHealth(timeout: .seconds(15))
         #expect(
             telemetry?.text?.contains(#""temperature":21"#) == true, "telemetry: \(String(describing: telemetry))",

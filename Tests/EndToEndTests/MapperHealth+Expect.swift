@@ -4,8 +4,7 @@ import Testing
 
 extension MapperHealth {
     /// The mapper said `up`: it has subscribed, so what is published next is mapped (no sleep needed).
-    /// 30 s is a hang guard, not a duration: with the whole suite on two cores, tests that wait for child
-    /// processes hold the two threads of the cooperative pool, and a waiter may not run for many seconds.
+    /// 30 s is a hang guard, not a duration: the whole suite shares two cores with the mappers it starts.
     func expectUp(port: Int, sourceLocation: SourceLocation = #_sourceLocation) async {
         let up = await waitUntilUp(port: port, timeout: .seconds(30))
         #expect(up, "\(serviceName) never reported up on \(topic)", sourceLocation: sourceLocation)

@@ -84,16 +84,16 @@ import Testing
         #expect(
             error?.text?.hasPrefix(
                 "Invalid JSON: invalid type: string \"hot\", expected ThinEdge single or multi-value measurement") == true)
-        #expect(setup.mapper?.wait(timeout: .zero) == nil, "the mapper keeps running")
+        #expect(await setup.mapper?.wait(timeout: .zero) == nil, "the mapper keeps running")
 
         // A second instance is refused.
-        let second = try ChildProcess.run([setup.mapperLink, "--config-dir", setup.directory, "az"])
+        let second = try await ChildProcess.run([setup.mapperLink, "--config-dir", setup.directory, "az"])
         #expect(second.status == .exited(1))
         #expect(second.standardError.contains("Couldn't acquire file lock."))
 
         // SIGTERM: a clean stop that leaves "down" as the retained health.
         setup.mapper?.signal(SIGTERM)
-        #expect(setup.mapper?.wait(timeout: .seconds(10)) == .exited(0))
+        #expect(await setup.mapper?.wait(timeout: .seconds(10)) == .exited(0))
         let down = await inbox.next(timeout: .seconds(5))
         #expect(down?.text?.contains("\"status\":\"down\"") == true)
     }
@@ -104,7 +104,7 @@ import Testing
         defer { observer.disconnect() }
         try await setup.startMapper()
         setup.mapper?.signal(SIGKILL)
-        #expect(setup.mapper?.wait(timeout: .seconds(5)) == .signalled(SIGKILL))
+        #expect(await setup.mapper?.wait(timeout: .seconds(5)) == .signalled(SIGKILL))
 
         let (publisher, _) = try await setup.broker.client()
         for number in 1...20 { try await setup.publish(publisher, "tedge/measurements", "{\"n\": \(number)}") }

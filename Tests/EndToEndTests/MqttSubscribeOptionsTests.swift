@@ -1,5 +1,6 @@
 import Foundation
 import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 /// `tedge mqtt sub` options that end it (`--count`, `--duration`, `--retained-only`), and its
@@ -7,17 +8,19 @@ import Testing
 @Suite struct MqttSubscribeOptionsTests {
     /// A device whose broker (local-init's mosquitto) listens on its `mqtt.port`.
     func deviceWithBroker() async throws -> DeviceEnvironment {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         let config = MosquittoLocalConfig(port: device.mqttPort).render()
         try FileManager.default.createDirectory(
             atPath: device.configDirectory + "/mosquitto-conf", withIntermediateDirectories: true)
         try config.write(
             toFile: device.configDirectory + "/mosquitto-conf/tedge-mosquitto.conf", atomically: true, encoding: .utf8)
-        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        device.expectSuccess(
+            try await ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
         return device
     }
 
+    /// Sync, for `defer`: local-init's stop takes a moment.
     func stopBroker(_ device: DeviceEnvironment) {
         _ = try? ChildProcess.run([Binaries.script("local-init"), device.initState, "stop", "mosquitto"])
     }
@@ -47,9 +50,9 @@ import Testing
         defer { sub.stop() }
         try await waitFor(output, contains: "INFO: Connected")
         // Published at once after the readiness line: a subscriber not yet subscribed would miss it.
-        device.expectSuccess(try device.tedge("mqtt", "pub", "test/1", "one"))
-        device.expectSuccess(try device.tedge("mqtt", "pub", "test/2", "two"))
-        #expect(sub.wait(timeout: .seconds(20)) == .exited(0), "\(text(output))")
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "test/1", "one"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "test/2", "two"))
+        #expect(await sub.wait(timeout: .seconds(20)) == .exited(0), "\(text(output))")
         #expect(text(output).contains("[test/1] one\n[test/2] two\n"))
     }
 
@@ -58,25 +61,25 @@ import Testing
         defer { stopBroker(device) }
         let (sub, output) = try spawnSub(device, ["test/#", "--duration", "500ms"])
         defer { sub.stop() }
-        #expect(sub.wait(timeout: .seconds(20)) == .exited(0), "\(text(output))")
+        #expect(await sub.wait(timeout: .seconds(20)) == .exited(0), "\(text(output))")
     }
 
     @Test func retainedOnlyPrintsTheRetainedMessagesAndEnds() async throws {
         let device = try await deviceWithBroker()
         defer { stopBroker(device) }
-        device.expectSuccess(try device.tedge("mqtt", "pub", "state/a", "A", "-r", "-q", "1"))
-        device.expectSuccess(try device.tedge("mqtt", "pub", "state/b", "B", "-r", "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "state/a", "A", "-r", "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "state/b", "B", "-r", "-q", "1"))
         let (quiet, quietOutput) = try spawnSub(device, ["state/#", "--retained-only"])
         defer { quiet.stop() }
-        #expect(quiet.wait(timeout: .seconds(20)) == .exited(0), "\(text(quietOutput))")
+        #expect(await quiet.wait(timeout: .seconds(20)) == .exited(0), "\(text(quietOutput))")
         #expect(text(quietOutput).contains("[state/a] A\n[state/b] B\n"))
 
         // A live message ends it without being printed.
         let (live, liveOutput) = try spawnSub(device, ["state/#", "--retained-only"])
         defer { live.stop() }
         try await waitFor(liveOutput, contains: "INFO: Connected")
-        device.expectSuccess(try device.tedge("mqtt", "pub", "state/c", "live"))
-        #expect(live.wait(timeout: .seconds(20)) == .exited(0))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "state/c", "live"))
+        #expect(await live.wait(timeout: .seconds(20)) == .exited(0))
         #expect(!text(liveOutput).contains("live"))
     }
 
@@ -86,20 +89,21 @@ import Testing
         let (sub, output) = try spawnSub(device, ["test/#", "--count", "1"])
         defer { sub.stop() }
         try await waitFor(output, contains: "INFO: Connected")
-        device.expectSuccess(try ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
+        device.expectSuccess(
+            try await ChildProcess.run([Binaries.script("local-init"), device.initState, "restart", "mosquitto"]))
         #expect(await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(5)))
         for _ in 0..<200 where text(output).components(separatedBy: "INFO: Connected").count < 3 {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(text(output).components(separatedBy: "INFO: Connected").count == 3, "\(text(output))")
-        device.expectSuccess(try device.tedge("mqtt", "pub", "test/after", "back"))
-        #expect(sub.wait(timeout: .seconds(20)) == .exited(0))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "test/after", "back"))
+        #expect(await sub.wait(timeout: .seconds(20)) == .exited(0))
         #expect(text(output).contains("[test/after] back"))
     }
 
-    @Test func aCountBelowOneIsAUsageError() throws {
-        let device = try DeviceEnvironment()
-        let result = try device.tedge("mqtt", "sub", "a/b", "--count", "0")
+    @Test func aCountBelowOneIsAUsageError() async throws {
+        let device = try await DeviceEnvironment()
+        let result = try await device.tedge("mqtt", "sub", "a/b", "--count", "0")
         #expect(result.status != .exited(0))
         #expect(result.standardError.contains("--count must be at least 1"))
     }

@@ -2,6 +2,7 @@ import Foundation
 import TedgeProviderAPI
 import TedgeRuntime
 import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 /// A device connected to the simulated IoT Hub (or AWS IoT Core) through `tedge connect az` (`aws`), over the
@@ -23,16 +24,16 @@ final class OperationsDevice: @unchecked Sendable {
     ) async throws {
         self.cloud = cloud
         self.builtInBridge = builtInBridge
-        device = try DeviceEnvironment()
+        device = try await DeviceEnvironment()
         output = device.root + "/out"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         chmod(output, 0o777)
         try await device.startSimulator()
-        try device.prepare(cloud: cloud)
-        if builtInBridge { try device.useBuiltInBridge() }
-        if getuid() == 0 { device.expectSuccess(try device.tedge("config", "set", "operations.user", "nobody")) }
+        try await device.prepare(cloud: cloud)
+        if builtInBridge { try await device.useBuiltInBridge() }
+        if getuid() == 0 { device.expectSuccess(try await device.tedge("config", "set", "operations.user", "nobody")) }
         if let timeoutSeconds {
-            device.expectSuccess(try device.tedge("config", "set", "operations.timeout", String(timeoutSeconds)))
+            device.expectSuccess(try await device.tedge("config", "set", "operations.timeout", String(timeoutSeconds)))
         }
         for (name, script) in handlers { try handler(name, script) }
     }
@@ -52,13 +53,13 @@ final class OperationsDevice: @unchecked Sendable {
     }
 
     func connect() async throws {
-        device.expectSuccess(try device.tedge("connect", cloud))
+        device.expectSuccess(try await device.tedge("connect", cloud))
         await device.waitForMapperUp(cloud)
     }
 
     /// `tedge-cloud-sim invoke`: the status and payload the service side saw (504 when the device did not answer).
-    func invoke(_ method: String, _ payload: String = "{}", timeout: Int = 20) throws -> (status: Int, payload: String) {
-        let result = try device.simulatorCommand("invoke", "my-device", method, payload, "--timeout", String(timeout))
+    func invoke(_ method: String, _ payload: String = "{}", timeout: Int = 20) async throws -> (status: Int, payload: String) {
+        let result = try await device.simulatorCommand("invoke", "my-device", method, payload, "--timeout", String(timeout))
         guard case .success(.object(let members)) = JSONText.parse(Array(result.standardOutput.utf8)),
             case .integer(let status)? = members.first(where: { $0.key == "status" })?.value,
             let answer = members.first(where: { $0.key == "payload" })?.value
@@ -86,7 +87,7 @@ final class OperationsDevice: @unchecked Sendable {
     func simulatorOutput(_ arguments: String..., containing expected: String) async throws -> String {
         var output = ""
         for _ in 0..<100 {
-            output = try ChildProcess.run(
+            output = try await ChildProcess.run(
                 [Binaries.simulator, arguments[0], "--dir", device.simulatorDirectory] + arguments.dropFirst()
             )
             .standardOutput

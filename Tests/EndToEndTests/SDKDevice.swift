@@ -1,6 +1,7 @@
 import Foundation
 import TedgeProviderAPI
 import TedgeRuntime
+import TedgeTestSupport
 
 /// A device program written with a cloud's own SDK (Tests/EndToEndTests/SDK/*.py), run with the
 /// virtual environment's python that scripts/install-deps creates. Its output goes to a file the
@@ -27,9 +28,9 @@ final class SDKDevice: @unchecked Sendable {
     }
 
     /// Runs a script to completion.
-    static func run(script: String, arguments: [String], timeout: Duration = .seconds(90)) throws -> ChildProcess.Output {
+    static func run(script: String, arguments: [String], timeout: Duration = .seconds(90)) async throws -> ChildProcess.Output {
         try checkInstalled()
-        return try ChildProcess.run([python, self.script(script)] + arguments, timeout: timeout)
+        return try await ChildProcess.run([python, self.script(script)] + arguments, timeout: timeout)
     }
 
     var lines: [String] {
@@ -41,7 +42,7 @@ final class SDKDevice: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = lines.first(where: { $0.hasPrefix(prefix) }) { return line }
-            if process.wait(timeout: .zero) != nil { return lines.first(where: { $0.hasPrefix(prefix) }) }
+            if await process.wait(timeout: .zero) != nil { return lines.first(where: { $0.hasPrefix(prefix) }) }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return nil

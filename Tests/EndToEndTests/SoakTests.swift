@@ -12,10 +12,10 @@ import Testing
 /// Guarantee checked: at least once (every number arrives); duplicates are counted and printed.
 @Suite(.serialized) struct SoakTests {
     @Test func everyMeasurementArrivesThroughOutages() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepareAzure()
-        device.expectSuccess(try device.tedge("connect", "az"))
+        try await device.prepareAzure()
+        device.expectSuccess(try await device.tedge("connect", "az"))
 
         // A persistent observer in the cloud: it gets what arrived while the simulator was restarting.
         let (observer, collected, arrivals) = try await Collected.observe(
@@ -58,7 +58,7 @@ import Testing
                 note("mapper killed")
                 try await Task.sleep(for: .seconds(1))
                 device.expectSuccess(
-                    try ChildProcess.run(
+                    try await ChildProcess.run(
                         [Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-az"],
                         environment: device.environment))
                 let restarted = try #require(device.pid(of: "tedge-mapper-az"), "a new mapper runs after the restart")
@@ -68,7 +68,7 @@ import Testing
             if round == 2 {
                 try await Task.sleep(for: .seconds(2))
                 device.expectSuccess(
-                    try ChildProcess.run(
+                    try await ChildProcess.run(
                         [Binaries.script("local-init"), device.initState, "restart", "mosquitto"], environment: device.environment
                     ))
                 note("local broker restarted")
@@ -153,7 +153,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
             let running = try #require(mapper)
             running.signal(signal)
-            let status = running.wait(timeout: .seconds(15))
+            let status = await running.wait(timeout: .seconds(15))
             #expect(status == (signal == SIGKILL ? .signalled(SIGKILL) : .exited(0)), "after signal \(signal)")
             events.append("\(signal == SIGKILL ? "SIGKILL" : "SIGTERM") at \(Set(collected.numbers).count) distinct received")
             mapper = try await startMapper()

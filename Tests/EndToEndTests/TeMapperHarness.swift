@@ -38,14 +38,14 @@ final class TeMapperHarness: @unchecked Sendable {
         directory = broker.directory + "/etc"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "[mqtt]\nport = \(broker.port)\n".write(toFile: directory + "/tedge.toml", atomically: true, encoding: .utf8)
-        let certificate = try ChildProcess.run(
+        let certificate = try await ChildProcess.run(
             [Binaries.tedge, "--config-dir", directory, "cert", "create", "--device-id", Self.deviceID])
         guard certificate.status == .exited(0) else { throw TedgeError("tedge cert create: \(certificate.standardError)") }
         // Cumulocity's mapper names the main device by c8y.device.id, which `tedge connect c8y` records from the
         // certificate on a device (no connect here: the same key, set to the certificate's CN).
         let deviceSettings = cloud == "c8y" ? [("c8y.device.id", Self.deviceID)] : []
         for (key, value) in deviceSettings + settings {
-            let set = try ChildProcess.run([Binaries.tedge, "--config-dir", directory, "config", "set", key, value])
+            let set = try await ChildProcess.run([Binaries.tedge, "--config-dir", directory, "config", "set", key, value])
             guard set.status == .exited(0) else { throw TedgeError("tedge config set \(key) \(value): \(set.standardError)") }
         }
         // The health topic follows mqtt.topic_root and mqtt.device_topic_id.

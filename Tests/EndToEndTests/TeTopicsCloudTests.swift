@@ -10,27 +10,32 @@ import Testing
     func measurementsArrive(
         cloud: String, watching filters: [String], isMeasurement: (MQTTMessage) -> Bool = { _ in true }
     ) async throws -> [MQTTMessage] {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator()
-        try device.prepare(cloud: cloud)
+        try await device.prepare(cloud: cloud)
         let (observer, inbox) = try await device.cloudClient(subscribing: filters)
         defer { observer.disconnect() }
-        device.expectSuccess(try device.tedge("connect", cloud))
+        device.expectSuccess(try await device.tedge("connect", cloud))
         await device.waitForMapperUp(cloud)
-        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/child1///m/environment", #"{"temperature": 21}"#, "-q", "1"))
-        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main/service/app/m/flow", #"{"litres": 3}"#, "-q", "1"))
+        device.expectSuccess(
+            try await device.tedge("mqtt", "pub", "te/device/child1///m/environment", #"{"temperature": 21}"#, "-q", "1"))
+        device.expectSuccess(
+            try await device.tedge("mqtt", "pub", "te/device/main/service/app/m/flow", #"{"litres": 3}"#, "-q", "1"))
         var arrived: [MQTTMessage] = []
-        while arrived.filter(isMeasurement).count < 2, let message = await inbox.nextIgnoringServiceHealth(timeout: .seconds(15)) {
+        while arrived.filter(isMeasurement).count < 2, let message = await inbox.nextIgnoringServiceHealth(timeout: .seconds(15))
+        {
             arrived.append(message)
         }
-        device.expectSuccess(try device.tedge("disconnect", cloud))
+        device.expectSuccess(try await device.tedge("disconnect", cloud))
         return arrived
     }
 
     @Test func azure() async throws {
         let arrived = try await measurementsArrive(cloud: "az", watching: ["devices/my-device/messages/events/#"])
         // The device's own D2C topic, marked as UTF-8 JSON, the payload as published plus its time: no source, no type.
-        #expect(arrived.map(\.topic) == Array(repeating: "devices/my-device/messages/events/$.ct=application%2Fjson&$.ce=utf-8", count: 2))
+        #expect(
+            arrived.map(\.topic)
+                == Array(repeating: "devices/my-device/messages/events/$.ct=application%2Fjson&$.ce=utf-8", count: 2))
         let texts = arrived.compactMap(\.text)
         #expect(texts.contains { $0.hasPrefix(#"{"temperature":21,"time":"#) }, "\(texts)")
         #expect(texts.contains { $0.hasPrefix(#"{"litres":3,"time":"#) }, "\(texts)")
@@ -42,7 +47,9 @@ import Testing
         // The source in the topic, from the entity id.
         let byTopic = Dictionary(arrived.map { ($0.topic, $0.text ?? "") }, uniquingKeysWith: { first, _ in first })
         #expect(
-            Set(byTopic.keys) == ["thinedge/my-device/td/device:child1/m/environment", "thinedge/my-device/td/device:main:service:app/m/flow"])
+            Set(byTopic.keys) == [
+                "thinedge/my-device/td/device:child1/m/environment", "thinedge/my-device/td/device:main:service:app/m/flow",
+            ])
         #expect(byTopic["thinedge/my-device/td/device:child1/m/environment"]?.hasPrefix(#"{"temperature":21,"time":"#) == true)
         #expect(byTopic["thinedge/my-device/td/device:main:service:app/m/flow"]?.hasPrefix(#"{"litres":3,"time":"#) == true)
     }
@@ -58,13 +65,15 @@ import Testing
         let childMeasurement = arrived.firstIndex {
             $0.topic == measurements
                 && PayloadComparison.matches(
-                    "json-time-now", expected: #"{"externalSource":{"externalId":"my-device:device:child1","type":"c8y_Serial"},"#
+                    "json-time-now",
+                    expected: #"{"externalSource":{"externalId":"my-device:device:child1","type":"c8y_Serial"},"#
                         + #""temperature":{"temperature":{"value":21}},"time":"<now>","type":"environment"}"#, actual: $0.payload)
         }
         let serviceMeasurement = arrived.firstIndex {
             $0.topic == measurements
                 && PayloadComparison.matches(
-                    "json-time-now", expected: #"{"externalSource":{"externalId":"my-device:device:main:service:app","type":"c8y_Serial"},"#
+                    "json-time-now",
+                    expected: #"{"externalSource":{"externalId":"my-device:device:main:service:app","type":"c8y_Serial"},"#
                         + #""litres":{"litres":{"value":3}},"time":"<now>","type":"flow"}"#, actual: $0.payload)
         }
         #expect(child != nil && service != nil && childMeasurement != nil && serviceMeasurement != nil, "\(lines)")

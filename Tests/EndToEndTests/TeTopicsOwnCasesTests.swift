@@ -2,6 +2,7 @@ import Foundation
 import TedgeProviderAPI
 import TedgeRuntime
 import TedgeSystem
+import TedgeTestSupport
 import Testing
 
 /// What the conformance cases do not cover, through the real mapper on a real broker: auto-registration and its
@@ -63,14 +64,20 @@ import Testing
         try await az.publish("te/device/b//", #"{"@type":"child-device"}"#, retain: true)
         try await az.publish("te/device/b/service/s", #"{"@type":"service"}"#, retain: true)
         // @parent and @health may change.
-        try await az.publish("te/device/a//", #"{"@type":"child-device","@parent":"device/b//","@health":"device/b/service/s"}"#, retain: true)
+        try await az.publish(
+            "te/device/a//", #"{"@type":"child-device","@parent":"device/b//","@health":"device/b/service/s"}"#, retain: true)
         #expect(Self.errors(try await az.fence()).isEmpty)
         let refused: [(String, String)] = [
             (#"{"@type":"child-device","@id":"a-2"}"#, "Updating the external id of device/a// is not supported"),
-            (#"{"@type":"child-device","name":"B"}"#, "Updating the twin data of device/a// with a registration message is not supported"),
+            (
+                #"{"@type":"child-device","name":"B"}"#,
+                "Updating the twin data of device/a// with a registration message is not supported"
+            ),
             (#"{"@type":"service"}"#, "Updating the entity type of device/a// is not supported"),
-            (#"{"@type":"child-device","@parent":"device/b/service/s"}"#,
-                "Entity: 'device/b/service/s' can not be a parent of 'device/a//' because it is a service. Only devices can be parents"),
+            (
+                #"{"@type":"child-device","@parent":"device/b/service/s"}"#,
+                "Entity: 'device/b/service/s' can not be a parent of 'device/a//' because it is a service. Only devices can be parents"
+            ),
         ]
         for (payload, error) in refused {
             try await az.publish("te/device/a//", payload, retain: true)
@@ -107,7 +114,9 @@ import Testing
         try await harness.startMapper()
         let service = "te/device/main/service/tedge-mapper-\(cloud)"
         let registration = try #require(try await harness.retained(service).first)
-        #expect(registration.text == #"{"@parent":"device/main//","@type":"service","name":"tedge-mapper-\#(cloud)","type":"service"}"#)
+        #expect(
+            registration.text
+                == #"{"@parent":"device/main//","@type":"service","name":"tedge-mapper-\#(cloud)","type":"service"}"#)
         for check in ["te/device/main///cmd/health/check", "\(service)/cmd/health/check"] {
             try await harness.publish(check, "")
             let up = try #require(await harness.next(on: "\(service)/status/health"))
@@ -124,7 +133,7 @@ import Testing
         try await harness.startMapper()
         let pid = harness.pid
         harness.mapper?.signal(SIGKILL)
-        #expect(harness.mapper?.wait(timeout: .seconds(5)) == .signalled(SIGKILL))
+        #expect(await harness.mapper?.wait(timeout: .seconds(5)) == .signalled(SIGKILL))
         let down = try #require(await harness.next(on: "te/device/main/service/tedge-mapper-\(cloud)/status/health"))
         #expect(down.text == #"{"pid":\#(pid),"status":"down"}"#)
         let retained = try await harness.retained("te/device/main/service/tedge-mapper-\(cloud)/status/health")
@@ -134,7 +143,8 @@ import Testing
     }
 
     @Test func azureWithoutMessageProperties() async throws {
-        let az = try await TeMapperHarness(cloud: "az", settings: [("az.mapper.message_properties", "false"), ("az.mapper.timestamp", "false")])
+        let az = try await TeMapperHarness(
+            cloud: "az", settings: [("az.mapper.message_properties", "false"), ("az.mapper.timestamp", "false")])
         try await az.startMapper()
         try await az.publish("te/device/main///m/environment", #"{"temperature": 21}"#)
         let out = try await az.fence().filter { $0.topic.hasPrefix("az/") }

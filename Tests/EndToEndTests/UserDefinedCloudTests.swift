@@ -1,6 +1,7 @@
 import Foundation
 import TedgeProviderAPI
 import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 /// A cloud with no code: Examples/UserDefinedCloud/thingsboard copied into the config directory, verified, connected
@@ -11,21 +12,21 @@ import Testing
     static let echo = "v1/devices/me/attributes/request/+=v1/devices/me/attributes/response/+"
 
     @Test func theExampleConnectsAndItsLuaFlowMapsMeasurementsIntoThingsBoardTelemetry() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator(extraArguments: ["--echo", Self.echo])
         try device.installExample()
-        try device.prepare(cloud: "thingsboard")
+        try await device.prepare(cloud: "thingsboard")
 
-        let list = try device.tedge("mapper", "list")
+        let list = try await device.tedge("mapper", "list")
         device.expectSuccess(list)
         #expect(list.standardOutput == "thingsboard\tlocalhost:\(device.simulatorTLSPort)\tmy-device [cert CN]\t\n")
-        let verify = try device.tedge("mapper", "verify", "thingsboard")
+        let verify = try await device.tedge("mapper", "verify", "thingsboard")
         device.expectSuccess(verify)
         #expect(verify.standardOutput.contains("passes the provider contract: 6 bridge rules from 1 file."))
 
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["v1/devices/me/telemetry"])
         defer { cloud.disconnect() }
-        let connect = try device.tedge("connect", "thingsboard")
+        let connect = try await device.tedge("connect", "thingsboard")
         device.expectSuccess(connect)
         #expect(connect.standardOutput.contains("Received expected response message, connection check is successful."))
         #expect(connect.standardOutput.contains("tedge-mapper-thingsboard service successfully started and enabled!"))
@@ -40,13 +41,13 @@ import Testing
         // The flow (flows/telemetry.toml, a Lua step) maps; the mosquitto bridge carries it to the cloud.
         await device.waitForMapperUp("thingsboard")
         device.expectSuccess(
-            try device.tedge(
+            try await device.tedge(
                 "mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 21.5, "time": 1700000000.5}"#, "-q", "1"))
         let telemetry = await inbox.next(timeout: .seconds(15))
         #expect(telemetry?.topic == "v1/devices/me/telemetry")
         #expect(telemetry?.text == #"{"ts":1700000000500,"values":{"temperature":21.5}}"#)
         device.expectSuccess(
-            try device.tedge("mqtt", "pub", "te/device/main///m/", #"{"pressure": {"inside": 1013}}"#, "-q", "1"))
+            try await device.tedge("mqtt", "pub", "te/device/main///m/", #"{"pressure": {"inside": 1013}}"#, "-q", "1"))
         let grouped = await inbox.next(timeout: .seconds(15))
         #expect(grouped?.text?.hasPrefix(#"{"ts":"#) == true)
         #expect(grouped?.text?.hasSuffix(#","values":{"pressure":{"inside":1013}}}"#) == true)
@@ -56,7 +57,7 @@ import Testing
             "te/device/main/service/tedge-mapper-thingsboard/status/flows", "te/errors",
         ])
         defer { local.disconnect() }
-        _ = try ChildProcess.run(
+        _ = try await ChildProcess.run(
             [Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-thingsboard"],
             environment: device.environment)
         let status = await localInbox.next(timeout: .seconds(15))
@@ -65,7 +66,7 @@ import Testing
             status?.text?.hasPrefix(
                 #"{"flow":"\#(device.configDirectory)/mappers/thingsboard/flows/telemetry.toml","status":"enabled","time":"#)
                 == true)
-        device.expectSuccess(try device.tedge("mqtt", "pub", "te/device/main///m/environment", "not json", "-q", "1"))
+        device.expectSuccess(try await device.tedge("mqtt", "pub", "te/device/main///m/environment", "not json", "-q", "1"))
         let error = await localInbox.next(timeout: .seconds(15))
         #expect(error?.topic == "te/errors")
         #expect(
@@ -74,18 +75,18 @@ import Testing
             )
                 == true)
         device.expectSuccess(
-            try device.tedge(
+            try await device.tedge(
                 "mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 22, "time": 1700000001}"#, "-q", "1"))
         #expect(await inbox.next(timeout: .seconds(15))?.text == #"{"ts":1700000001000,"values":{"temperature":22}}"#)
 
-        device.expectSuccess(try device.tedge("connect", "thingsboard", "--test"))
+        device.expectSuccess(try await device.tedge("connect", "thingsboard", "--test"))
         // Broken after connecting: no longer a cloud to test, still one to disconnect.
         let mapperFile = device.configDirectory + "/mappers/thingsboard/mapper.toml"
         try "url = [".write(toFile: mapperFile, atomically: true, encoding: .utf8)
-        let test = try device.tedge("connect", "thingsboard", "--test")
+        let test = try await device.tedge("connect", "thingsboard", "--test")
         #expect(test.status == .exited(1))
         #expect(test.standardError.contains("\(mapperFile):1: provider 'thingsboard' breaks \"definition files are valid TOML\""))
-        let disconnect = try device.tedge("disconnect", "thingsboard")
+        let disconnect = try await device.tedge("disconnect", "thingsboard")
         device.expectSuccess(disconnect)
         #expect(disconnect.standardOutput.contains("thingsboard Bridge successfully disconnected!"))
         #expect(disconnect.standardOutput.contains("tedge-mapper-thingsboard service successfully stopped and disabled!"))
@@ -95,15 +96,15 @@ import Testing
     /// The same definition with `mqtt.bridge.built_in = true`: the mapper connects to the cloud itself, from the same
     /// `BridgeDescription` the mosquitto bridge file renders.
     @Test func theExampleRunsInTheBuiltInBridgeToo() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator(extraArguments: ["--echo", Self.echo])
         try device.installExample()
-        try device.prepare(cloud: "thingsboard")
-        try device.useBuiltInBridge()
+        try await device.prepare(cloud: "thingsboard")
+        try await device.useBuiltInBridge()
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["v1/devices/me/telemetry"])
         defer { cloud.disconnect() }
 
-        let connect = try device.tedge("connect", "thingsboard")
+        let connect = try await device.tedge("connect", "thingsboard")
         device.expectSuccess(connect)
         let lines = connect.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.contains("Bridge: built into tedge-mapper-thingsboard; no mosquitto bridge file written."))
@@ -112,7 +113,7 @@ import Testing
 
         // Up: the Lua flow maps, the mapper's own cloud session carries it.
         device.expectSuccess(
-            try device.tedge(
+            try await device.tedge(
                 "mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 19.5, "time": 1700000002}"#, "-q", "1"))
         let telemetry = await inbox.next(timeout: .seconds(15))
         #expect(telemetry?.topic == "v1/devices/me/telemetry")
@@ -128,35 +129,35 @@ import Testing
         #expect(rpc?.topic == "thingsboard/rpc/request/5")
         #expect(rpc?.text == #"{"method":"reboot"}"#)
 
-        device.expectSuccess(try device.tedge("connect", "thingsboard", "--test"))
-        device.expectSuccess(try device.tedge("disconnect", "thingsboard"))
-        #expect(try device.tedge("connect", "thingsboard", "--test").status == .exited(1))
+        device.expectSuccess(try await device.tedge("connect", "thingsboard", "--test"))
+        device.expectSuccess(try await device.tedge("disconnect", "thingsboard"))
+        #expect(try await device.tedge("connect", "thingsboard", "--test").status == .exited(1))
     }
 
     /// `[device] cert_path` and `key_path`, relative to the mapper's directory: the cloud has an identity of its own,
     /// not tedge.toml's device certificate.
     @Test func aCloudWithACertificateOfItsOwn() async throws {
-        let device = try DeviceEnvironment()
+        let device = try await DeviceEnvironment()
         try await device.startSimulator(extraArguments: ["--echo", Self.echo])
         try device.installExample()
-        try device.prepare(cloud: "thingsboard")
+        try await device.prepare(cloud: "thingsboard")
         // A second identity, made in a config directory of its own and put beside mapper.toml.
         let other = device.root + "/other"
         device.expectSuccess(
-            try ChildProcess.run([Binaries.tedge, "--config-dir", other, "cert", "create", "--device-id", "tb-device"]))
+            try await ChildProcess.run([Binaries.tedge, "--config-dir", other, "cert", "create", "--device-id", "tb-device"]))
         let mapper = device.configDirectory + "/mappers/thingsboard/"
         try FileManager.default.copyItem(atPath: other + "/device-certs/tedge-certificate.pem", toPath: mapper + "device.pem")
         try FileManager.default.copyItem(atPath: other + "/device-certs/tedge-private-key.pem", toPath: mapper + "device-key.pem")
-        try device.register(certificate: mapper + "device.pem")
+        try await device.register(certificate: mapper + "device.pem")
         let file = mapper + "mapper.toml"
         try String(contentsOfFile: file, encoding: .utf8)
             .replacingOccurrences(of: "# cert_path = \"device.pem\"\n# key_path", with: "cert_path = \"device.pem\"\nkey_path")
             .write(toFile: file, atomically: true, encoding: .utf8)
 
-        #expect(try device.tedge("mapper", "list").standardOutput.contains("\ttb-device [cert CN]\t"))
+        #expect(try await device.tedge("mapper", "list").standardOutput.contains("\ttb-device [cert CN]\t"))
         let (cloud, inbox) = try await device.cloudClient(subscribing: ["v1/devices/me/telemetry"])
         defer { cloud.disconnect() }
-        device.expectSuccess(try device.tedge("connect", "thingsboard"))
+        device.expectSuccess(try await device.tedge("connect", "thingsboard"))
         let bridge = try String(
             contentsOfFile: device.configDirectory + "/mosquitto-conf/thingsboard-bridge.conf", encoding: .utf8)
         #expect(
@@ -165,18 +166,18 @@ import Testing
         #expect(try String(contentsOfFile: device.simulatorLog, encoding: .utf8).contains("auth: accepted tb-device"))
         await device.waitForMapperUp("thingsboard")
         device.expectSuccess(
-            try device.tedge("mqtt", "pub", "te/device/main///m/", #"{"rpm": 900, "time": 1700000003}"#, "-q", "1"))
+            try await device.tedge("mqtt", "pub", "te/device/main///m/", #"{"rpm": 900, "time": 1700000003}"#, "-q", "1"))
         #expect(await inbox.next(timeout: .seconds(15))?.text == #"{"ts":1700000003000,"values":{"rpm":900}}"#)
     }
 
-    @Test func bridgeInspectAndTestShowWhereTopicsGo() throws {
-        let device = try DeviceEnvironment()
+    @Test func bridgeInspectAndTestShowWhereTopicsGo() async throws {
+        let device = try await DeviceEnvironment()
         try device.installExample()
         // tedge config knows its keys, defaulting to mapper.toml's values.
-        #expect(try device.tedge("config", "get", "thingsboard.url").standardOutput == "mqtt.thingsboard.cloud:8883\n")
-        #expect(try device.tedge("config", "list").standardOutput.contains("thingsboard.root.cert.path=/etc/ssl/certs\n"))
+        #expect(try await device.tedge("config", "get", "thingsboard.url").standardOutput == "mqtt.thingsboard.cloud:8883\n")
+        #expect(try await device.tedge("config", "list").standardOutput.contains("thingsboard.root.cert.path=/etc/ssl/certs\n"))
 
-        let inspect = try device.tedge("bridge", "inspect", "thingsboard")
+        let inspect = try await device.tedge("bridge", "inspect", "thingsboard")
         device.expectSuccess(inspect)
         #expect(
             inspect.standardOutput.hasPrefix(
@@ -184,18 +185,18 @@ import Testing
             ))
         #expect(inspect.standardOutput.hasSuffix("Bidirectional\n  -- No matching rules --\n"))
 
-        let outbound = try device.tedge("bridge", "test", "thingsboard", "thingsboard/telemetry")
+        let outbound = try await device.tedge("bridge", "test", "thingsboard", "thingsboard/telemetry")
         #expect(outbound.status == .exited(0))
         #expect(outbound.standardOutput == "[local] thingsboard/telemetry  ->  [remote] v1/devices/me/telemetry (outbound)\n")
-        let inbound = try device.tedge("bridge", "test", "thingsboard", "v1/devices/me/rpc/request/42")
+        let inbound = try await device.tedge("bridge", "test", "thingsboard", "v1/devices/me/rpc/request/42")
         #expect(
             inbound.standardOutput
                 == "[remote] v1/devices/me/rpc/request/42  ->  [local] thingsboard/rpc/request/42 (inbound)\n  matched by rule: v1/devices/me/rpc/request/+ -> thingsboard/rpc/request/+\n"
         )
-        let none = try device.tedge("bridge", "test", "thingsboard", "te/device/main///m/environment")
+        let none = try await device.tedge("bridge", "test", "thingsboard", "te/device/main///m/environment")
         #expect(none.status == .exited(2))
         #expect(none.standardOutput == "No matching bridge rule found for \"te/device/main///m/environment\"\n")
-        let wildcard = try device.tedge("bridge", "test", "thingsboard", "thingsboard/#")
+        let wildcard = try await device.tedge("bridge", "test", "thingsboard", "thingsboard/#")
         #expect(wildcard.status == .exited(1))
         #expect(
             wildcard.standardError
@@ -204,10 +205,12 @@ import Testing
 
     /// One kind of mistake each: `tedge mapper verify` and `tedge connect` name the file and line, exit 1, and
     /// nothing in the config directory changes.
-    @Test(arguments: BrokenDefinition.all) func aBrokenDefinitionIsRefusedWithItsFileAndLine(_ broken: BrokenDefinition) throws {
-        let device = try DeviceEnvironment()
+    @Test(arguments: BrokenDefinition.all) func aBrokenDefinitionIsRefusedWithItsFileAndLine(_ broken: BrokenDefinition)
+        async throws
+    {
+        let device = try await DeviceEnvironment()
         try device.installExample()
-        try device.expectSuccess(device.tedge("cert", "create", "--device-id", "my-device"))
+        try await device.expectSuccess(device.tedge("cert", "create", "--device-id", "my-device"))
         let mapper = device.configDirectory + "/mappers/thingsboard/"
         let file = mapper + broken.file
         let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -220,7 +223,7 @@ import Testing
         let location = "\(mapper + broken.locationFile):\(line): "
         let before = try device.configFiles()
 
-        let verify = try device.tedge("mapper", "verify", "thingsboard")
+        let verify = try await device.tedge("mapper", "verify", "thingsboard")
         #expect(verify.status == .exited(1))
         #expect(
             verify.standardError.hasPrefix(
@@ -230,7 +233,7 @@ import Testing
             verify.standardError.contains(location + "provider 'thingsboard' breaks \"\(broken.rule)\""),
             "\(verify.standardError)")
 
-        let connect = try device.tedge("connect", "thingsboard")
+        let connect = try await device.tedge("connect", "thingsboard")
         #expect(connect.status == .exited(1))
         #expect(connect.standardError.hasPrefix("Error: failed to connect thingsboard cloud.\n\nCaused by:\n"))
         #expect(
