@@ -4,7 +4,7 @@ import Foundation
 enum Binaries {
     static let packageRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
+        for _ in 0..<4 { url.deleteLastPathComponent() }  // Tests/EndToEndTests/Harness/Binaries.swift
         return url.path
     }()
 
