@@ -29,6 +29,8 @@ final class RecordingConnectorEffects: ConnectorEffects {
         /// One answer per wait for the broker's port, in order; then true.
         var listening: [Bool] = []
         var mapperUp = true
+        /// The built-in bridge reports up (`mqtt.bridge.built_in = true`).
+        var bridgeUp = true
         /// The connection check's outcomes, in order (the main check, then the post-connect check).
         var checks: [Result<ConnectionCheckRunner.Outcome, TedgeError>] = [.success(.success(attempt: 1))]
         /// Effects (as logged) that fail.
@@ -200,6 +202,13 @@ final class RecordingConnectorEffects: ConnectorEffects {
         state.withLock { state in
             state.log.append("wait for up on \(health.topic)")
             return state.script.mapperUp
+        }
+    }
+
+    func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> Bool {
+        state.withLock { state in
+            state.log.append("wait for up on \(bridge.healthTopic)")
+            return state.script.bridgeUp
         }
     }
 

@@ -42,7 +42,8 @@ public final class TestBroker: @unchecked Sendable {
     }
 
     public func restart() async throws {
-        stop()
+        if let process { await OwnThread.run { process.stop() } }  // waiting for its exit off the cooperative pool
+        process = nil
         try await start()
     }
 

@@ -1,4 +1,3 @@
-import TedgeMosquitto
 import TedgeProviderAPI
 import TedgeSystem
 
@@ -17,32 +16,12 @@ struct BuiltInBridgeConnection: Sendable {
     var markerPath: String { FileSystem.join(FileSystem.join(configDirectory, "built-in-bridge"), provider.id) }
     var service: BridgeService { BridgeService(cloudID: provider.id) }
 
-    /// Records the connection: what the mapper will bridge, for a person reading the device.
-    func writeMarker(_ description: BridgeDescription) throws {
-        try FileSystem.createDirectories(FileSystem.directory(of: markerPath))
+    /// The marker's text: what the mapper will bridge, for a person reading the device.
+    func markerText(_ description: BridgeDescription) -> String {
         let lines =
             ["# tedge connect \(provider.id): bridged by \(provider.mapperServiceName) (mqtt.bridge.built_in = true)"]
             + ["remote \(description.address) client_id \(description.remoteClientID) clean_session \(description.cleanSession)"]
             + description.topics.map(\.line)
-        try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: markerPath, mode: 0o644, placement: .replace)
-    }
-
-    /// Waits for the retained `{"status":"up"}`; false when it does not come within `timeout`.
-    func waitUntilUp(port: Int, timeout: Duration) async -> Bool {
-        guard let client = try? MQTTClient(.init(host: "localhost", port: port, clientID: "tedge-health-\(service.serviceName)"))
-        else { return false }
-        defer { client.disconnect() }
-        let inbox = MessageInbox(client)
-        let deadline = ContinuousClock.now + timeout
-        do {
-            try client.subscribe(service.healthTopic, qos: .atLeastOnce)
-            try client.connect()
-            try await client.waitUntilSubscribed(timeout: timeout)
-        } catch { return false }
-        while ContinuousClock.now < deadline {
-            guard let message = await inbox.next(timeout: deadline - ContinuousClock.now) else { return false }
-            if BridgeService.isUp(message.payload) { return true }
-        }
-        return false
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -290,7 +290,9 @@ public struct CloudConnector: Sendable {
                 MosquittoLocalConfig(config: config).checkedRender(),
                 to: FileSystem.join(mosquittoDirectory, MosquittoLocalConfig.fileName), mode: 0o644, placement: .replace)
             _ = try effects.removeFile(bridgePath)
-            return try builtIn.writeMarker(provider.bridge(context))
+            try effects.createDirectories(FileSystem.directory(of: builtIn.markerPath))
+            return try effects.writeFile(
+                builtIn.markerText(provider.bridge(context)), to: builtIn.markerPath, mode: 0o644, placement: .replace)
         }
         var description = provider.bridge(context)
         // Reconnect soon after an outage (2 s, backing off to 30 s) rather than mosquitto's default.
@@ -314,7 +316,7 @@ public struct CloudConnector: Sendable {
     /// The check goes through the mapper's bridge: wait until both its halves are connected (a warning otherwise).
     private func awaitBuiltInBridge(_ builtIn: BuiltInBridgeConnection, config: TedgeConfig) async {
         guard provider.mapper(config) != nil, effects.isInstalled("tedge-mapper") else { return }
-        if await builtIn.waitUntilUp(port: config.mqttPort, timeout: mapperStartTimeout) { return }
+        if await effects.waitUntilUp(builtIn.service, port: config.mqttPort, timeout: mapperStartTimeout) { return }
         step(
             "Warning: the built-in bridge did not report \"up\" on \(builtIn.service.healthTopic) within "
                 + "\(mapperStartTimeout.components.seconds) seconds: \(provider.mapperServiceName) is not connected to the cloud yet.")

@@ -47,6 +47,8 @@ public protocol ConnectorEffects: Sendable {
     func now() -> Int
     func waitUntilListening(port: Int, timeout: Duration) async -> Bool
     func waitUntilUp(_ health: MapperHealth, port: Int, timeout: Duration, notBefore: Int) async -> Bool
+    /// The mapper's built-in bridge reported both halves connected (`mqtt.bridge.built_in = true`).
+    func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> Bool
     /// Throws when the local broker itself cannot be used.
     func runCheck(_ check: ConnectionCheck, port: Int, cloudName: String) async throws -> ConnectionCheckRunner.Outcome
 }

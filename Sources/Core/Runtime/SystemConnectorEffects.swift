@@ -60,6 +60,10 @@ public struct SystemConnectorEffects: ConnectorEffects {
         await health.waitUntilUp(port: port, timeout: timeout, notBefore: notBefore)
     }
 
+    public func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> Bool {
+        await bridge.waitUntilUp(port: port, timeout: timeout)
+    }
+
     public func runCheck(_ check: ConnectionCheck, port: Int, cloudName: String) async throws -> ConnectionCheckRunner.Outcome {
         try await ConnectionCheckRunner(port: port, console: console).run(check, cloudName: cloudName)
     }

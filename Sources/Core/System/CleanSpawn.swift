@@ -1,8 +1,15 @@
 import Glibc
 
+// posix_spawn_file_actions_addclosefrom_np (glibc 2.34) needs _GNU_SOURCE, which Swift's Glibc module map lacks;
+// its C signature is stable.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnActionsAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+
 /// `posix_spawn` for a child that starts clean: an empty signal mask and every signal at its default disposition
 /// (threads that block signals, as Swift's test runners do, must not pass that on, or the child would ignore
-/// SIGTERM), optionally in a process group of its own. No shell: `arguments[0]` is the program, searched on PATH
+/// SIGTERM), optionally in a process group of its own, and no descriptor but 0, 1 and 2: one another thread has
+/// open (a file being written, without O_CLOEXEC) would stay open in a long-lived child, and executing that file
+/// later fails with ETXTBSY ("Text file busy"). No shell: `arguments[0]` is the program, searched on PATH
 /// only when `searchPath` says so.
 public enum CleanSpawn {
     /// The child's pid, or posix_spawn's error number.
@@ -25,6 +32,8 @@ public enum CleanSpawn {
             posix_spawnattr_setpgroup(&attributes, 0)
         }
         posix_spawnattr_setflags(&attributes, Int16(flags))
+        // After the caller's actions, which may dup2 into 0, 1 and 2.
+        _ = spawnActionsAddCloseFrom(&actions, 3)
 
         var pid: pid_t = 0
         let program = arguments[0]

@@ -1,24 +1,15 @@
+import TedgeThinEdgeJSON
+
 extension String {
     /// The string as Rust's `{:?}` shows it in thin-edge's error texts: quoted, with `\`, `"` and control
-    /// characters escaped.
+    /// characters escaped (JSON's quoting but for the other control characters and DEL).
     var debugQuoted: String {
-        var out = "\""
-        for scalar in unicodeScalars {
+        JSONWriter.quoted(self) { scalar in
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\0": out += "\\0"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case "\0": return "\\0"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: return "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: return nil
             }
         }
-        return out + "\""
     }
 }

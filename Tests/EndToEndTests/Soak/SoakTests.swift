@@ -1,0 +1,211 @@
+import Foundation
+import Synchronization
+import TedgeMosquitto
+import TedgeProviderAPI
+import TedgeRuntime
+import TedgeSystem
+import TedgeTestSupport
+import Testing
+
+/// Nothing lost: a numbered stream of QoS 1 measurements goes through mapper and bridge while the
+/// cloud goes away three times, the mapper is killed once, and the local broker restarts once.
+/// Guarantee checked: at least once (every number arrives); duplicates are counted and printed.
+@Suite(.serialized) struct SoakTests {
+    @Test func everyMeasurementArrivesThroughOutages() async throws {
+        let device = try await DeviceEnvironment()
+        try await device.startSimulator()
+        try await device.prepareAzure()
+        device.expectSuccess(try await device.tedge("connect", "az"))
+
+        // A persistent observer in the cloud: it gets what arrived while the simulator was restarting.
+        let (observer, collected, arrivals) = try await Collected.observe(
+            port: device.simulatorBackendPort, clientID: "soak-observer", filter: "devices/my-device/messages/events/#")
+
+        let total = 1_200
+        let producer = try MQTTClient(
+            .init(host: "127.0.0.1", port: device.mqttPort, clientID: "soak-producer", cleanSession: false))
+        try producer.start()
+        try await producer.waitUntilConnected(timeout: .seconds(10))
+        let production = Task {
+            // An application's view: retry until the local broker has acknowledged each number.
+            for number in 1...total {
+                while true {
+                    do {
+                        let mid = try producer.publish(
+                            MQTTMessage(topic: "tedge/measurements", text: "{\"n\": \(number)}", qos: .atLeastOnce))
+                        try await producer.waitForDelivery(of: mid, timeout: .seconds(10))
+                        break
+                    } catch {
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+
+        var events: [String] = []
+        let started = ContinuousClock.now
+        func note(_ text: String) { events.append("\(ContinuousClock.now - started): \(text)") }
+        for round in 1...3 {
+            try await Task.sleep(for: .seconds(4))
+            note("cloud down (\(round))")
+            try await device.restartSimulator(downtime: .seconds(3))
+            note("cloud up (\(round))")
+            if round == 1 {
+                try await Task.sleep(for: .seconds(2))
+                let killed = try #require(device.pid(of: "tedge-mapper-az"), "the mapper runs before the SIGKILL")
+                kill(killed, SIGKILL)
+                note("mapper killed")
+                try await Task.sleep(for: .seconds(1))
+                device.expectSuccess(
+                    try await ChildProcess.run(
+                        [Binaries.script("local-init"), device.initState, "restart", "tedge-mapper-az"],
+                        environment: device.environment))
+                let restarted = try #require(device.pid(of: "tedge-mapper-az"), "a new mapper runs after the restart")
+                #expect(restarted != killed)
+                note("mapper restarted")
+            }
+            if round == 2 {
+                try await Task.sleep(for: .seconds(2))
+                device.expectSuccess(
+                    try await ChildProcess.run(
+                        [Binaries.script("local-init"), device.initState, "restart", "mosquitto"], environment: device.environment
+                    ))
+                note("local broker restarted")
+            }
+        }
+        try await production.value
+        note("all \(total) published")
+
+        // Wait for the stream to drain to the cloud (bounded; what is missing then is reported below).
+        var waited = 0
+        while Set(collected.numbers).count < total, waited < 120 {
+            try await Task.sleep(for: .seconds(1))
+            waited += 1
+        }
+        observer.disconnect()
+        await arrivals.value
+        let received = collected.numbers
+        let unique = Set(received)
+        let missing = (1...total).filter { !unique.contains($0) }
+        let duplicates = received.count - unique.count
+        print(
+            "soak: \(total) published, \(received.count) received, \(unique.count) distinct, \(duplicates) duplicates, \(missing.count) missing"
+        )
+        for event in events { print("soak: \(event)") }
+        #expect(missing.isEmpty, "missing: \(missing.prefix(50))")
+        if !missing.isEmpty {
+            for log in [
+                device.initState + "/tedge-mapper-az.log", device.brokerDirectory + "/mosquitto.log", device.simulatorLog,
+            ] {
+                let text = try String(contentsOfFile: log, encoding: .utf8)
+                print("soak: --- \(log)\n" + text.split(separator: "\n").suffix(40).joined(separator: "\n"))
+            }
+        }
+        producer.disconnect()
+    }
+
+    /// The mapper killed under load: a numbered QoS 1 flood (20,000, published as fast as the local
+    /// broker takes them) through `tedge-mapper az`, SIGKILLed four times and SIGTERMed four times at
+    /// random moments and restarted after each (same client id, persistent session; the broker stays
+    /// up). Guarantee checked: every number arrives; duplicates are counted and printed.
+    @Test func everyMeasurementArrivesThroughKillsAndRestarts() async throws {
+        let broker = try await TestBroker(persistent: true)
+        let directory = broker.directory + "/etc"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "[mqtt]\nport = \(broker.port)\n".write(toFile: directory + "/tedge.toml", atomically: true, encoding: .utf8)
+        let log = broker.directory + "/mapper.log"
+        var mapper: ChildProcess? = nil
+        defer { mapper?.stop() }
+        func startMapper() async throws -> ChildProcess {
+            let process = try ChildProcess.spawn(
+                [Binaries.mapper, "--config-dir", directory, "az"], standardOutput: log, standardError: log)
+            let health = MapperHealth(serviceName: "tedge-mapper-az")
+            if await health.waitUntilUp(port: broker.port, timeout: .seconds(30), pid: process.pid) { return process }
+            throw TedgeError("the mapper (pid \(process.pid)) never came up: \(try String(contentsOfFile: log, encoding: .utf8))")
+        }
+
+        let (observer, collected, arrivals) = try await Collected.observe(
+            port: broker.port, clientID: "storm-observer", filter: "az/messages/events/#")
+        mapper = try await startMapper()
+
+        let total = 20_000
+        let producer = try MQTTClient(
+            .init(
+                host: "127.0.0.1", port: broker.port, clientID: "storm-producer", cleanSession: false,
+                maxInflightMessages: 100))
+        try producer.start()
+        try await producer.waitUntilConnected(timeout: .seconds(10))
+        let production = Task {
+            var last: Int32 = 0
+            for number in 1...total {
+                last = try producer.publish(
+                    MQTTMessage(topic: "tedge/measurements", text: "{\"n\": \(number)}", qos: .atLeastOnce))
+            }
+            try await producer.waitForDelivery(of: last, timeout: .seconds(120))
+        }
+
+        // Four SIGKILLs and four SIGTERMs in random order, at random moments, each followed by a restart.
+        var signals = [SIGKILL, SIGKILL, SIGKILL, SIGKILL, SIGTERM, SIGTERM, SIGTERM, SIGTERM]
+        signals.shuffle()
+        var events: [String] = []
+        for signal in signals {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
+            let running = try #require(mapper)
+            running.signal(signal)
+            let status = await running.wait(timeout: .seconds(15))
+            #expect(status == (signal == SIGKILL ? .signalled(SIGKILL) : .exited(0)), "after signal \(signal)")
+            events.append("\(signal == SIGKILL ? "SIGKILL" : "SIGTERM") at \(Set(collected.numbers).count) distinct received")
+            mapper = try await startMapper()
+        }
+        try await production.value
+
+        var stalled = 0
+        var seen = 0
+        while Set(collected.numbers).count < total, stalled < 30 {
+            try await Task.sleep(for: .seconds(1))
+            let now = Set(collected.numbers).count
+            stalled = now == seen ? stalled + 1 : 0
+            seen = now
+        }
+        observer.disconnect()
+        await arrivals.value
+        producer.disconnect()
+        let received = collected.numbers
+        let unique = Set(received)
+        let missing = (1...total).filter { !unique.contains($0) }
+        print(
+            "kill storm: \(total) published, \(received.count) received, \(unique.count) distinct, "
+                + "\(received.count - unique.count) duplicates, \(missing.count) missing")
+        for event in events { print("kill storm: \(event)") }
+        #expect(missing.isEmpty, "missing: \(missing.prefix(50))")
+    }
+}
+
+/// Numbers seen by the observer, in arrival order.
+final class Collected: Sendable {
+    private let seen = Mutex<[Int]>([])
+    func add(_ number: Int) { seen.withLock { $0.append(number) } }
+    var numbers: [Int] { seen.withLock { $0 } }
+
+    /// A persistent observer (it also gets what arrived while it was away) collecting the `"n"` of every
+    /// message on `filter`; the task ends when the client disconnects.
+    static func observe(port: Int, clientID: String, filter: String) async throws -> (MQTTClient, Collected, Task<Void, Never>) {
+        let observer = try MQTTClient(
+            .init(
+                host: "127.0.0.1", port: port, clientID: clientID, cleanSession: false,
+                maxBufferedMessages: 100_000))
+        try observer.subscribe(filter, qos: .atLeastOnce)
+        try observer.connect()
+        try await observer.waitUntilSubscribed(timeout: .seconds(10))
+        let collected = Collected()
+        let arrivals = Task {
+            for await message in observer.messages {
+                if let text = message.text, let range = text.range(of: "\"n\":") {
+                    collected.add(Int(Double(text[range.upperBound...].prefix { "0123456789.".contains($0) }) ?? -1))
+                }
+            }
+        }
+        return (observer, collected, arrivals)
+    }
+}
