@@ -1,4 +1,4 @@
-/// The text of `tedge config list [--all] [--doc]`.
+/// The text of `tedge config list [--all] [--doc]`: a cloud's profiles (`az.profiles.<name>.url=…`) after its keys.
 public struct ConfigListing: Sendable {
     public let config: TedgeConfig
 
@@ -13,7 +13,7 @@ public struct ConfigListing: Sendable {
         }
         var withValue: [String] = []
         var withoutValue: [String] = []
-        for key in config.schema.keys {
+        for key in config.keysWithProfiles {
             if let value = config.value(of: key) {
                 withValue.append("\(key.name)=\(value)")
             } else {
