@@ -14,14 +14,14 @@ struct BuiltInBridgeConnection: Sendable {
     /// The transcript line that replaces "Successfully created bridge connection!".
     var transcriptLine: String { "Bridge: built into \(provider.mapperServiceName); no mosquitto bridge file written." }
 
-    var markerPath: String { FileSystem.join(FileSystem.join(configDirectory, "built-in-bridge"), provider.id) }
-    var service: BridgeService { BridgeService(cloudID: provider.id) }
+    var markerPath: String { FileSystem.join(FileSystem.join(configDirectory, "built-in-bridge"), provider.connectionName) }
+    var service: BridgeService { BridgeService(cloudID: provider.topicPrefix) }
 
     /// Records the connection: what the mapper will bridge, for a person reading the device.
     func writeMarker(_ description: BridgeDescription) throws {
         try FileSystem.createDirectories(FileSystem.directory(of: markerPath))
         let lines =
-            ["# tedge connect \(provider.id): bridged by \(provider.mapperServiceName) (mqtt.bridge.built_in = true)"]
+            ["# tedge connect \(provider.connectionName): bridged by \(provider.mapperServiceName) (mqtt.bridge.built_in = true)"]
             + ["remote \(description.address) client_id \(description.remoteClientID) clean_session \(description.cleanSession)"]
             + description.topics.map(\.line)
         try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: markerPath, mode: 0o644, placement: .replace)

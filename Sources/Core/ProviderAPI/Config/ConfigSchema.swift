@@ -51,12 +51,10 @@ public struct ConfigSchema: Sendable {
         return keys[base].inProfile(try CloudProfileName(split.profile))
     }
 
-    /// `key` as `profile`'s (`tedge config set az.url X --profile second`); a key of no cloud has no profiles.
-    public func key(_ key: ConfigKey, in profile: CloudProfileName?) throws(TedgeError) -> ConfigKey {
-        guard let profile else { return key }
-        guard clouds.contains(key.namespace), ConfigKey.splitProfile(key.name) == nil else {
-            throw TedgeError("The key `\(key.name)' has no profiles: only a cloud's keys (\(clouds.joined(separator: ", "))) have.")
-        }
+    /// `key` as `profile`'s (`tedge config set az.url X --profile second`); a key of no cloud (`mqtt.port`), or one
+    /// that names its profile already, is itself.
+    public func key(_ key: ConfigKey, in profile: CloudProfileName?) -> ConfigKey {
+        guard let profile, clouds.contains(key.namespace), ConfigKey.splitProfile(key.name) == nil else { return key }
         return key.inProfile(profile)
     }
 
