@@ -68,7 +68,7 @@ public final class MapperRuntime {
             MapperFlows(
                 directory: directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory),
                 parameters: description.flowParameters, serviceTopic: String(health.topic.dropLast("/status/health".count)),
-                log: log)
+                cloud: provider, log: log)
         }
         startup += flows?.start() ?? []
         let flowInputs = (flows?.subscriptions ?? []).filter { !description.subscriptions.contains($0) }

@@ -57,6 +57,17 @@ extension CloudProvider {
     /// `<id>-bridge.conf` (`az@second-bridge.conf`) under `<config-dir>/mosquitto-conf/`.
     public var bridgeFileName: String { "\(connectionName)-bridge.conf" }
 
+    /// `az/x` as this connection's local topic (`az-second/x` for a profile): for what the provider wrote under its own
+    /// prefix outside its descriptions (a user-defined cloud's flows).
+    public func localTopic(_ providerTopic: String) -> String {
+        (self as? ProfiledCloud)?.relocation.outward(providerTopic) ?? providerTopic
+    }
+
+    /// The other way: `az-second/x` as the provider's `az/x`.
+    public func providerTopic(_ localTopic: String) -> String {
+        (self as? ProfiledCloud)?.relocation.inward(localTopic) ?? localTopic
+    }
+
     /// This cloud as `profile` connects (nil: the default profile), and the configuration to describe it with:
     /// `config` with the profile selected. The provider itself when neither the profile nor the prefix differs.
     public func connection(_ profile: CloudProfileName?, config: TedgeConfig) -> (cloud: any CloudProvider, config: TedgeConfig) {
