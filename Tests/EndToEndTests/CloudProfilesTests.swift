@@ -79,6 +79,50 @@ import Testing
         #expect(await Self.texts(hub1Inbox, until: "still hub 1") == ["still hub 1"])
     }
 
+    /// A user-defined cloud has profiles with no code either: the example ThingsBoard-like cloud connected twice, its
+    /// second profile's bridge rules, connection check and Lua flow moved to the profile's prefix.
+    @Test func aUserDefinedCloudHasProfilesToo() async throws {
+        let device = try DeviceEnvironment()
+        try await device.startSimulator(extraArguments: ["--echo", UserDefinedCloudTests.echo])
+        try device.installExample()
+        try "exec tedge-mapper --config-dir '\(device.configDirectory)' thingsboard --profile \"$1\"\n".write(
+            toFile: device.initState + "/tedge-mapper-thingsboard@.command", atomically: true, encoding: .utf8)
+        try device.prepare(cloud: "thingsboard")
+        let second = try await device.startExtraSimulator("hub2", extraArguments: ["--echo", UserDefinedCloudTests.echo])
+        try device.register(in: second.directory)
+        for (key, value) in [
+            ("thingsboard.url", "localhost:\(second.tlsPort)"), ("thingsboard.root.cert.path", second.caPath),
+            ("thingsboard.bridge.topic_prefix", "thingsboard-second"),
+        ] {
+            device.expectSuccess(try device.tedge("config", "set", key, value, "--profile", "second"))
+        }
+        let telemetry = "v1/devices/me/telemetry"
+        let (hub1, hub1Inbox) = try await device.cloudClient(subscribing: [telemetry])
+        defer { hub1.disconnect() }
+        let (hub2, hub2Inbox) = try await device.cloudClient(subscribing: [telemetry], port: second.backendPort)
+        defer { hub2.disconnect() }
+
+        for arguments in [["connect", "thingsboard"], ["connect", "thingsboard", "--profile", "second"]] {
+            let connect = try device.tedge(arguments: arguments)
+            device.expectSuccess(connect)
+            #expect(connect.standardOutput.hasSuffix("Received expected response message, connection check is successful.\n\n"))
+        }
+        let bridge = try String(
+            contentsOfFile: device.configDirectory + "/mosquitto-conf/thingsboard@second-bridge.conf", encoding: .utf8)
+        #expect(bridge.contains("topic telemetry out 1 thingsboard-second/ v1/devices/me/\n"))
+
+        // Each profile's mapper runs the flow and publishes under its own prefix, so each hub gets the measurement.
+        device.expectSuccess(
+            try device.tedge(
+                "mqtt", "pub", "te/device/main///m/environment", #"{"temperature": 21.5, "time": 1700000000.5}"#, "-q", "1"))
+        let mapped = #"{"ts":1700000000500,"values":{"temperature":21.5}}"#
+        #expect(await hub1Inbox.next(timeout: .seconds(20))?.text == mapped)
+        #expect(await hub2Inbox.next(timeout: .seconds(20))?.text == mapped)
+        // What is published on a profile's prefix goes to that profile's cloud.
+        device.expectSuccess(try device.tedge("mqtt", "pub", "thingsboard-second/telemetry", "direct 2", "-q", "1"))
+        #expect(await hub2Inbox.next(timeout: .seconds(20))?.text == "direct 2")
+    }
+
     /// The texts a hub receives up to and including `last` (services' health, which the mappers forward, left out).
     static func texts(_ inbox: MessageInbox, until last: String) async -> [String] {
         var texts: [String] = []

@@ -80,9 +80,9 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     private var extraSimulators: [ChildProcess] = []
 
-    func startExtraSimulator(_ name: String) async throws -> ExtraSimulator {
+    func startExtraSimulator(_ name: String, extraArguments: [String] = []) async throws -> ExtraSimulator {
         let directory = root + "/\(name)"
-        let (child, fields) = try await Self.spawnSimulator(directory: directory, log: root + "/\(name).log", [])
+        let (child, fields) = try await Self.spawnSimulator(directory: directory, log: root + "/\(name).log", extraArguments)
         extraSimulators.append(child)
         return ExtraSimulator(
             directory: directory, tlsPort: Int(fields["tls_port"] ?? "") ?? 0, backendPort: Int(fields["backend_port"] ?? "") ?? 0)
