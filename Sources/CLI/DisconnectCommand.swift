@@ -32,7 +32,8 @@ struct DisconnectCommand: AsyncParsableCommand {
             provider = remnant
         }
         // The profile's names (bridge file, services); a tedge.toml that no longer loads still names them.
-        let config = (try? global.store.load()) ?? TedgeConfig(schema: global.registry.configSchema, directory: global.store.directory)
+        let config =
+            (try? global.store.load()) ?? TedgeConfig(schema: global.registry.configSchema, directory: global.store.directory)
         provider = provider.connection(profile, config: config).cloud
         let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
         do { try await connector.disconnect() } catch {

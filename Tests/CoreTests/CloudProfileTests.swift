@@ -30,7 +30,9 @@ import Testing
         #expect(try CloudProfileName.selected(option: nil, environment: "") == nil)
         #expect(try CloudProfileName.selected(option: nil, environment: "Env")?.description == "env")
         #expect(try CloudProfileName.selected(option: "opt", environment: "env")?.description == "opt")
-        #expect(throws: TedgeError("Profile names cannot be empty")) { try CloudProfileName.selected(option: "", environment: "env") }
+        #expect(throws: TedgeError("Profile names cannot be empty")) {
+            try CloudProfileName.selected(option: "", environment: "env")
+        }
     }
 
     // MARK: keys
@@ -39,14 +41,19 @@ import Testing
         let url = try schema.requireKey("az.profiles.Second.url")
         #expect(url.name == "az.profiles.second.url")
         #expect(url.storage == .toml(table: "az.profiles.second", field: "url"))
-        #expect(try schema.requireKey("az.profiles.x.root.cert.path").storage == .toml(table: "az.profiles.x", field: "root_cert_path"))
+        #expect(
+            try schema.requireKey("az.profiles.x.root.cert.path").storage
+                == .toml(table: "az.profiles.x", field: "root_cert_path"))
         #expect(schema.key(try schema.requireKey("az.url"), in: try CloudProfileName("p")).name == "az.profiles.p.url")
         // Core's keys have no profiles: `--profile` leaves them as they are, and their profile names are unknown keys.
         #expect(schema.key(CoreConfigKeys.mqttPort, in: try CloudProfileName("p")).name == "mqtt.port")
-        #expect(throws: TedgeError("Invalid key `mqtt.profiles.p.port'. See `tedge config list --doc` for a list of valid keys.")) {
+        #expect(throws: TedgeError("Invalid key `mqtt.profiles.p.port'. See `tedge config list --doc` for a list of valid keys."))
+        {
             try schema.requireKey("mqtt.profiles.p.port")
         }
-        #expect(throws: TedgeError("Invalid key `az.profiles.p.nothing'. See `tedge config list --doc` for a list of valid keys.")) {
+        #expect(
+            throws: TedgeError("Invalid key `az.profiles.p.nothing'. See `tedge config list --doc` for a list of valid keys.")
+        ) {
             try schema.requireKey("az.profiles.p.nothing")
         }
         #expect(throws: TedgeError("Profile names can only contain letters, numbers, `-` or `_`")) {
@@ -58,7 +65,9 @@ import Testing
         let prefix = try schema.requireKey("az.bridge.topic_prefix")
         #expect(prefix.storage == .toml(table: "az", field: "bridge_topic_prefix"))
         #expect(TedgeConfig(schema: schema, directory: "/etc/tedge").value(of: prefix) == "az")
-        #expect(try config([("az.profiles.second.bridge.topic_prefix", "az-second")]).value("az.profiles.second.bridge.topic_prefix") == "az-second")
+        #expect(
+            try config([("az.profiles.second.bridge.topic_prefix", "az-second")]).value("az.profiles.second.bridge.topic_prefix")
+                == "az-second")
         for bad in ["", "az/second", "az+", "#"] {
             #expect(throws: TedgeError.self) { try prefix.parse(bad) }
         }
@@ -76,7 +85,8 @@ import Testing
             bridge_topic_prefix = "az-second"
 
             """
-        let config = TedgeConfig(schema: schema, directory: "/etc/tedge", document: try schema.validate(try TOMLDocument(parsing: text)))
+        let config = TedgeConfig(
+            schema: schema, directory: "/etc/tedge", document: try schema.validate(try TOMLDocument(parsing: text)))
         #expect(config.fileText == text)
         #expect(config.profiles(of: "az").map(\.description) == ["second"])
         #expect(config.value("az.profiles.second.url") == "hub2.azure-devices.net")
@@ -119,7 +129,10 @@ import Testing
         ) {
             try validate([("az.url", "hub1.net"), ("az.profiles.second.url", "hub2.net")])
         }
-        try validate([("az.url", "hub1.net"), ("az.profiles.second.url", "hub2.net"), ("az.profiles.second.bridge.topic_prefix", "az-second")])
+        try validate([
+            ("az.url", "hub1.net"), ("az.profiles.second.url", "hub2.net"),
+            ("az.profiles.second.bridge.topic_prefix", "az-second"),
+        ])
         // A profile without a URL is not a connection yet, and is not compared.
         try validate([("az.url", "hub1.net"), ("az.profiles.second.mapper.timestamp", "false")])
     }
@@ -157,7 +170,8 @@ private struct AzureLike: CloudProvider {
             localClientID: "Azure", certificatePath: "", keyPath: "", cleanSession: false, topics: [])
     }
     func connectionCheck(_ context: ConnectionContext) -> ConnectionCheck {
-        ConnectionCheck(clientID: "c", subscriptions: [], request: MQTTMessage(topic: "az/x", payload: []), troubleshooting: "") { _ in
+        ConnectionCheck(clientID: "c", subscriptions: [], request: MQTTMessage(topic: "az/x", payload: []), troubleshooting: "") {
+            _ in
             .success
         }
     }

@@ -21,7 +21,8 @@ import Testing
         // TEDGE_CLOUD_PROFILE selects the profile as --profile does.
         device.expectSuccess(
             try device.tedge(
-                arguments: ["config", "set", "az.root.cert.path", second.caPath], extraEnvironment: ["TEDGE_CLOUD_PROFILE": "second"]))
+                arguments: ["config", "set", "az.root.cert.path", second.caPath],
+                extraEnvironment: ["TEDGE_CLOUD_PROFILE": "second"]))
         if builtInBridge { try device.useBuiltInBridge() }
         let profileBridge = device.configDirectory + "/mosquitto-conf/az@second-bridge.conf"
 

@@ -85,7 +85,8 @@ final class DeviceEnvironment: @unchecked Sendable {
         let (child, fields) = try await Self.spawnSimulator(directory: directory, log: root + "/\(name).log", extraArguments)
         extraSimulators.append(child)
         return ExtraSimulator(
-            directory: directory, tlsPort: Int(fields["tls_port"] ?? "") ?? 0, backendPort: Int(fields["backend_port"] ?? "") ?? 0)
+            directory: directory, tlsPort: Int(fields["tls_port"] ?? "") ?? 0, backendPort: Int(fields["backend_port"] ?? "") ?? 0
+        )
     }
 
     /// Starts `tedge-cloud-sim run` and waits for its next `ready key=value…` line, whose fields it returns.
@@ -136,7 +137,8 @@ final class DeviceEnvironment: @unchecked Sendable {
 
     func register(certificate: String? = nil, in directory: String? = nil) throws {
         let result = try ChildProcess.run([
-            Binaries.simulator, "register", "--dir", directory ?? simulatorDirectory, "--certificate", certificate ?? certificatePath,
+            Binaries.simulator, "register", "--dir", directory ?? simulatorDirectory, "--certificate",
+            certificate ?? certificatePath,
         ])
         guard result.status.succeeded else { throw TedgeError("register failed: \(result.standardError)") }
     }

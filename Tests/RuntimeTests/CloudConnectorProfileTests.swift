@@ -16,7 +16,9 @@ import Testing
     ]
 
     /// The fake holding `settings`, and the connector for `provider`'s profile `second`.
-    func connecting(_ provider: any CloudProvider, _ settings: [String: String]) throws -> (RecordingConnectorEffects, CloudConnector) {
+    func connecting(_ provider: any CloudProvider, _ settings: [String: String]) throws -> (
+        RecordingConnectorEffects, CloudConnector
+    ) {
         let fake = try RecordingConnectorEffects(provider, settings: settings)
         let cloud = provider.connection(Self.second, config: try fake.loadConfig()).cloud
         return (fake, CloudConnector(provider: cloud, configDirectory: RecordingConnectorEffects.configDirectory, effects: fake))
@@ -52,7 +54,8 @@ import Testing
         let config = try RecordingConnectorEffects(AzureProvider(), settings: Self.twoHubs).loadConfig()
         let (cloud, selected) = AzureProvider().connection(Self.second, config: config)
         let context = ConnectionContext(
-            deviceID: "d", cloud: try HostAndPort(parsing: "hub2.azure-devices.net", defaultPort: 8883), rootCertificatePath: "/r",
+            deviceID: "d", cloud: try HostAndPort(parsing: "hub2.azure-devices.net", defaultPort: 8883),
+            rootCertificatePath: "/r",
             certificatePath: "/c", keyPath: "/k", config: selected)
         let check = cloud.connectionCheck(context)
         #expect(check.subscriptions == ["az-second/twin/res/#"])
@@ -126,7 +129,9 @@ import Testing
         #expect(operations.subscriptions.allSatisfy { $0.hasPrefix("az-second/") })
         #expect(operations.desiredTopicPrefix == "az-second/twin/desired/")
         #expect(operations.linkServices == ["mosquitto-az-second-bridge", "tedge-mapper-bridge-az-second"])
-        guard case .methodCall(let call) = operations.interpret(MQTTMessage(topic: "az-second/methods/POST/reboot/?$rid=7", payload: []))
+        guard
+            case .methodCall(let call) = operations.interpret(
+                MQTTMessage(topic: "az-second/methods/POST/reboot/?$rid=7", payload: []))
         else {
             Issue.record("a method call under the profile's prefix is the provider's method call")
             return

@@ -15,14 +15,14 @@ final class MapperFlows {
     private let serviceTopic: String
     private let log: Console
     private var lastRescan: UnixTime
-    /// The connection the flows map for: the identity but for a profile's prefix.
-    private let cloud: any CloudProvider
+    /// The cloud profile the flows map for (its prefix replaces the cloud's); nil for a default connection.
+    private let cloud: ProfiledCloud?
 
     static let rescanSeconds: Int64 = 1
 
     init(directory: String, parameters: [String: String], serviceTopic: String, cloud: any CloudProvider, log: Console) {
         engine = FlowEngine(directory: directory, mapperParams: parameters)
-        self.cloud = cloud
+        self.cloud = cloud as? ProfiledCloud
         self.serviceTopic = serviceTopic
         self.log = log
         lastRescan = .now()
@@ -34,11 +34,13 @@ final class MapperFlows {
     /// The input filters of the loaded flows, each once.
     var subscriptions: [String] {
         var seen: Set<String> = []
-        return engine.flows.flatMap { $0.inputs.map { cloud.localTopic($0.text) } }.filter { seen.insert($0).inserted }
+        return engine.flows.flatMap { $0.inputs.map { cloud?.localTopic($0.text) ?? $0.text } }.filter {
+            seen.insert($0).inserted
+        }
     }
 
     func accepts(_ topic: String) -> Bool {
-        let topic = cloud.providerTopic(topic)
+        let topic = cloud?.providerTopic(topic) ?? topic
         return engine.flows.contains { $0.accepts(topic) }
     }
 
@@ -52,7 +54,7 @@ final class MapperFlows {
             outputs += publish(engine.tick(at: now))
         }
         var input = message
-        input.topic = cloud.providerTopic(message.topic)
+        if let cloud { input.topic = cloud.providerTopic(message.topic) }
         return outputs + publish(engine.process(FlowMessage(input), at: now))
     }
 
@@ -61,7 +63,7 @@ final class MapperFlows {
         return output.statuses.map { $0.message(service: serviceTopic).mqttMessage }
             + output.published.map { published in
                 var message = published.mqttMessage
-                message.topic = cloud.localTopic(message.topic)
+                if let cloud { message.topic = cloud.localTopic(message.topic) }
                 return message
             }
     }

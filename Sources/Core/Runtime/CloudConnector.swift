@@ -41,7 +41,8 @@ public struct CloudConnector: Sendable {
         var config = try loadConfig()
         // Profiles of one cloud must be distinct devices with distinct local topics (thin-edge's check, before anything).
         try ProfileValidation(cloud: provider, config: config) { profile in
-            provider.configuredDeviceID(profile) ?? (try? effects.deviceID(DeviceCertificateFiles(config: profile, cloud: provider)))
+            provider.configuredDeviceID(profile)
+                ?? (try? effects.deviceID(DeviceCertificateFiles(config: profile, cloud: provider)))
         }.check()
         config.pinDefault(provider.rootCertificateKey)
         try await provision(&config)

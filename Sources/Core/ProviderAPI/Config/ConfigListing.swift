@@ -18,7 +18,8 @@ public struct ConfigListing: Sendable {
         }
         var withValue: [String] = []
         var withoutValue: [String] = []
-        let keys = profile.map { profile in config.schema.keys.map { config.schema.key($0, in: profile) } } ?? config.keysWithProfiles
+        let keys =
+            profile.map { profile in config.schema.keys.map { config.schema.key($0, in: profile) } } ?? config.keysWithProfiles
         for key in keys {
             if let value = config.value(of: key) {
                 withValue.append("\(key.name)=\(value)")

@@ -27,7 +27,8 @@ public struct ConfigSchema: Sendable {
             let prefix = ConfigKey.topicPrefix(of: cloud)
             return own.contains { $0.name == prefix.name } ? own : own + [prefix]
         }
-        keys = CoreConfigKeys.deviceKeys + cloudKeys + providerKeys.filter { coreNamespaces.contains($0.namespace) }
+        keys =
+            CoreConfigKeys.deviceKeys + cloudKeys + providerKeys.filter { coreNamespaces.contains($0.namespace) }
             + CoreConfigKeys.localKeys
         var aliases: [String: String] = [:]
         for key in keys {

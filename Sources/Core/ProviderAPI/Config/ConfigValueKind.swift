@@ -60,7 +60,8 @@ public enum ConfigValueKind: Sendable, Equatable {
             return .string(raw)
         case .topicPrefix:
             guard Self.isTopicPrefix(raw) else {
-                throw TedgeError("Invalid topic prefix: '\(raw)'. A topic prefix is one topic level: not empty, no '/', '+' or '#'.")
+                throw TedgeError(
+                    "Invalid topic prefix: '\(raw)'. A topic prefix is one topic level: not empty, no '/', '+' or '#'.")
             }
             return .string(raw)
         }
