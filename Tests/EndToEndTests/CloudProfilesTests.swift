@@ -24,6 +24,13 @@ import Testing
                 arguments: ["config", "set", "az.root.cert.path", second.caPath],
                 extraEnvironment: ["TEDGE_CLOUD_PROFILE": "second"]))
         if builtInBridge { try device.useBuiltInBridge() }
+        // A method handler shared by both connections, which tells them apart by TEDGE_CLOUD_PROFILE.
+        if getuid() == 0 { device.expectSuccess(try device.tedge("config", "set", "operations.user", "nobody")) }
+        let handlers = device.configDirectory + "/operations/az"
+        try FileManager.default.createDirectory(atPath: handlers, withIntermediateDirectories: true)
+        try "#!/bin/sh\nprintf '\"%s\"' \"${TEDGE_CLOUD_PROFILE:-default}\"\n".write(
+            toFile: handlers + "/whoami", atomically: true, encoding: .utf8)
+        chmod(handlers + "/whoami", 0o755)
         let profileBridge = device.configDirectory + "/mosquitto-conf/az@second-bridge.conf"
 
         // Both profiles would use the local prefix `az`: refused before anything is written, in thin-edge's words.
@@ -67,6 +74,14 @@ import Testing
         }
         #expect(await Self.texts(hub1Inbox, until: "end 1") == ["for hub 1", "end 1"])
         #expect(await Self.texts(hub2Inbox, until: "end 2") == ["for hub 2", "end 2"])
+
+        // Each hub's direct method reaches the mapper of its own profile, under its own prefix.
+        for (directory, profile) in [(device.simulatorDirectory, "default"), (second.directory, "second")] {
+            let answer = try ChildProcess.run([
+                Binaries.simulator, "invoke", "--dir", directory, "my-device", "whoami", "{}", "--timeout", "20",
+            ])
+            #expect(answer.standardOutput == #"{"status":200,"payload":"\#(profile)"}"# + "\n", "\(answer.standardError)")
+        }
 
         // Disconnecting the profile leaves the default connection up.
         let disconnect = try device.tedge("disconnect", "az", "--profile", "second")
