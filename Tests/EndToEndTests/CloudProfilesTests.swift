@@ -55,6 +55,11 @@ import Testing
             let bridge = try String(contentsOfFile: profileBridge, encoding: .utf8)
             #expect(bridge.contains("connection edge_to_az@second\n") && bridge.contains("address localhost:\(second.tlsPort)\n"))
         }
+        let inspect = try device.tedge("bridge", "inspect", "az", "--profile", "second").standardOutput
+        #expect(
+            inspect.split(separator: "\n").contains {
+                $0.hasPrefix("  az-second/messages/events/# ") && $0.hasSuffix(" ->  devices/my-device/messages/events/#")
+            })
         // The profile's mapper runs as tedge-mapper-az@second and is the te/ service tedge-mapper-az-second.
         #expect(device.pid(of: "tedge-mapper-az@second") != nil)
         let defaults = TedgeConfig(schema: CloudRegistry([]).configSchema, directory: device.configDirectory)
