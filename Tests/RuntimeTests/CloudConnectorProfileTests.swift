@@ -118,6 +118,18 @@ import Testing
         #expect(plain.bridge(context).connection == "edge_to_\(id)")
     }
 
+    /// The default profile under another prefix: Azure's topics move (Core's key), AWS places its own (its key), and
+    /// keeps the names it always had.
+    @Test func theDefaultProfileUnderAnotherPrefix() throws {
+        let azure = try RecordingConnectorEffects(AzureProvider(), settings: ["az.bridge.topic_prefix": "hub"]).loadConfig()
+        let moved = AzureProvider().connection(nil, config: azure).cloud
+        #expect(moved.localPrefix == "hub/" && moved.mapperHealthName == "tedge-mapper-hub")
+        #expect(moved.bridgeFileName == "az-bridge.conf" && moved.mapperServiceName == "tedge-mapper-az")
+        let aws = try RecordingConnectorEffects(AwsProvider(), settings: ["aws.bridge.topic_prefix": "custom"]).loadConfig()
+        let own = AwsProvider().connection(nil, config: aws).cloud
+        #expect(!(own is ProfiledCloud) && own.mapperHealthName == "tedge-mapper-aws")
+    }
+
     @Test func theMapperReadsAndWritesUnderTheProfilesPrefix() throws {
         let config = try RecordingConnectorEffects(AzureProvider(), settings: Self.twoHubs).loadConfig()
         let (cloud, selected) = AzureProvider().connection(Self.second, config: config)

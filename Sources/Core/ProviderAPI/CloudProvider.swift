@@ -69,12 +69,16 @@ extension CloudProvider {
     }
 
     /// This cloud as `profile` connects (nil: the default profile), and the configuration to describe it with:
-    /// `config` with the profile selected. The provider itself when neither the profile nor the prefix differs.
+    /// `config` with the profile selected. The provider itself for the default profile under the provider's prefix,
+    /// or when the provider declares `<id>.bridge.topic_prefix` itself (AWS): it places its topics, and its default
+    /// connection keeps the names it always had.
     public func connection(_ profile: CloudProfileName?, config: TedgeConfig) -> (cloud: any CloudProvider, config: TedgeConfig) {
         let base = (self as? ProfiledCloud)?.base ?? self
         let selected = config.selecting(profile, of: base.id)
-        let prefix = config.schema.key(named: "\(base.id).bridge.topic_prefix").flatMap(selected.value(of:)) ?? base.id
-        if profile == nil && prefix == base.id { return (base, selected) }
+        let prefixName = "\(base.id).bridge.topic_prefix"
+        let prefix = config.schema.key(named: prefixName).flatMap(selected.value(of:)) ?? base.id
+        let placesItsTopics = base.configKeys.contains { $0.name == prefixName }
+        if profile == nil && (prefix == base.id || placesItsTopics) { return (base, selected) }
         return (ProfiledCloud(base, profile: profile, prefix: prefix), selected)
     }
 
