@@ -18,17 +18,23 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(help: "Test the connection to the cloud, without changing anything")
     var test = false
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         let provider: any CloudProvider
-        do { provider = try global.provider(cloud) } catch {
+        do {
+            let (name, profile) = try profile.cloudAndProfile(cloud)
+            provider = try global.provider(name).connection(profile, config: global.store.load()).cloud
+        } catch {
             throw CommandFailure(test ? "test connection to \(cloud) cloud." : "connect \(cloud) cloud.", cause: error)
         }
         let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
         do {
             // A user-defined cloud is verified first: a broken definition is refused before anything is written.
-            if let defined = provider as? FileDefinedCloud { try defined.verify(config: global.store.load()) }
+            let definition = (provider as? ProfiledCloud)?.base ?? provider
+            if let defined = definition as? FileDefinedCloud { try defined.verify(config: global.store.load()) }
             if test { try await connector.test() } else { try await connector.connect() }
         } catch {
             throw CommandFailure(test ? connector.testAction : connector.connectAction, cause: error)

@@ -87,7 +87,7 @@ let azureLikeKeys = [
         let samples: [ConfigValueKind: String] = [
             .string: "value", .path: "/some/path", .connectURL: "hub.example.com:1234",
             .port: "4321", .flag: "false", .ipAddress: "10.1.2.3", .positiveInteger: "42",
-            .timeFormat: "rfc-3339", .entityTopicID: "device/child_001//", .duration: "5s",
+            .timeFormat: "rfc-3339", .entityTopicID: "device/child_001//", .duration: "5s", .topicPrefix: "az-second",
         ]
         for key in store.schema.keys where !key.isReadOnly {
             var config = try store.load()

@@ -12,11 +12,13 @@ struct BridgeInspectCommand: ParsableCommand {
     @Flag(name: .customLong("show-all"), help: "Show skipped rules too (a false condition, an empty template loop)")
     var showAll = false
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let rules: BridgeRuleSet
-        do { rules = try BridgeRuleSet(cloud: cloud, global: global) } catch {
+        do { rules = try BridgeRuleSet(cloud: cloud, profile: profile.selected(), global: global) } catch {
             throw CommandFailure("inspect the bridge configuration for \(cloud)", cause: error)
         }
         let out = Console.standardOutput

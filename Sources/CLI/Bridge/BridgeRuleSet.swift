@@ -14,10 +14,10 @@ struct BridgeRuleSet {
     let skipped: [BridgeRuleExpansion.Skipped]
     let disabledFiles: [String]
 
-    init(cloud name: String, global: GlobalOptions) throws {
-        let provider = try global.provider(name)
+    /// With a cloud profile (`--profile`), the bridge the profile's connection describes, under its prefix.
+    init(cloud name: String, profile: CloudProfileName?, global: GlobalOptions) throws {
         let store = global.store
-        let config = try store.load()
+        let (provider, config) = try global.provider(name).connection(profile, config: store.load())
         if let defined = provider as? FileDefinedCloud {
             let problems = defined.fileViolations(config: config)
             guard problems.isEmpty else { throw TedgeError(FileDefinedCloud.report(problems, directory: defined.directory)) }
@@ -30,7 +30,7 @@ struct BridgeRuleSet {
         } else {
             let connector = CloudConnector(provider: provider, store: store, console: .standardOutput)
             title = provider.cloudName
-            source = "the \(provider.id) provider's bridge description"
+            source = "the \(provider.connectionName) provider's bridge description"
             topics = provider.bridge(try connector.bridgeContext(config)).topics
             skipped = []
             disabledFiles = []

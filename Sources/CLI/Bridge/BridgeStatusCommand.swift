@@ -11,13 +11,15 @@ struct BridgeStatusCommand: AsyncParsableCommand {
     @Argument(help: "The cloud whose bridge to inspect")
     var cloud: String
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         do {
-            let provider = try global.provider(cloud)
             let config = try global.store.load()
-            for line in try await BridgeStatusReader(cloudID: provider.id, port: config.mqttPort).read() {
+            let provider = try global.provider(cloud).connection(profile.selected(), config: config).cloud
+            for line in try await BridgeStatusReader(cloudID: provider.topicPrefix, port: config.mqttPort).read() {
                 Console.standardOutput.line(line)
             }
         } catch {

@@ -15,6 +15,8 @@ struct BridgeTestCommand: ParsableCommand {
     @Argument(help: "The MQTT topic to test (local or remote, wildcards are not supported)")
     var topic: String
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -27,7 +29,7 @@ struct BridgeTestCommand: ParsableCommand {
             Glibc.exit(1)
         }
         let rules: BridgeRuleSet
-        do { rules = try BridgeRuleSet(cloud: cloud, global: global) } catch { throw CommandFailure(action, cause: error) }
+        do { rules = try BridgeRuleSet(cloud: cloud, profile: profile.selected(), global: global) } catch { throw CommandFailure(action, cause: error) }
         let matches = BridgeTopicMatch.matches(of: topic, in: rules.topics)
         guard !matches.isEmpty else {
             Console.standardOutput.line("No matching bridge rule found for \"\(topic)\"")

@@ -9,12 +9,14 @@ struct ConfigGetCommand: ParsableCommand {
     @Argument(help: "Configuration key. Run `tedge config list --doc` for available keys")
     var key: String
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         do {
             let config = try global.store.load()
-            let configKey = try config.schema.requireKey(key)
+            let configKey = config.schema.key(try config.schema.requireKey(key), in: try profile.selected())
             if let value = config.value(of: configKey) {
                 Console.standardOutput.line(value)
             } else if configKey.isReadOnly {

@@ -12,12 +12,15 @@ struct ConfigListCommand: ParsableCommand {
     @Flag(help: "Prints all keys and descriptions with example values")
     var doc = false
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         do {
             let config = try global.store.load()
-            for line in ConfigListing(config: config).lines(all: all, doc: doc) { Console.standardOutput.line(line) }
+            let listing = ConfigListing(config: config, profile: try profile.selected())
+            for line in listing.lines(all: all, doc: doc) { Console.standardOutput.line(line) }
         } catch {
             throw CommandFailure("list the configuration keys and values", cause: error)
         }

@@ -13,6 +13,8 @@ struct ConfigSetCommand: ParsableCommand {
     @Argument(help: "Configuration value.")
     var value: String
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -20,7 +22,7 @@ struct ConfigSetCommand: ParsableCommand {
         do {
             let store = global.store
             var config = try store.load()
-            let configKey = try config.schema.requireKey(key)
+            let configKey = config.schema.key(try config.schema.requireKey(key), in: try profile.selected())
             do {
                 try config.set(configKey, to: value)
             } catch {

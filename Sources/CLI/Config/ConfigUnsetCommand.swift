@@ -8,13 +8,15 @@ struct ConfigUnsetCommand: ParsableCommand {
     @Argument(help: "Configuration key. Run `tedge config list --doc` for available keys")
     var key: String
 
+    @OptionGroup var profile: ProfileOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         do {
             let store = global.store
             var config = try store.load()
-            let configKey = try config.schema.requireKey(key)
+            let configKey = config.schema.key(try config.schema.requireKey(key), in: try profile.selected())
             try config.unset(configKey)
             try store.save(config)
         } catch {

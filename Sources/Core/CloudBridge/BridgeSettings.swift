@@ -58,7 +58,8 @@ struct BridgeSettings {
             certificateFile: description.certificatePath, keyFile: description.keyPath,
             proxy: try Self.proxy(for: description.address.host, config: config, environment: environment))
 
-        storeFile = FileSystem.join(config.value(of: BridgeConfigKeys.storePath) ?? "/var/lib/tedge/bridge", "\(provider.id).db")
+        storeFile = FileSystem.join(
+            config.value(of: BridgeConfigKeys.storePath) ?? "/var/lib/tedge/bridge", "\(provider.connectionName).db")
         let maxAge = config.value(of: BridgeConfigKeys.storeMaxAge).flatMap(DurationText.milliseconds).map { Int($0 / 1000) }
         limits = (config.integer(BridgeConfigKeys.storeMaxSize) ?? 64 << 20, maxAge.flatMap { $0 > 0 ? $0 : nil })
     }

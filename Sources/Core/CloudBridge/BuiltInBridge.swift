@@ -29,7 +29,7 @@ public final class BuiltInBridge {
 
     public init(provider: any CloudProvider, config: TedgeConfig, log: @escaping (String) -> Void) throws {
         settings = try BridgeSettings(provider: provider, config: config, environment: Self.environment())
-        status = BridgeStatus(cloudID: provider.id)
+        status = BridgeStatus(cloudID: provider.topicPrefix)
         self.log = log
         try FileSystem.createDirectories(FileSystem.directory(of: settings.storeFile))
         store = try DurableStore(

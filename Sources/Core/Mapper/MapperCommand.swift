@@ -4,7 +4,7 @@ import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
 
-/// `tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] <cloud>` as a library: an executable is
+/// `tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] [--profile NAME] <cloud>` as a library: an executable is
 /// `MapperCommand.main(registry:)`, so a package outside this tree runs mappers for its own clouds.
 /// Hand-parsed arguments, no ArgumentParser, Foundation, Dispatch or Swift concurrency: the mapper's
 /// memory is a product figure.
@@ -15,11 +15,12 @@ public enum MapperCommand {
         registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst()), bridge: MapperBridgeFactory? = nil
     ) -> Never {
         let usage =
-            "usage: tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
+            "usage: tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] [--profile NAME] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
         var keepAlive: UInt16 = 60
         var configDirectory =
             getenv("TEDGE_CONFIG_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/tedge"
         var cloud: String?
+        var profileOption: String?
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             switch argument {
@@ -33,6 +34,13 @@ public enum MapperCommand {
                     fail("start tedge-mapper", TedgeError("--keep-alive needs a number of seconds (1-65535)\n\(usage)"))
                 }
                 keepAlive = value
+            case "--profile":
+                guard let value = remaining.popFirst() else {
+                    fail("start tedge-mapper", TedgeError("--profile needs a profile name\n\(usage)"))
+                }
+                profileOption = value
+            case _ where argument.hasPrefix("--profile="):
+                profileOption = String(argument.dropFirst("--profile=".count))
             case _ where argument.hasPrefix("--config-dir="):
                 configDirectory = String(argument.dropFirst("--config-dir=".count))
             case "-h", "--help":
@@ -57,9 +65,13 @@ public enum MapperCommand {
             let directory = FileSystem.absolute(configDirectory)
             let definitions = FileDefinedClouds(configDirectory: directory, builtIn: registry.ids)
             let known = definitions.adding(to: registry)
-            let provider: any CloudProvider
-            do { provider = try known.provider(cloud) } catch { throw definitions.whyNotACloud(cloud) ?? error }
-            let config = try ConfigStore(directory: directory, schema: known.configSchema).load()
+            let cloudProvider: any CloudProvider
+            do { cloudProvider = try known.provider(cloud) } catch { throw definitions.whyNotACloud(cloud) ?? error }
+            // A cloud profile (`--profile`, else TEDGE_CLOUD_PROFILE): its configuration, prefix and names.
+            let profile = try CloudProfileName.selected(
+                option: profileOption, environment: getenv("TEDGE_CLOUD_PROFILE").map { String(cString: $0) })
+            let (provider, config) = cloudProvider.connection(
+                profile, config: try ConfigStore(directory: directory, schema: known.configSchema).load())
             if bridge == nil && config.flag(BridgeConfigKeys.builtIn) { try executeBridgeMapper(arguments) }
             _ = try MapperRuntime(
                 provider: provider, config: config, log: .standardError, keepAliveSeconds: keepAlive, bridgeFactory: bridge

@@ -8,17 +8,21 @@ import TedgeSystem
 /// `<mapper service>/status/flows`. The directory is rescanned, and `onInterval` steps ticked, when a message
 /// arrives at least a second after the last rescan: the mapper's loop publishes only what an input or a
 /// (re)connect produces. A reload that adds input topics needs a restart: subscriptions are made at start.
+/// Under a cloud profile, the flows' topics under the cloud's prefix move to the profile's (`ProfiledCloud`).
 final class MapperFlows {
     private let engine: FlowEngine
     /// `te/device/main/service/tedge-mapper-<cloud>`.
     private let serviceTopic: String
     private let log: Console
     private var lastRescan: UnixTime
+    /// The cloud profile the flows map for (its prefix replaces the cloud's); nil for a default connection.
+    private let cloud: ProfiledCloud?
 
     static let rescanSeconds: Int64 = 1
 
-    init(directory: String, parameters: [String: String], serviceTopic: String, log: Console) {
+    init(directory: String, parameters: [String: String], serviceTopic: String, cloud: any CloudProvider, log: Console) {
         engine = FlowEngine(directory: directory, mapperParams: parameters)
+        self.cloud = cloud as? ProfiledCloud
         self.serviceTopic = serviceTopic
         self.log = log
         lastRescan = .now()
@@ -30,10 +34,15 @@ final class MapperFlows {
     /// The input filters of the loaded flows, each once.
     var subscriptions: [String] {
         var seen: Set<String> = []
-        return engine.flows.flatMap { $0.inputs.map(\.text) }.filter { seen.insert($0).inserted }
+        return engine.flows.flatMap { $0.inputs.map { cloud?.localTopic($0.text) ?? $0.text } }.filter {
+            seen.insert($0).inserted
+        }
     }
 
-    func accepts(_ topic: String) -> Bool { engine.flows.contains { $0.accepts(topic) } }
+    func accepts(_ topic: String) -> Bool {
+        let topic = cloud?.providerTopic(topic) ?? topic
+        return engine.flows.contains { $0.accepts(topic) }
+    }
 
     /// What the flows make of `message`, after a rescan and the intervals due when it is time for them.
     func process(_ message: MQTTMessage) -> [MQTTMessage] {
@@ -44,11 +53,18 @@ final class MapperFlows {
             outputs += publish(engine.reload(at: now))
             outputs += publish(engine.tick(at: now))
         }
-        return outputs + publish(engine.process(FlowMessage(message), at: now))
+        var input = message
+        if let cloud { input.topic = cloud.providerTopic(message.topic) }
+        return outputs + publish(engine.process(FlowMessage(input), at: now))
     }
 
     private func publish(_ output: FlowEngineOutput) -> [MQTTMessage] {
         for line in output.log { log.line("flows: \(line)") }
-        return output.statuses.map { $0.message(service: serviceTopic).mqttMessage } + output.published.map(\.mqttMessage)
+        return output.statuses.map { $0.message(service: serviceTopic).mqttMessage }
+            + output.published.map { published in
+                var message = published.mqttMessage
+                if let cloud { message.topic = cloud.localTopic(message.topic) }
+                return message
+            }
     }
 }

@@ -68,7 +68,7 @@ public final class MapperRuntime {
             MapperFlows(
                 directory: directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory),
                 parameters: description.flowParameters, serviceTopic: String(health.topic.dropLast("/status/health".count)),
-                log: log)
+                cloud: provider, log: log)
         }
         startup += flows?.start() ?? []
         let flowInputs = (flows?.subscriptions ?? []).filter { !description.subscriptions.contains($0) }
@@ -164,13 +164,17 @@ public final class MapperRuntime {
     /// How long without input before code pages are given back.
     static let idleBeforeTrimMilliseconds: Int64 = 5_000
 
-    func healthMessage(_ status: String) -> MQTTMessage { MapperHealth(serviceName: name).message(status) }
+    /// The mapper as a service of this device: `tedge-mapper-<prefix>` (`tedge-mapper-az-second` for a profile whose
+    /// process is `tedge-mapper-az@second`, as thin-edge names it).
+    public var healthName: String { provider.mapperHealthName }
+
+    func healthMessage(_ status: String) -> MQTTMessage { MapperHealth(serviceName: healthName).message(status) }
 
     /// The mapper as a `te/` service of this device (`tedge-mapper-<cloud>`), with `service.type` and
     /// `service.timestamp_format`.
     func serviceHealth() throws -> ServiceHealth {
         try ServiceHealth(
-            schema: config.topicSchema, device: config.deviceTopicID, name: name,
+            schema: config.topicSchema, device: config.deviceTopicID, name: healthName,
             serviceType: config.value(of: CoreConfigKeys.serviceType) ?? "service",
             timeFormat: config.timeFormat(CoreConfigKeys.serviceTimestampFormat))
     }

@@ -27,10 +27,13 @@ final class OperationsService: ForwarderCompanion {
         let directory = FileSystem.join(config.directory, cloud.handlerDirectory)
         let seconds = Int64(config.integer(CoreConfigKeys.operationsTimeout) ?? 30)
         let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        var environment = ["PATH": path, "TEDGE_CONFIG_DIR": config.directory]
+        // A cloud profile's handlers know it, as thin-edge's c8y mapper tells its operations (`tedge config` reads it).
+        if let profile = config.selectedProfile { environment["TEDGE_CLOUD_PROFILE"] = profile.name.description }
         let configuration = OperationsConfiguration(
             cloud: cloudID, handlerDirectory: directory,
             shownDirectory: cloud.handlerDirectory, timeLimitMilliseconds: max(1, seconds) * 1000, schema: config.topicSchema,
-            device: config.deviceTopicID, baseEnvironment: ["PATH": path, "TEDGE_CONFIG_DIR": config.directory])
+            device: config.deviceTopicID, baseEnvironment: environment)
         machine = OperationsStateMachine(
             configuration: configuration, cloud: cloud, lookup: HandlerFiles.lookup,
             requestNumberSeed: UnixTime.now().seconds * 1000)

@@ -41,12 +41,46 @@ extension CloudProvider {
 
     public func provisioning(_ request: ProvisioningRequest) -> ProvisioningExchange? { nil }
 
+    /// The cloud profile of this connection (`second` for `tedge connect az --profile second`); nil: the default one.
+    public var profile: CloudProfileName? { (self as? ProfiledCloud)?.profile }
+    /// `az`, or `az-second` for a profile: `<cloud>.bridge.topic_prefix`, which local topics and services are named by.
+    public var topicPrefix: String { (self as? ProfiledCloud)?.prefix ?? id }
+    /// `az`, or `az@second` for a profile: what names this connection's files, services and processes.
+    public var connectionName: String { profile.map { "\(id)@\($0)" } ?? id }
+
     /// `az/`: where the cloud's topics appear on the local broker.
-    public var localPrefix: String { "\(id)/" }
-    /// `tedge-mapper-az`: the init-system service that runs this cloud's mapper.
-    public var mapperServiceName: String { "tedge-mapper-\(id)" }
-    /// `<id>-bridge.conf` under `<config-dir>/mosquitto-conf/`.
-    public var bridgeFileName: String { "\(id)-bridge.conf" }
+    public var localPrefix: String { "\(topicPrefix)/" }
+    /// `tedge-mapper-az`, `tedge-mapper-az@second`: the init-system service (and lock) that runs this cloud's mapper.
+    public var mapperServiceName: String { "tedge-mapper-\(connectionName)" }
+    /// `tedge-mapper-az`, `tedge-mapper-az-second`: the mapper as a `te/` service (its health), named by the prefix.
+    public var mapperHealthName: String { "tedge-mapper-\(topicPrefix)" }
+    /// `<id>-bridge.conf` (`az@second-bridge.conf`) under `<config-dir>/mosquitto-conf/`.
+    public var bridgeFileName: String { "\(connectionName)-bridge.conf" }
+
+    /// `az/x` as this connection's local topic (`az-second/x` for a profile): for what the provider wrote under its own
+    /// prefix outside its descriptions (a user-defined cloud's flows).
+    public func localTopic(_ providerTopic: String) -> String {
+        (self as? ProfiledCloud)?.relocation.outward(providerTopic) ?? providerTopic
+    }
+
+    /// The other way: `az-second/x` as the provider's `az/x`.
+    public func providerTopic(_ localTopic: String) -> String {
+        (self as? ProfiledCloud)?.relocation.inward(localTopic) ?? localTopic
+    }
+
+    /// This cloud as `profile` connects (nil: the default profile), and the configuration to describe it with:
+    /// `config` with the profile selected. The provider itself for the default profile under the provider's prefix,
+    /// or when the provider declares `<id>.bridge.topic_prefix` itself (AWS): it places its topics, and its default
+    /// connection keeps the names it always had.
+    public func connection(_ profile: CloudProfileName?, config: TedgeConfig) -> (cloud: any CloudProvider, config: TedgeConfig) {
+        let base = (self as? ProfiledCloud)?.base ?? self
+        let selected = config.selecting(profile, of: base.id)
+        let prefixName = "\(base.id).bridge.topic_prefix"
+        let prefix = config.schema.key(named: prefixName).flatMap(selected.value(of:)) ?? base.id
+        let placesItsTopics = base.configKeys.contains { $0.name == prefixName }
+        if profile == nil && (prefix == base.id || placesItsTopics) { return (base, selected) }
+        return (ProfiledCloud(base, profile: profile, prefix: prefix), selected)
+    }
 
     /// `Azure IoT Hub`: for listings.
     public var displayName: String { names.display }

@@ -37,6 +37,7 @@ public enum ProviderContract {
         case .duration: return [("5s", true), ("10m", true), ("5 parsecs", false)]
         case .timeFormat: return [("unix", true), ("rfc-3339", true), ("rfc3339", true), ("iso8601", false)]
         case .entityTopicID: return [("device/child_001//", true), ("device/child", true), ("a/b/c/d/e", false), ("a/+", false)]
+        case .topicPrefix: return [("az-second", true), ("a/b", false), ("#", false), ("", false)]
         case .string, .path: return [("/some/value", true), ("", false)]
         }
     }

@@ -13,13 +13,13 @@ struct BuiltInBridgeConnection: Sendable {
     /// The transcript line that replaces "Successfully created bridge connection!".
     var transcriptLine: String { "Bridge: built into \(provider.mapperServiceName); no mosquitto bridge file written." }
 
-    var markerPath: String { FileSystem.join(FileSystem.join(configDirectory, "built-in-bridge"), provider.id) }
-    var service: BridgeService { BridgeService(cloudID: provider.id) }
+    var markerPath: String { FileSystem.join(FileSystem.join(configDirectory, "built-in-bridge"), provider.connectionName) }
+    var service: BridgeService { BridgeService(cloudID: provider.topicPrefix) }
 
     /// The marker's text: what the mapper will bridge, for a person reading the device.
     func markerText(_ description: BridgeDescription) -> String {
         let lines =
-            ["# tedge connect \(provider.id): bridged by \(provider.mapperServiceName) (mqtt.bridge.built_in = true)"]
+            ["# tedge connect \(provider.connectionName): bridged by \(provider.mapperServiceName) (mqtt.bridge.built_in = true)"]
             + ["remote \(description.address) client_id \(description.remoteClientID) clean_session \(description.cleanSession)"]
             + description.topics.map(\.line)
         return lines.joined(separator: "\n") + "\n"

@@ -38,7 +38,12 @@ public struct CloudConnector: Sendable {
     // MARK: connect
 
     public func connect() async throws {
-        var config = try effects.loadConfig()
+        var config = try loadConfig()
+        // Profiles of one cloud must be distinct devices with distinct local topics (thin-edge's check, before anything).
+        try ProfileValidation(cloud: provider, config: config) { profile in
+            provider.configuredDeviceID(profile)
+                ?? (try? effects.deviceID(DeviceCertificateFiles(config: profile, cloud: provider)))
+        }.check()
         config.pinDefault(provider.rootCertificateKey)
         try await provision(&config)
         let context = try bridgeContext(config)
@@ -56,7 +61,7 @@ public struct CloudConnector: Sendable {
         step("Checking if configuration for requested bridge already exists.")
         if effects.fileExists(builtIn?.markerPath ?? bridgePath) {
             throw TedgeError(
-                "Connection is already established. To remove existing connection use 'tedge disconnect \(provider.id)' and try again."
+                "Connection is already established. To remove existing connection use 'tedge disconnect \(disconnectCommand)' and try again."
             )
         }
 
@@ -152,7 +157,7 @@ public struct CloudConnector: Sendable {
 
     /// Runs the connection check only; fails when there is no bridge or the cloud does not answer.
     public func test() async throws {
-        let config = try effects.loadConfig()
+        let config = try loadConfig()
         guard effects.fileExists(BuiltInBridgeConnection.isEnabled(config) ? builtInBridge.markerPath : bridgePath) else {
             throw TedgeError("Device is not connected to \(provider.cloudName) cloud")
         }
@@ -206,7 +211,8 @@ public struct CloudConnector: Sendable {
             return
         }
         // The mapper's `up` on `te/<device>/service/<mapper>/status/health` (the legacy topic gets the same).
-        let health = (try? MapperHealth(serviceName: service, config: config)) ?? MapperHealth(serviceName: service)
+        let healthName = provider.mapperHealthName
+        let health = (try? MapperHealth(serviceName: healthName, config: config)) ?? MapperHealth(serviceName: healthName)
         var reportedUp = true  // a cloud without a mapper has no health to wait for
         if provider.mapper(config) != nil {
             reportedUp = await effects.waitUntilUp(
@@ -255,6 +261,12 @@ public struct CloudConnector: Sendable {
     }
 
     // MARK: pieces
+
+    /// tedge.toml with this connection's profile selected: the provider's keys read and written in its table.
+    private func loadConfig() throws -> TedgeConfig { try effects.loadConfig().selecting(provider.profile, of: provider.id) }
+
+    /// `az`, `az --profile second`: what `tedge disconnect` takes for this connection.
+    private var disconnectCommand: String { provider.profile.map { "\(provider.id) --profile \($0)" } ?? provider.id }
 
     /// Everything the provider needs, or thin-edge's message for what is missing.
     public func bridgeContext(_ config: TedgeConfig) throws -> ConnectionContext {

@@ -63,16 +63,45 @@ final class DeviceEnvironment: @unchecked Sendable {
     var simulatorLog: String { root + "/sim.log" }
 
     func startSimulator(extraArguments: [String] = []) async throws {
-        let readyBefore = ((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "").split(separator: "\n").filter {
+        let (child, fields) = try await Self.spawnSimulator(directory: simulatorDirectory, log: simulatorLog, extraArguments)
+        simulator = child
+        simulatorTLSPort = Int(fields["tls_port"] ?? "") ?? 0
+        simulatorBackendPort = Int(fields["backend_port"] ?? "") ?? 0
+        simulatorHTTPSPort = Int(fields["https_port"] ?? "") ?? 0
+        simulatorIDScope = fields["id_scope"] ?? ""
+    }
+
+    /// Another cloud beside the first (a second IoT Hub for a cloud profile), with its own directory and CA.
+    struct ExtraSimulator {
+        let directory: String
+        let tlsPort: Int
+        let backendPort: Int
+        var caPath: String { directory + "/ca.pem" }
+    }
+
+    private var extraSimulators: [ChildProcess] = []
+
+    func startExtraSimulator(_ name: String, extraArguments: [String] = []) async throws -> ExtraSimulator {
+        let directory = root + "/\(name)"
+        let (child, fields) = try await Self.spawnSimulator(directory: directory, log: root + "/\(name).log", extraArguments)
+        extraSimulators.append(child)
+        return ExtraSimulator(
+            directory: directory, tlsPort: Int(fields["tls_port"] ?? "") ?? 0, backendPort: Int(fields["backend_port"] ?? "") ?? 0
+        )
+    }
+
+    /// Starts `tedge-cloud-sim run` and waits for its next `ready key=value…` line, whose fields it returns.
+    private static func spawnSimulator(directory: String, log: String, _ extraArguments: [String]) async throws
+        -> (ChildProcess, [String: String])
+    {
+        let readyBefore = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").filter {
             $0.hasPrefix("ready ")
         }.count
         let child = try ChildProcess.spawn(
-            [Binaries.simulator, "run", "--dir", simulatorDirectory] + extraArguments,
-            standardOutput: simulatorLog, standardError: simulatorLog)
-        simulator = child
+            [Binaries.simulator, "run", "--dir", directory] + extraArguments, standardOutput: log, standardError: log)
         for _ in 0..<400 {
-            if let log = try? String(contentsOfFile: simulatorLog, encoding: .utf8),
-                case let readyLines = log.split(separator: "\n").filter({ $0.hasPrefix("ready ") }),
+            if let text = try? String(contentsOfFile: log, encoding: .utf8),
+                case let readyLines = text.split(separator: "\n").filter({ $0.hasPrefix("ready ") }),
                 readyLines.count > readyBefore,
                 let ready = readyLines.last
             {
@@ -81,15 +110,12 @@ final class DeviceEnvironment: @unchecked Sendable {
                         let parts = pair.split(separator: "=", maxSplits: 1)
                         return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
                     })
-                simulatorTLSPort = Int(fields["tls_port"] ?? "") ?? 0
-                simulatorBackendPort = Int(fields["backend_port"] ?? "") ?? 0
-                simulatorHTTPSPort = Int(fields["https_port"] ?? "") ?? 0
-                simulatorIDScope = fields["id_scope"] ?? ""
-                return
+                return (child, fields)
             }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw TedgeError("The simulator did not start: \((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "")")
+        child.stop()
+        throw TedgeError("The simulator did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
     }
 
     /// Stops the simulator and starts it again on the same ports, with the same state.
@@ -110,9 +136,10 @@ final class DeviceEnvironment: @unchecked Sendable {
     var certificatePath: String { configDirectory + "/device-certs/tedge-certificate.pem" }
     var keyPath: String { configDirectory + "/device-certs/tedge-private-key.pem" }
 
-    func register(certificate: String? = nil) async throws {
+    func register(certificate: String? = nil, in directory: String? = nil) async throws {
         let result = try await ChildProcess.run([
-            Binaries.simulator, "register", "--dir", simulatorDirectory, "--certificate", certificate ?? certificatePath,
+            Binaries.simulator, "register", "--dir", directory ?? simulatorDirectory, "--certificate",
+            certificate ?? certificatePath,
         ])
         guard result.status.succeeded else { throw TedgeError("register failed: \(result.standardError)") }
     }
@@ -123,9 +150,9 @@ final class DeviceEnvironment: @unchecked Sendable {
         try await ChildProcess.run([Binaries.simulator, subcommand, "--dir", simulatorDirectory] + arguments)
     }
 
-    /// A client on the simulator's cloud-side broker, to watch and inject cloud traffic.
-    func cloudClient(subscribing filters: [String]) async throws -> (MQTTClient, MessageInbox) {
-        try await client(port: simulatorBackendPort, name: "observer", subscribing: filters)
+    /// A client on the simulator's cloud-side broker (another simulator's with `port`), to watch and inject cloud traffic.
+    func cloudClient(subscribing filters: [String], port: Int? = nil) async throws -> (MQTTClient, MessageInbox) {
+        try await client(port: port ?? simulatorBackendPort, name: "observer", subscribing: filters)
     }
 
     /// A client on the device's local broker.
@@ -178,13 +205,18 @@ final class DeviceEnvironment: @unchecked Sendable {
     }
 
     deinit {
-        // Every service local-init knows here (the clouds' mappers, user-defined ones too, and mosquitto last).
-        let services = ((try? FileManager.default.contentsOfDirectory(atPath: initState)) ?? [])
-            .filter { $0.hasSuffix(".command") }.map { String($0.dropLast(".command".count)) }
+        // Every service local-init started here (the clouds' mappers, profiles' and user-defined ones too, and
+        // mosquitto last).
+        let services = Set(
+            ((try? FileManager.default.contentsOfDirectory(atPath: initState)) ?? [])
+                .compactMap { file in
+                    [".command", ".pid"].first(where: file.hasSuffix).map { String(file.dropLast($0.count)) }
+                })
         for service in services.filter({ $0 != "mosquitto" }) + ["mosquitto"] {
             _ = try? ChildProcess.run([Binaries.script("local-init"), initState, "stop", service])
         }
         simulator?.stop()
+        for extra in extraSimulators { extra.stop() }
         try? FileManager.default.removeItem(atPath: root)
     }
 }

@@ -17,6 +17,8 @@ public enum ConfigValueKind: Sendable, Equatable {
     case entityTopicID
     /// A duration as thin-edge writes it: `500ms`, `5s`, `10m`, `1h`, `2d`, or bare seconds (`DurationText`).
     case duration
+    /// A local topic prefix (`az`, `az-second`): one topic level, no wildcard.
+    case topicPrefix
 
     /// Validates `raw` and returns what goes into tedge.toml; the error text is the user-facing reason.
     /// `example` is the host name a URL error shows as the right form.
@@ -56,7 +58,17 @@ public enum ConfigValueKind: Sendable, Equatable {
                 throw TedgeError("Invalid duration: '\(raw)'. Expected a number with a unit (ms, s, m, h, d), e.g. 5s or 10m.")
             }
             return .string(raw)
+        case .topicPrefix:
+            guard Self.isTopicPrefix(raw) else {
+                throw TedgeError(
+                    "Invalid topic prefix: '\(raw)'. A topic prefix is one topic level: not empty, no '/', '+' or '#'.")
+            }
+            return .string(raw)
         }
+    }
+
+    static func isTopicPrefix(_ text: String) -> Bool {
+        !text.isEmpty && !text.contains { $0 == "/" || $0 == "+" || $0 == "#" || $0 == "\u{0}" }
     }
 
     /// Whether a value read from tedge.toml has the right TOML type for this kind.
@@ -69,6 +81,7 @@ public enum ConfigValueKind: Sendable, Equatable {
         case (.timeFormat, .string(let text)): return TimeFormat(parsing: text) != nil
         case (.entityTopicID, .string(let text)): return (try? EntityTopicID(text)) != nil
         case (.duration, .string(let text)): return DurationText.milliseconds(text) != nil
+        case (.topicPrefix, .string(let text)): return Self.isTopicPrefix(text)
         default: return false
         }
     }

@@ -8,6 +8,14 @@ public struct TedgeConfig: Sendable {
     /// Reads `device.id` from the device certificate. Given by whoever loads the configuration (the
     /// CLI's runtime reads certificates; a mapper needs no device id), so this type does no I/O.
     public let deviceIDSource: (@Sendable (TedgeConfig) -> String?)?
+    /// The cloud profile this configuration reads and writes for its cloud: with `az`'s profile `second` selected,
+    /// `az.url` is the value of `az.profiles.second.url` (see `selecting(_:of:)`); nil: the default profile.
+    public private(set) var selectedProfile: SelectedProfile?
+
+    public struct SelectedProfile: Sendable, Equatable {
+        public let cloud: String
+        public let name: CloudProfileName
+    }
 
     public init(
         schema: ConfigSchema, directory: String, document: TOMLDocument = TOMLDocument(),
@@ -24,8 +32,8 @@ public struct TedgeConfig: Sendable {
         switch key.storage {
         case .derivedFromCertificate:
             return deviceIDSource?(self)
-        case .toml(let table, let field):
-            if let stored = document.value(table: table, key: field) { return stored.description }
+        case .toml:
+            if let stored = storedValue(of: key) { return stored.description }
             return defaultValue(of: key)
         }
     }
@@ -34,8 +42,43 @@ public struct TedgeConfig: Sendable {
     public func value(_ name: String) -> String? { schema.key(named: name).flatMap(value(of:)) }
 
     public func storedValue(of key: ConfigKey) -> TOMLValue? {
-        guard case .toml(let table, let field) = key.storage else { return nil }
+        guard let (table, field) = location(of: key) else { return nil }
         return document.value(table: table, key: field)
+    }
+
+    /// The same configuration with `cloud`'s keys read and written in `profile`'s table (nil: the default profile).
+    /// The document stays whole, so saving it keeps every profile.
+    public func selecting(_ profile: CloudProfileName?, of cloud: String) -> TedgeConfig {
+        var selected = self
+        selected.selectedProfile = profile.map { SelectedProfile(cloud: cloud, name: $0) }
+        return selected
+    }
+
+    /// The profiles tedge.toml holds for `cloud` (`[az.profiles.<name>]` tables), in file order.
+    public func profiles(of cloud: String) -> [CloudProfileName] {
+        var names: [CloudProfileName] = []
+        for table in document.tables {
+            guard let split = ConfigKey.splitProfile(table.name, minimumParts: 3), split.cloud == cloud,
+                let name = try? CloudProfileName(split.profile), !names.contains(name)
+            else { continue }
+            names.append(name)
+        }
+        return names
+    }
+
+    /// The schema's keys, then those of each cloud's stored profiles.
+    public var keysWithProfiles: [ConfigKey] {
+        schema.keys + schema.keys.flatMap { key in profiles(of: key.namespace).map(key.inProfile) }
+    }
+
+    /// Where a key is stored, in the selected profile's table for a key of its cloud.
+    private func location(of key: ConfigKey) -> (table: String, field: String)? {
+        guard case .toml(let table, let field) = key.storage else { return nil }
+        guard let selectedProfile, key.namespace == selectedProfile.cloud,
+            table == selectedProfile.cloud || table.hasPrefix(selectedProfile.cloud + "."),
+            ConfigKey.splitProfile(table, minimumParts: 3) == nil  // already a profile's key
+        else { return (table, field) }
+        return (ConfigKey.profiled(table, cloud: selectedProfile.cloud, profile: selectedProfile.name), field)
     }
 
     public func defaultValue(of key: ConfigKey) -> String? {
@@ -56,18 +99,18 @@ public struct TedgeConfig: Sendable {
 
     /// Validates and stores a value typed by the user.
     public mutating func set(_ key: ConfigKey, to raw: String) throws(TedgeError) {
-        guard case .toml(let table, let field) = key.storage else { throw Self.readOnly }
+        guard let (table, field) = location(of: key) else { throw Self.readOnly }
         document.set(table: table, key: field, value: try key.parse(raw))
     }
 
     public mutating func unset(_ key: ConfigKey) throws(TedgeError) {
-        guard case .toml(let table, let field) = key.storage else { throw Self.readOnly }
+        guard let (table, field) = location(of: key) else { throw Self.readOnly }
         document.remove(table: table, key: field)
     }
 
     /// Stores a default explicitly (connect pins the root certificate path this way, as thin-edge does).
     public mutating func pinDefault(_ key: ConfigKey) {
-        guard storedValue(of: key) == nil, case .toml(let table, let field) = key.storage,
+        guard storedValue(of: key) == nil, let (table, field) = location(of: key),
             let fallback = defaultValue(of: key), let value = try? key.parse(fallback)
         else { return }
         document.set(table: table, key: field, value: value)
@@ -78,7 +121,7 @@ public struct TedgeConfig: Sendable {
     /// authenticates with it, and the mapper must name the same device.
     public mutating func record(deviceID: String, in keys: [ConfigKey]) {
         for key in keys where key.defaultValue == .deviceID {
-            guard case .toml(let table, let field) = key.storage, let value = try? key.parse(deviceID) else { continue }
+            guard let (table, field) = location(of: key), let value = try? key.parse(deviceID) else { continue }
             document.set(table: table, key: field, value: value)
         }
     }
@@ -89,10 +132,10 @@ public struct TedgeConfig: Sendable {
         To set 'device.id' to some <id>, you can use `tedge cert create --device-id <id>`.
         """)
 
-    /// The file text, tables and keys in schema order.
+    /// The file text, tables and keys in schema order, each cloud's profiles after the default profile's keys.
     public var fileText: String {
         var ordered = TOMLDocument()  // the stored values only
-        for key in schema.keys {
+        for key in keysWithProfiles {
             if case .toml(let table, let field) = key.storage, let value = document.value(table: table, key: field) {
                 ordered.set(table: table, key: field, value: value)
             }
