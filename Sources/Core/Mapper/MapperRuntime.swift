@@ -137,14 +137,23 @@ public final class MapperRuntime {
         return outcome
     }
 
-    /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
-    /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
+    /// The forwarding loop, which also gives back code pages (`ResidentMemory`) once start-up is over and once the
+    /// mapper has been idle for a while: what start-up or a burst of traffic paged in is not kept resident while
+    /// nothing flows.
     private func run(_ forwarder: MessageForwarder, bridge: (any MapperBridge)?, stopSignals: SignalDescriptor) -> DrainOutcome {
+        // What setting up the converter, flows and operations ran (connecting is the next phase).
+        ResidentMemory.releaseCodePages()
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
+        var startedUp = false
         func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
+            if !startedUp, forwarder.isReady {
+                // What connecting and subscribing ran is not run again in steady state.
+                startedUp = true
+                ResidentMemory.releaseCodePages()
+            }
             if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
                 lastInputs = forwarder.statistics.inputsReceived
                 quietSince = now
