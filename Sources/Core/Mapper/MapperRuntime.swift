@@ -129,8 +129,10 @@ public final class MapperRuntime {
             },
             finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] + (bridge?.finalMessages ?? []) },
             log: { [name] in log.line("\(name): \($0)") }, cloud: bridge?.sink)
-        // The operation handlers are served in the same poll loop, whichever runs it (the bridge's or ours).
-        forwarder.companion = operations
+        // The operation handlers and the flows' timers are served in the same poll loop, whichever runs it (the
+        // bridge's or ours).
+        let companions: [(any ForwarderCompanion)?] = [operations, flows]
+        forwarder.companion = MapperCompanions.make(companions.compactMap { $0 })
         let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
         operations?.stop()
         log.line("\(name) stopped: \(outcome)")
