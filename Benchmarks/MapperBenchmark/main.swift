@@ -159,11 +159,10 @@ try "[mqtt]\nport = \(port)\n[az]\nmapper_timestamp = false\n".write(
 try FileManager.default.createDirectory(atPath: directory + "/etc/mappers", withIntermediateDirectories: true)
 try FileManager.default.copyItem(atPath: exampleDirectory, toPath: directory + "/etc/mappers/thingsboard")
 try FileManager.default.removeItem(atPath: directory + "/etc/mappers/thingsboard/flows/telemetry.toml")
-try """
-    input.mqtt.topics = ["\(luaInputTopic)"]
-    steps = [{ script = "thingsboard.lua" }]
-    output.mqtt.topic = "thingsboard/telemetry"
-    """.write(toFile: directory + "/etc/mappers/thingsboard/flows/benchmark.toml", atomically: true, encoding: .utf8)
+let luaFlow =
+    "input.mqtt.topics = [\"\(luaInputTopic)\"]\nsteps = [{ script = \"thingsboard.lua\" }]\n"
+    + "output.mqtt.topic = \"thingsboard/telemetry\"\n"
+try luaFlow.write(toFile: directory + "/etc/mappers/thingsboard/flows/benchmark.toml", atomically: true, encoding: .utf8)
 let brokerProcess = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.conf"])
 defer { brokerProcess.stop() }
 guard await PortProbe.waitUntilListening(port: port, timeout: .seconds(10)) else { fatalError("mosquitto did not start") }

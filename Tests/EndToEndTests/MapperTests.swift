@@ -200,17 +200,18 @@ import Testing
         let setup = try await Setup()
         let mapperDirectory = setup.directory + "/mappers/thingsboard"
         try FileManager.default.createDirectory(atPath: setup.directory + "/mappers", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Binaries.packageRoot + "/Examples/UserDefinedCloud/thingsboard", toPath: mapperDirectory)
+        try FileManager.default.copyItem(
+            atPath: Binaries.packageRoot + "/Examples/UserDefinedCloud/thingsboard", toPath: mapperDirectory)
         try "input.mqtt.topics = [\"ticker/in\"]\nsteps = [{ script = \"ticker.lua\", interval = \"1s\" }]\n".write(
             toFile: mapperDirectory + "/flows/ticker.toml", atomically: true, encoding: .utf8)
         try """
-            function onMessage(message, context) return nil end
-            function onInterval(time, context)
-                local ticks = (context.script:get("ticks") or 0) + 1
-                context.script:set("ticks", ticks)
-                return { topic = "ticker/out", payload = string.format("%d", ticks) }
-            end
-            """.write(toFile: mapperDirectory + "/flows/ticker.lua", atomically: true, encoding: .utf8)
+        function onMessage(message, context) return nil end
+        function onInterval(time, context)
+            local ticks = (context.script:get("ticks") or 0) + 1
+            context.script:set("ticks", ticks)
+            return { topic = "ticker/out", payload = string.format("%d", ticks) }
+        end
+        """.write(toFile: mapperDirectory + "/flows/ticker.lua", atomically: true, encoding: .utf8)
         let (observer, inbox) = try await setup.broker.client(subscribing: ["ticker/out"])
         defer { observer.disconnect() }
         try await setup.startMapper("thingsboard")
