@@ -30,6 +30,10 @@ let version = ((try? String(contentsOfFile: Context.packageDirectory + "/VERSION
 // product: "contains unsafe build flags"). scripts/check-example proves it with a tagged git URL.
 let mapperLean: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import"])]
 
+// The mapper exports no symbols (the Swift driver links executables with --export-dynamic: thousands of names the
+// dynamic loader would look through for every symbol it binds, faulting in pages of them at each start).
+let mapperLinking: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
+
 let package = Package(
     name: "tedge-swift",
     platforms: [.macOS(.v13)],
@@ -168,7 +172,8 @@ let package = Package(
         ], path: "Sources/CLI"),
         .executableTarget(name: "tedge", dependencies: ["TedgeCLI", "TedgeComposition"]),
         // Kept free of ArgumentParser and Foundation: its resident memory is a product figure.
-        .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"], swiftSettings: mapperLean),
+        .executableTarget(name: "tedge-mapper", dependencies: ["TedgeMapper", "TedgeComposition"], swiftSettings: mapperLean,
+                          linkerSettings: mapperLinking),
         // The mapper with the built-in bridge (OpenSSL, SQLite): `tedge-mapper` executes it when mqtt.bridge.built_in
         // is true, so that the plain mapper links neither and keeps its memory budget.
         .executableTarget(name: "tedge-mapper-bridge", dependencies: ["TedgeMapper", "TedgeCloudBridge", "TedgeComposition"],

@@ -22,6 +22,12 @@ let rounds = Int(option("--rounds", "3")) ?? 3
 /// How long a relay idles after its round before its resident memory is read (the mapper gives code
 /// pages back after 5 s without input).
 let idleSeconds = Int(option("--idle-seconds", "7")) ?? 7
+/// The user-defined example cloud whose Lua flow step the Lua round runs (issue 19: a Lua step costs at most half the
+/// mapper's throughput).
+let exampleDirectory = option(
+    "--example",
+    String(#filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/"))
+        + "/Examples/UserDefinedCloud/thingsboard")
 
 /// Peak and current resident memory of a process, in KiB.
 /// Unbuffered, so progress shows even when the output is a pipe.
@@ -56,6 +62,10 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 /// The C relay's input, not the mapper's: both keep persistent sessions, and on a shared topic each would
 /// find the other's rounds queued for it (and deliver them twice to the consumer).
 let relayInputTopic = "bench/c-relay/measurements"
+/// The Lua round's input: a topic of its own, as the az mapper's persistent session would queue anything on `te/`.
+let luaInputTopic = "bench/lua/measurements"
+/// Where the relays publish: Azure's telemetry, and the Lua flow's output.
+let outputFilters = ["az/messages/events/#", "thingsboard/telemetry"]
 
 /// `relay` nil: the producer publishes straight to the consumer's topic (the broker's own round trip);
 /// otherwise the producer publishes on `inputTopic`, which the relay consumes.
@@ -69,7 +79,7 @@ func run(name: String, relay: [String]?, inputTopic: String, port: Int, director
         return Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
     }
     let consumer = try MQTTClient(.init(host: "127.0.0.1", port: port, clientID: "bench-consumer", cleanSession: true))
-    try consumer.subscribe("az/messages/events/#", qos: .atLeastOnce)
+    for filter in outputFilters { try consumer.subscribe(filter, qos: .atLeastOnce) }
     try consumer.connect()
     try await consumer.waitUntilSubscribed(timeout: .seconds(10))
     try await Task.sleep(for: .milliseconds(500))  // the relay subscribes
@@ -144,6 +154,15 @@ try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n\(
     .write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
 try "[mqtt]\nport = \(port)\n[az]\nmapper_timestamp = false\n".write(
     toFile: directory + "/etc/tedge.toml", atomically: true, encoding: .utf8)
+// The example cloud with its Lua script (json.decode, a table, json.encode) as the one step of a flow on the Lua
+// round's input topic.
+try FileManager.default.createDirectory(atPath: directory + "/etc/mappers", withIntermediateDirectories: true)
+try FileManager.default.copyItem(atPath: exampleDirectory, toPath: directory + "/etc/mappers/thingsboard")
+try FileManager.default.removeItem(atPath: directory + "/etc/mappers/thingsboard/flows/telemetry.toml")
+let luaFlow =
+    "input.mqtt.topics = [\"\(luaInputTopic)\"]\nsteps = [{ script = \"thingsboard.lua\" }]\n"
+    + "output.mqtt.topic = \"thingsboard/telemetry\"\n"
+try luaFlow.write(toFile: directory + "/etc/mappers/thingsboard/flows/benchmark.toml", atomically: true, encoding: .utf8)
 let brokerProcess = try ChildProcess.spawn(["mosquitto", "-c", directory + "/mosquitto.conf"])
 defer { brokerProcess.stop() }
 guard await PortProbe.waitUntilListening(port: port, timeout: .seconds(10)) else { fatalError("mosquitto did not start") }
@@ -171,7 +190,7 @@ func describeRun() -> [String] {
 
 for line in describeRun() { say(line) }
 say(
-    "Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper (on tedge/measurements, then on te/) on one mosquitto."
+    "Publishing \(count) Thin Edge JSON measurements at QoS 1 (window \(window), \(rate > 0 ? "\(Int(rate)) msg/s offered" : "flood")), \(rounds) rounds alternating the broker's round trip, the C relay and the mapper (on tedge/measurements, then on te/, then a user-defined cloud's flow with one Lua step) on one mosquitto."
 )
 var results: [String: [Figures]] = [:]
 let paths: [(name: String, relay: [String]?, inputTopic: String)] = [
@@ -183,6 +202,11 @@ let paths: [(name: String, relay: [String]?, inputTopic: String)] = [
     ("tedge-mapper az", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], "tedge/measurements"),
     // The same mapper on thin-edge 1.x's topics: the main device's measurements through the entity store and 2.x's steps.
     ("tedge-mapper az (te/)", [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "az"], "te/device/main///m/env"),
+    // A user-defined cloud (the example's directory) whose one flow is one Lua step, the example's ThingsBoard transform.
+    (
+        "tedge-mapper, one Lua flow step",
+        [binDirectory + "/tedge-mapper", "--config-dir", directory + "/etc", "thingsboard"], luaInputTopic
+    ),
 ]
 for round in 1...rounds {
     for (name, relay, inputTopic) in paths {
@@ -218,6 +242,7 @@ let brokerRate = median((results[paths[0].name] ?? []).map(\.rate))
 let relayRate = median((results[paths[1].name] ?? []).map(\.rate))
 let mapperRate = median((results[paths[2].name] ?? []).map(\.rate))
 let teRate = median((results[paths[3].name] ?? []).map(\.rate))
+let luaRate = median((results[paths[4].name] ?? []).map(\.rate))
 say("")
 say(
     String(
@@ -228,3 +253,11 @@ say(
     String(
         format: "tedge-mapper on te/: %.2f of the broker's own round trip, %.2f of the C relay", teRate / brokerRate,
         teRate / relayRate))
+say(
+    String(
+        format:
+            "tedge-mapper with one Lua flow step: %.2f of the mapper's throughput on tedge/measurements (at least 0.5 is the mark), %.2f of the broker's own round trip",
+        luaRate / mapperRate, luaRate / brokerRate)
+        + "; round by round "
+        + zip(results[paths[4].name] ?? [], results[paths[2].name] ?? []).map { String(format: "%.2f", $0.rate / $1.rate) }
+        .joined(separator: ", "))

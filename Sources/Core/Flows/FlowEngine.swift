@@ -9,7 +9,7 @@ import TedgeTopics
 /// Failures never escape: a flow that cannot load is `broken` and does not run, a message a step cannot
 /// process becomes an error message on its flow's errors topic, and the other flows carry on.
 ///
-/// Single-threaded, like the mapper's loop. Not wired into `tedge-mapper` yet.
+/// Single-threaded, like the mapper's loop (`MapperFlows` drives it there).
 public final class FlowEngine {
     public let directory: String
     public let mapperParams: [String: String]

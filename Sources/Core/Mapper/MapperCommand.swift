@@ -11,9 +11,15 @@ import TedgeSystem
 public enum MapperCommand {
     /// `bridge`: the built-in bridge's factory (`tedge-mapper-bridge`); without it, a configuration with
     /// `mqtt.bridge.built_in = true` executes `tedge-mapper-bridge` beside this executable (same process id).
+    /// `registry` is built after the dynamic loader's pages are given back (`ResidentMemory`): the Swift runtime's
+    /// first steps fault in pages of their own.
     public static func main(
-        registry: CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst()), bridge: MapperBridgeFactory? = nil
+        registry makeRegistry: @autoclosure () -> CloudRegistry, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        bridge: MapperBridgeFactory? = nil
     ) -> Never {
+        // What the dynamic loader read (relocations, symbol tables) is not read again.
+        ResidentMemory.releaseCodePages()
+        let registry = makeRegistry()
         let usage =
             "usage: tedge-mapper [--config-dir DIR] [--keep-alive SECONDS] [--profile NAME] <cloud>   (clouds: \(registry.ids.joined(separator: ", ")))"
         var keepAlive: UInt16 = 60
@@ -73,6 +79,8 @@ public enum MapperCommand {
             let (provider, config) = cloudProvider.connection(
                 profile, config: try ConfigStore(directory: directory, schema: known.configSchema).load())
             if bridge == nil && config.flag(BridgeConfigKeys.builtIn) { try executeBridgeMapper(arguments) }
+            // What reading the configuration and the clouds' definitions ran is not run again.
+            ResidentMemory.releaseCodePages()
             _ = try MapperRuntime(
                 provider: provider, config: config, log: .standardError, keepAliveSeconds: keepAlive, bridgeFactory: bridge
             )

@@ -129,22 +129,33 @@ public final class MapperRuntime {
             },
             finalMessages: { [healthMessage] in [healthMessage("down"), health.down(pid: pid)] + (bridge?.finalMessages ?? []) },
             log: { [name] in log.line("\(name): \($0)") }, cloud: bridge?.sink)
-        // The operation handlers are served in the same poll loop, whichever runs it (the bridge's or ours).
-        forwarder.companion = operations
+        // The operation handlers and the flows' timers are served in the same poll loop, whichever runs it (the
+        // bridge's or ours).
+        let companions: [(any ForwarderCompanion)?] = [operations, flows]
+        forwarder.companion = MapperCompanions.make(companions.compactMap { $0 })
         let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
         operations?.stop()
         log.line("\(name) stopped: \(outcome)")
         return outcome
     }
 
-    /// The forwarding loop, which also gives back code pages once the mapper has been idle for a while
-    /// (`ResidentMemory`): what a burst of traffic paged in is not kept resident while nothing flows.
+    /// The forwarding loop, which also gives back code pages (`ResidentMemory`) once start-up is over and once the
+    /// mapper has been idle for a while: what start-up or a burst of traffic paged in is not kept resident while
+    /// nothing flows.
     private func run(_ forwarder: MessageForwarder, bridge: (any MapperBridge)?, stopSignals: SignalDescriptor) -> DrainOutcome {
+        // What setting up the converter, flows and operations ran (connecting is the next phase).
+        ResidentMemory.releaseCodePages()
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
+        var startedUp = false
         func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
+            if !startedUp, forwarder.isReady {
+                // What connecting and subscribing ran is not run again in steady state.
+                startedUp = true
+                ResidentMemory.releaseCodePages()
+            }
             if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
                 lastInputs = forwarder.statistics.inputsReceived
                 quietSince = now

@@ -1,34 +1,55 @@
 import Glibc
 
-/// Gives back the pages of this executable's code that the mapper is not running. The kernel maps code
-/// in 64 KiB batches around each first use ("fault-around"), so start-up and a burst of traffic leave
-/// megabytes of the Swift runtime and of our modules resident that an idle mapper does not run. The
-/// text is a private, never-written file mapping: dropping it is safe, and what is used again is paged
-/// back in from the file (the page cache), one page at a time once `MADV_RANDOM` has turned fault-around
-/// off for it. Called when the mapper has been idle for a few seconds.
+/// Gives back the pages of code and read-only data the mapper is not running. The kernel maps a file's
+/// pages in 64 KiB batches around each first use ("fault-around", whatever `madvise` advises), so the
+/// dynamic loader, each phase of start-up and a burst of traffic leave megabytes of this executable and of
+/// the shared libraries resident that the mapper does not run again. Such a page is a private, never-written
+/// file page: dropping it is safe, and what is used again faults back in from the page cache. Called between
+/// the phases of start-up and whenever the mapper has been idle for a few seconds.
+///
+/// Written with libc's string functions, not Swift strings: the stdlib's string and parsing code spread over
+/// the executable, and running it here would fault in as much code as it gives back.
 enum ResidentMemory {
-    /// Drops this executable's resident code pages; they fault back in from the file as they are used.
+    /// Drops the resident pages of every private file mapping that cannot be written and holds no page of its
+    /// own (`Anonymous: 0` in `/proc/self/smaps`: a RELRO segment that relocations wrote to is kept, as are data
+    /// and heap).
     static func releaseCodePages() {
-        guard let maps = fopen("/proc/self/maps", "r") else { return }
-        defer { fclose(maps) }
-        var executable = [CChar](repeating: 0, count: Int(PATH_MAX))
-        let length = readlink("/proc/self/exe", &executable, executable.count - 1)
-        guard length > 0 else { return }
-        let executablePath = String(decoding: executable.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), maps) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            // `start-end perms offset device inode path`; the path (which may hold spaces) is the rest.
-            let fields = text.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            guard fields.count == 6, fields[1].hasPrefix("r-x"),
-                fields[5].drop(while: { $0 == " " }) == executablePath[...]
-            else { continue }
-            let bounds = fields[0].split(separator: "-")
-            guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
-                let address = UnsafeMutableRawPointer(bitPattern: start)
-            else { continue }
-            _ = madvise(address, Int(end - start), MADV_RANDOM)
-            _ = madvise(address, Int(end - start), MADV_DONTNEED)
+        guard let smaps = fopen("/proc/self/smaps", "r") else { return }
+        defer { fclose(smaps) }
+        let capacity = Int(PATH_MAX) + 256
+        let line = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+        defer { line.deallocate() }
+        // The mapping whose fields are being read, when it is one to give back.
+        var start: UInt = 0
+        var length = 0
+        while fgets(line, Int32(capacity), smaps) != nil {
+            if strncmp(line, "Anonymous:", 10) == 0 {
+                if length > 0, strtoul(line + 10, nil, 10) == 0, let address = UnsafeMutableRawPointer(bitPattern: start) {
+                    _ = madvise(address, length, MADV_DONTNEED)
+                }
+                length = 0
+            } else if let (first, last) = releasableMapping(line) {
+                start = first
+                length = Int(last - first)
+            }
         }
+    }
+
+    /// The bounds of a mapping header (`start-end perms offset device inode path`) of a private file mapping
+    /// without write permission; nil for any other line.
+    private static func releasableMapping(_ line: UnsafeMutablePointer<CChar>) -> (UInt, UInt)? {
+        var cursor: UnsafeMutablePointer<CChar>? = line
+        let first = UInt(strtoul(line, &cursor, 16))
+        guard var position = cursor, position != line, position.pointee == CChar(UInt8(ascii: "-")) else { return nil }
+        let last = UInt(strtoul(position + 1, &cursor, 16))
+        guard let afterEnd = cursor, afterEnd != position + 1, afterEnd.pointee == CChar(UInt8(ascii: " ")), last > first else {
+            return nil
+        }
+        position = afterEnd + 1
+        // `r-xp`, `r--p`: readable, not writable, private; and a path (`[heap]` and anonymous mappings have none).
+        guard position[0] == CChar(UInt8(ascii: "r")), position[1] != CChar(UInt8(ascii: "w")),
+            position[3] == CChar(UInt8(ascii: "p")), strchr(position, Int32(UInt8(ascii: "/"))) != nil
+        else { return nil }
+        return (first, last)
     }
 }

@@ -193,4 +193,31 @@ import Testing
             publisher, "tedge/alarms/critical/temperature_high", #"{"text": "Too hot", "time": "2021-04-23T19:00:00+05:00"}"#)
         #expect(await inbox.next(timeout: .seconds(5))?.text == #"301,temperature_high,"Too hot",2021-04-23T19:00:00+05:00"#)
     }
+
+    /// A flow's `onInterval` runs on time in the mapper's loop, with no input arriving: the user-defined example cloud
+    /// plus a flow whose Lua step counts its ticks.
+    @Test func flowIntervalsRunOnTimeWithNoInputArriving() async throws {
+        let setup = try await Setup()
+        let mapperDirectory = setup.directory + "/mappers/thingsboard"
+        try FileManager.default.createDirectory(atPath: setup.directory + "/mappers", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: Binaries.packageRoot + "/Examples/UserDefinedCloud/thingsboard", toPath: mapperDirectory)
+        try "input.mqtt.topics = [\"ticker/in\"]\nsteps = [{ script = \"ticker.lua\", interval = \"1s\" }]\n".write(
+            toFile: mapperDirectory + "/flows/ticker.toml", atomically: true, encoding: .utf8)
+        try """
+        function onMessage(message, context) return nil end
+        function onInterval(time, context)
+            local ticks = (context.script:get("ticks") or 0) + 1
+            context.script:set("ticks", ticks)
+            return { topic = "ticker/out", payload = string.format("%d", ticks) }
+        end
+        """.write(toFile: mapperDirectory + "/flows/ticker.lua", atomically: true, encoding: .utf8)
+        let (observer, inbox) = try await setup.broker.client(subscribing: ["ticker/out"])
+        defer { observer.disconnect() }
+        try await setup.startMapper("thingsboard")
+        // Nothing is published to the mapper: each tick is the loop's own doing.
+        #expect(await inbox.next(timeout: .seconds(10))?.text == "1")
+        #expect(await inbox.next(timeout: .seconds(10))?.text == "2")
+        #expect(await inbox.next(timeout: .seconds(10))?.text == "3")
+    }
 }
