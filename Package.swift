@@ -130,6 +130,7 @@ let package = Package(
         // The built-in bridge: the mapper's cloud session over TLS (and a proxy), fed from the durable store.
         .target(name: "TedgeCloudBridge", dependencies: [
             "TedgeMQTTSession", "TedgeDurableStore", "TedgeOpenSSL", "TedgeHTTPProxy", "TedgeProviderAPI", "TedgeSystem",
+            "TedgeThinEdgeJSON",
         ], path: "Sources/Core/CloudBridge", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
         // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
@@ -191,6 +192,9 @@ let package = Package(
         .executableTarget(name: "tedge-benchmark", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
         ], path: "Benchmarks/MapperBenchmark"),
+        .executableTarget(name: "tedge-bridge-benchmark", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
+        ], path: "Benchmarks/BridgeBenchmark"),
         .executableTarget(name: "tedge-flows-benchmark", dependencies: ["TedgeFlows", "TedgeCloudAzure"],
                           path: "Benchmarks/FlowsBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],

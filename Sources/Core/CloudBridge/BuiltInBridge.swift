@@ -149,7 +149,7 @@ public final class BuiltInBridge {
         }
         guard now >= nextMetricsAt else { return }
         nextMetricsAt = now + Self.metricsIntervalMilliseconds
-        let metrics = status.metrics(store.metrics, cloudConnected: up)
+        let metrics = status.metrics(store.metrics, cloudConnected: up, cloudError: up ? nil : cloud.lastFailure)
         let text = String(decoding: metrics.payload, as: UTF8.self)
         guard text != lastMetrics else { return }
         lastMetrics = text

@@ -69,6 +69,8 @@ public struct CloudSessionStateMachine {
     public mutating func nextAction() -> CloudSessionAction? { actions.popFirst() }
 
     public var isConnected: Bool { phase == .connected }
+    /// Why the cloud connection failed last (a refusal, a proxy's answer, a timeout); nil once connected.
+    public var lastFailure: String? { backoff.lastFailure }
     public var inflightCount: Int { sent.count }
     public var pendingInboundCount: Int { inbound.count }
     /// The transport is connecting: poll for writability.
