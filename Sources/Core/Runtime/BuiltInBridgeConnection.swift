@@ -27,22 +27,31 @@ struct BuiltInBridgeConnection: Sendable {
         try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: markerPath, mode: 0o644, placement: .replace)
     }
 
-    /// Waits for the retained `{"status":"up"}`; false when it does not come within `timeout`.
-    func waitUntilUp(port: Int, timeout: Duration) async -> Bool {
+    /// Waits for the retained `{"status":"up"}`; nil when it came, otherwise why not as far as the bridge said
+    /// (its metrics' `cloud_error`: a refusing cloud or proxy), or an empty reason when it said nothing.
+    func waitUntilUp(port: Int, timeout: Duration) async -> String? {
         guard let client = try? MQTTClient(.init(host: "localhost", port: port, clientID: "tedge-health-\(service.serviceName)"))
-        else { return false }
+        else { return "" }
         defer { client.disconnect() }
         let inbox = MessageInbox(client)
         let deadline = ContinuousClock.now + timeout
         do {
             try client.subscribe(service.healthTopic, qos: .atLeastOnce)
+            try client.subscribe(service.metricsTopic, qos: .atLeastOnce)
             try client.connect()
             try await client.waitUntilSubscribed(timeout: timeout)
-        } catch { return false }
+        } catch { return "" }
+        var cloudError = ""
         while ContinuousClock.now < deadline {
-            guard let message = await inbox.next(timeout: deadline - ContinuousClock.now) else { return false }
-            if BridgeService.isUp(message.payload) { return true }
+            guard let message = await inbox.next(timeout: deadline - ContinuousClock.now) else { break }
+            if message.topic == service.healthTopic {
+                if BridgeService.isUp(message.payload) { return nil }
+            } else if case .success(.object(let members)) = JSONText.parse(message.payload),
+                case .string(let reason)? = members.first(where: { $0.key == "cloud_error" })?.value
+            {
+                cloudError = reason
+            }
         }
-        return false
+        return cloudError
     }
 }
