@@ -240,6 +240,11 @@ let package = Package(
         .testTarget(name: "MQTTSessionTests", dependencies: [
             "TedgeMQTTSession", "TedgeMQTTSessionTesting", "TedgeMessaging", "TedgeTestSupport", "TedgeRuntime", "TedgeMosquitto",
         ]),
+        // The built-in bridge's pure pieces: the providers' topic rules both ways, the proxy settings.
+        .testTarget(name: "CloudBridgeTests", dependencies: [
+            "TedgeCloudBridge", "TedgeHTTPProxy", "TedgeProviderAPI", "TedgeProviderContract", "TedgeMessaging", "TedgeMQTTCodec",
+            "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws",
+        ]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["TedgeMQTTCodec", "TedgeMessaging"]),
         .testTarget(name: "OperationsTests", dependencies: ["TedgeOperations", "TedgeProviderAPI", "TedgeCloudAzure", "TedgeTestSupport"]),
         .testTarget(name: "TopicsTests", dependencies: ["TedgeTopics", "TedgeMessaging", "TedgeThinEdgeJSON"]),
