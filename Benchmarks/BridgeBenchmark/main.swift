@@ -19,9 +19,12 @@ let count = Int(option("--messages", "20000")) ?? 20_000
 let window = Int(option("--window", "100")) ?? 100
 let rounds = Int(option("--rounds", "3")) ?? 3
 let idleSeconds = Int(option("--idle-seconds", "7")) ?? 7
+/// `mosquitto`, `built-in` or both (the default), e.g. to profile one path.
+let onlyMode = option("--only", "")
 let binDirectory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path
 /// The package root (for `scripts/`): the executable is in `<root>/.build/<configuration>/`.
-let packageRoot = option("--package-root", URL(fileURLWithPath: binDirectory).deletingLastPathComponent().deletingLastPathComponent().path)
+let packageRoot = option(
+    "--package-root", URL(fileURLWithPath: binDirectory).deletingLastPathComponent().deletingLastPathComponent().path)
 let deviceID = "bench-device"
 
 /// Unbuffered, so progress shows even when the output is a pipe.
@@ -35,8 +38,17 @@ func procField(_ pid: pid_t, file: String, _ name: String) -> Int {
 func rss(_ pid: pid_t) -> Int { procField(pid, file: "status", "VmRSS:") }
 func peak(_ pid: pid_t) -> Int { procField(pid, file: "status", "VmHWM:") }
 func writtenBytes(_ pid: pid_t) -> Int { procField(pid, file: "io", "write_bytes:") }
+/// User plus system CPU time, in clock ticks (1/100 s here).
+func cpuTicks(_ pid: pid_t) -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else {
+        return 0
+    }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+}
 func executable(_ pid: pid_t) -> String {
-    ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? "?").split(separator: "/").last.map(String.init)
+    ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? "?").split(separator: "/").last.map(
+        String.init)
         ?? "?"
 }
 
@@ -131,6 +143,10 @@ struct Figures {
     let diskPerMessage: Double
     /// The same for the local broker in built-in mode (it still holds the inputs until the mapper acknowledges).
     let brokerDiskPerMessage: Double
+    /// CPU seconds the mapper and the broker spent from the first publish to the last arrival.
+    let mapperCPU: Double
+    let brokerCPU: Double
+    let simulatorCPU: Double
     var rate: Double { Double(received) / seconds }
 }
 
@@ -146,7 +162,9 @@ func run(_ mode: Mode) async throws -> Figures {
         return Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
     }
     let consumer = try MQTTClient(
-        .init(host: "127.0.0.1", port: backendPort, clientID: "bench-cloud-consumer", cleanSession: true, maxBufferedMessages: 100_000))
+        .init(
+            host: "127.0.0.1", port: backendPort, clientID: "bench-cloud-consumer", cleanSession: true,
+            maxBufferedMessages: 100_000))
     try consumer.subscribe("devices/\(deviceID)/messages/events/#", qos: .atLeastOnce)
     try consumer.connect()
     try await consumer.waitUntilSubscribed(timeout: .seconds(10))
@@ -166,6 +184,7 @@ func run(_ mode: Mode) async throws -> Figures {
     }
 
     let mapperWrittenBefore = writtenBytes(mapper), brokerWrittenBefore = writtenBytes(broker)
+    let mapperTicksBefore = cpuTicks(mapper), brokerTicksBefore = cpuTicks(broker), simulatorTicksBefore = cpuTicks(simulator.pid)
     let producer = try MQTTClient(
         .init(host: "127.0.0.1", port: mqttPort, clientID: "bench-producer", cleanSession: true, maxInflightMessages: window))
     try producer.connect()
@@ -188,12 +207,17 @@ func run(_ mode: Mode) async throws -> Figures {
     let bridgeWritten = mode == .builtIn ? writtenBytes(mapper) - mapperWrittenBefore : writtenBytes(broker) - brokerWrittenBefore
     let brokerWritten = writtenBytes(broker) - brokerWrittenBefore
     let process = executable(mapper)
+    let mapperCPU = Double(cpuTicks(mapper) - mapperTicksBefore) / 100,
+        brokerCPU = Double(cpuTicks(broker) - brokerTicksBefore) / 100
+    let simulatorCPU = Double(cpuTicks(simulator.pid) - simulatorTicksBefore) / 100
     consumer.disconnect()
     producer.disconnect()
     if latencies.count < count {
         say("\(mode.rawValue): \(count - latencies.count) messages missing; the mapper's log:")
-        say(((try? String(contentsOfFile: initState + "/tedge-mapper-az.log", encoding: .utf8)) ?? "").split(separator: "\n").suffix(30)
-            .joined(separator: "\n"))
+        say(
+            ((try? String(contentsOfFile: initState + "/tedge-mapper-az.log", encoding: .utf8)) ?? "").split(separator: "\n")
+                .suffix(30)
+                .joined(separator: "\n"))
     }
     try await Task.sleep(for: .seconds(idleSeconds))
     let idleKiB = rss(mapper)
@@ -201,7 +225,8 @@ func run(_ mode: Mode) async throws -> Figures {
     return Figures(
         received: latencies.count, seconds: (last - firstSend) / 1e6, p50: percentile(sorted, 0.5) / 1000,
         p99: percentile(sorted, 0.99) / 1000, peakKiB: peakKiB, idleKiB: idleKiB, process: process,
-        diskPerMessage: Double(bridgeWritten) / Double(count), brokerDiskPerMessage: Double(brokerWritten) / Double(count))
+        diskPerMessage: Double(bridgeWritten) / Double(count), brokerDiskPerMessage: Double(brokerWritten) / Double(count),
+        mapperCPU: mapperCPU, brokerCPU: brokerCPU, simulatorCPU: simulatorCPU)
 }
 
 // MARK: the run
@@ -239,14 +264,16 @@ do {
             + "simulator's backend (TLS front end to its mosquitto); \(rounds) rounds alternating the mosquitto bridge and the "
             + "built-in bridge (durable store, synchronous=FULL); each round is `tedge connect az` ... `tedge disconnect az`.")
     for round in 1...rounds {
-        for mode in Mode.allCases {
+        for mode in Mode.allCases where onlyMode.isEmpty || mode.rawValue.hasPrefix(onlyMode) {
             let figures = try await run(mode)
             say(
                 "round \(round)  \(mode.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) "
                     + String(
-                        format: "%6.0f msg/s  received %d of %d  p50 %.0f ms  peak %d KiB  idle %d KiB  disk %.0f B/msg (%@)",
-                        figures.rate, figures.received, count, figures.p50, figures.peakKiB, figures.idleKiB, figures.diskPerMessage,
-                        figures.process))
+                        format:
+                            "%6.0f msg/s  received %d of %d  p50 %.0f ms  peak %d KiB  idle %d KiB  disk %.0f B/msg  cpu %.2f s mapper, %.2f s broker, %.2f s cloud",
+                        figures.rate, figures.received, count, figures.p50, figures.peakKiB, figures.idleKiB,
+                        figures.diskPerMessage,
+                        figures.mapperCPU, figures.brokerCPU, figures.simulatorCPU))
             results[mode, default: []].append(figures)
         }
     }
@@ -258,24 +285,34 @@ stopEverything()
 try? FileManager.default.removeItem(atPath: root)
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-for mode in Mode.allCases {
+for mode in Mode.allCases where results[mode] != nil {
     let runs = results[mode] ?? []
     say("")
-    say(mode.rawValue + (mode == .builtIn ? " (tedge-mapper exec'd into tedge-mapper-bridge, one process)" : " (mosquitto's bridge; tedge-mapper az)"))
+    say(
+        mode.rawValue
+            + (mode == .builtIn
+                ? " (tedge-mapper exec'd into tedge-mapper-bridge, one process)" : " (mosquitto's bridge; tedge-mapper az)"))
     say("  received     \(runs.map { String($0.received) }.joined(separator: ", ")) of \(count) each")
     say(
         String(format: "  throughput   median %.0f msg/s", median(runs.map(\.rate)))
             + " (\(runs.map { String(format: "%.0f", $0.rate) }.joined(separator: ", ")))")
     say(String(format: "  latency      median p50 %.2f ms, p99 %.2f ms", median(runs.map(\.p50)), median(runs.map(\.p99))))
-    say("  mapper       peak VmHWM \(runs.map { String($0.peakKiB) }.joined(separator: ", ")) KiB; idle VmRSS \(idleSeconds) s after: "
-        + "\(runs.map { String($0.idleKiB) }.joined(separator: ", ")) KiB (process \(runs.last?.process ?? "?"))")
+    say(
+        "  mapper       peak VmHWM \(runs.map { String($0.peakKiB) }.joined(separator: ", ")) KiB; idle VmRSS \(idleSeconds) s after: "
+            + "\(runs.map { String($0.idleKiB) }.joined(separator: ", ")) KiB (process \(runs.last?.process ?? "?"))")
+    say(
+        "  CPU          mapper " + runs.map { String(format: "%.2f", $0.mapperCPU) }.joined(separator: ", ") + " s, broker "
+            + runs.map { String(format: "%.2f", $0.brokerCPU) }.joined(separator: ", ") + " s, simulator (the cloud) "
+            + runs.map { String(format: "%.2f", $0.simulatorCPU) }.joined(separator: ", ") + " s per round")
     say(
         (mode == .builtIn ? "  disk         mapper (store) " : "  disk         broker ")
             + runs.map { String(format: "%.0f", $0.diskPerMessage) }.joined(separator: ", ") + " B/msg written"
             + (mode == .builtIn
-                ? "; local broker " + runs.map { String(format: "%.0f", $0.brokerDiskPerMessage) }.joined(separator: ", ") + " B/msg" : ""))
+                ? "; local broker " + runs.map { String(format: "%.0f", $0.brokerDiskPerMessage) }.joined(separator: ", ")
+                    + " B/msg" : ""))
 }
 let mosquittoRate = median((results[.mosquitto] ?? []).map(\.rate))
 let builtInRate = median((results[.builtIn] ?? []).map(\.rate))
+guard results.count == 2 else { exit(0) }
 say("")
 say(String(format: "built-in bridge: %.2f times the mosquitto bridge's throughput (target 1.3)", builtInRate / mosquittoRate))

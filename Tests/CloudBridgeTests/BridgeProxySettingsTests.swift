@@ -24,7 +24,9 @@ struct BridgeProxySettingsTests {
         }
         let open = read("HTTP/1.1 200 Connection established\r\nVia: p\r\n\r\nTLS bytes after the header")
         #expect(open.isComplete && open.isSuccess)
-        #expect(open.bytes.count == "HTTP/1.1 200 Connection established\r\nVia: p\r\n\r\n".utf8.count, "nothing past the header is read")
+        #expect(
+            open.bytes.count == "HTTP/1.1 200 Connection established\r\nVia: p\r\n\r\n".utf8.count,
+            "nothing past the header is read")
         let refused = read("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n")
         #expect(refused.isComplete && !refused.isSuccess)
         #expect(refused.statusLine == "HTTP/1.1 407 Proxy Authentication Required")
@@ -86,7 +88,9 @@ struct BridgeProxySettingsTests {
         #expect(try BridgeSettings.proxy(for: "h", config: inURL, environment: [:])?.authorization == "Basic dTpw")
         let noAuthorization = try Self.config([(ProxyConfigKeys.address, "http://proxy.local:3128")])
         #expect(try BridgeSettings.proxy(for: "h", config: noAuthorization, environment: [:])?.authorization == nil)
-        let excluded = try Self.config([(ProxyConfigKeys.address, "http://proxy.local:3128"), (ProxyConfigKeys.noProxy, ".example.net")])
+        let excluded = try Self.config([
+            (ProxyConfigKeys.address, "http://proxy.local:3128"), (ProxyConfigKeys.noProxy, ".example.net"),
+        ])
         #expect(try BridgeSettings.proxy(for: "hub.example.net", config: excluded, environment: [:]) == nil)
         #expect(try BridgeSettings.proxy(for: "hub.example.org", config: excluded, environment: [:])?.host == "proxy.local")
     }
@@ -99,10 +103,12 @@ struct BridgeProxySettingsTests {
         #expect(upper?.host == "p" && upper?.port == 8080)
         #expect(try BridgeSettings.proxy(for: "h", config: none, environment: ["https_proxy": "p2:9"])?.host == "p2")
         #expect(
-            try BridgeSettings.proxy(for: "hub.example.net", config: none, environment: ["HTTPS_PROXY": "p:1", "NO_PROXY": "example.net"])
+            try BridgeSettings.proxy(
+                for: "hub.example.net", config: none, environment: ["HTTPS_PROXY": "p:1", "NO_PROXY": "example.net"])
                 == nil)
         #expect(
-            try BridgeSettings.proxy(for: "hub.example.net", config: none, environment: ["HTTPS_PROXY": "p:1", "no_proxy": "*"]) == nil)
+            try BridgeSettings.proxy(for: "hub.example.net", config: none, environment: ["HTTPS_PROXY": "p:1", "no_proxy": "*"])
+                == nil)
         #expect(throws: TedgeError.self) {
             try BridgeSettings.proxy(for: "h", config: none, environment: ["HTTPS_PROXY": "socks5://p:1"])
         }

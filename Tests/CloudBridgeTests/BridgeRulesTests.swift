@@ -29,7 +29,8 @@ struct BridgeRulesTests {
         #expect(Self.outbound(rules, "az/messages/events/") == "devices/dev-1/messages/events/")
         #expect(Self.outbound(rules, "az/messages/events/a=1&b=2") == "devices/dev-1/messages/events/a=1&b=2")
         #expect(Self.outbound(rules, "az/twin/GET/?$rid=1") == "$iothub/twin/GET/?$rid=1")
-        #expect(Self.outbound(rules, "az/twin/PATCH/properties/reported/?$rid=2") == "$iothub/twin/PATCH/properties/reported/?$rid=2")
+        #expect(
+            Self.outbound(rules, "az/twin/PATCH/properties/reported/?$rid=2") == "$iothub/twin/PATCH/properties/reported/?$rid=2")
         #expect(Self.outbound(rules, "az/methods/res/200/?$rid=7") == "$iothub/methods/res/200/?$rid=7")
         // Inbound-only rules and topics outside every rule do not go out.
         #expect(Self.outbound(rules, "az/messages/devicebound/x") == nil)
@@ -38,8 +39,10 @@ struct BridgeRulesTests {
         #expect(Self.outbound(rules, "az/other") == nil)
         // The message keeps its payload, QoS and retain flag.
         let message = MQTTMessage(topic: "az/messages/events/", text: "{\"t\":1}", qos: .atLeastOnce, retain: true)
-        #expect(rules.outboundMessage(message) == MQTTMessage(
-            topic: "devices/dev-1/messages/events/", text: "{\"t\":1}", qos: .atLeastOnce, retain: true))
+        #expect(
+            rules.outboundMessage(message)
+                == MQTTMessage(
+                    topic: "devices/dev-1/messages/events/", text: "{\"t\":1}", qos: .atLeastOnce, retain: true))
     }
 
     @Test func azureInbound() {
@@ -47,7 +50,9 @@ struct BridgeRulesTests {
         #expect(Self.inbound(rules, "devices/dev-1/messages/devicebound/%24.to=x") == "az/messages/devicebound/%24.to=x")
         #expect(Self.inbound(rules, "$iothub/methods/POST/reboot/?$rid=7") == "az/methods/POST/reboot/?$rid=7")
         #expect(Self.inbound(rules, "$iothub/twin/res/200/?$rid=1") == "az/twin/res/200/?$rid=1")
-        #expect(Self.inbound(rules, "$iothub/twin/PATCH/properties/desired/?$version=3") == "az/twin/PATCH/properties/desired/?$version=3")
+        #expect(
+            Self.inbound(rules, "$iothub/twin/PATCH/properties/desired/?$version=3")
+                == "az/twin/PATCH/properties/desired/?$version=3")
         // Another device's messages, outbound-only rules and unknown topics do not come in.
         #expect(Self.inbound(rules, "devices/dev-2/messages/devicebound/x") == nil)
         #expect(Self.inbound(rules, "devices/dev-1/messages/events/") == nil)
@@ -85,7 +90,8 @@ struct BridgeRulesTests {
         #expect(Self.inbound(rules, "thinedge/dev-1/cmd/restart/42") == "aws/cmd/restart/42")
         // A rule bridged both ways maps in each direction and says so.
         #expect(Self.outbound(rules, "aws/shadow/name/tedge/update") == "$aws/things/dev-1/shadow/name/tedge/update")
-        #expect(Self.inbound(rules, "$aws/things/dev-1/shadow/name/tedge/update/accepted") == "aws/shadow/name/tedge/update/accepted")
+        #expect(
+            Self.inbound(rules, "$aws/things/dev-1/shadow/name/tedge/update/accepted") == "aws/shadow/name/tedge/update/accepted")
         #expect(rules.isBidirectional(localTopic: "aws/shadow/name/tedge/update"))
         #expect(!rules.isBidirectional(localTopic: "aws/td/measurements"))
         // An empty pattern: the prefix is the whole topic, nothing below it.

@@ -25,7 +25,8 @@ import Testing
 
         let connect = try device.tedge("connect", "az")
         #expect(connect.status == .exited(1))
-        #expect(connect.standardOutput.contains("Warning: the built-in bridge did not report \"up\""), "\(connect.standardOutput)")
+        #expect(
+            connect.standardOutput.contains("Warning: the built-in bridge did not report \"up\""), "\(connect.standardOutput)")
         #expect(connect.standardOutput.contains(reason), "\(connect.standardOutput)")
 
         // The credentials went to the proxy (Basic, `device:s3cret`), and it was asked again and again.

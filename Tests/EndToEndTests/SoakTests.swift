@@ -220,7 +220,8 @@ final class KillStormDevice: @unchecked Sendable {
             root = broker.directory
             configDirectory = broker.directory + "/etc"
             try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
-            try "[mqtt]\nport = \(broker.port)\n".write(toFile: configDirectory + "/tedge.toml", atomically: true, encoding: .utf8)
+            try "[mqtt]\nport = \(broker.port)\n".write(
+                toFile: configDirectory + "/tedge.toml", atomically: true, encoding: .utf8)
             (mqttPort, observerPort, observerFilter) = (broker.port, broker.port, "az/messages/events/#")
             (self.broker, device) = (broker, nil)
         }

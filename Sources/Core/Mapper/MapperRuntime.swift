@@ -150,7 +150,7 @@ public final class MapperRuntime {
                 quietSince = now
                 trimmed = false
             } else if !trimmed, now - quietSince >= Self.idleBeforeTrimMilliseconds {
-                ResidentMemory.releaseCodePages()
+                ResidentMemory.releaseCodePages(includingLibraries: bridge != nil)
                 trimmed = true
             }
         }
