@@ -79,7 +79,9 @@ let package = Package(
         // One owning Swift wrapper per C library.
         .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
                 path: "Sources/Libraries/Mosquitto"),
-        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL", swiftSettings: mapperLean),
+        // TedgeHTTPProxy (stdlib only): the CONNECT request and the proxy's answer, one text for HTTPS and the bridge.
+        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL", "TedgeHTTPProxy"], path: "Sources/Libraries/OpenSSL",
+                swiftSettings: mapperLean),
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
         // Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
@@ -98,7 +100,7 @@ let package = Package(
         .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML", "CTedgeVersion"],
                 path: "Sources/Core/System", swiftSettings: mapperLean),
         .target(name: "TedgeRuntime", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL", "TedgeHTTPProxy",
         ], path: "Sources/Core/Runtime"),
         // One MQTT 3.1.1 packet codec for the mapper's session and the simulator, as mosquitto compiles one
         // into its client library and its broker: frames (fixed header, bounded length, raw bytes) and the

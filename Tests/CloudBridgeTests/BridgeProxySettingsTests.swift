@@ -1,8 +1,8 @@
-import TedgeHTTPProxy
 import TedgeProviderAPI
 import Testing
 
 @testable import TedgeCloudBridge
+@testable import TedgeHTTPProxy
 
 /// The pieces of the cloud connection's HTTP proxy: the CONNECT request, the proxy's answer, the proxy URL, the
 /// exclusion list, and where the bridge takes them from (`proxy.*` keys, else `HTTPS_PROXY`/`NO_PROXY`).

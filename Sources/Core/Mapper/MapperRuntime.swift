@@ -143,8 +143,15 @@ public final class MapperRuntime {
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
+        // With the bridge, start-up (configuration, the store's check, OpenSSL's set-up and the TLS handshake) runs
+        // megabytes of code once: given back as soon as both sides are connected, not only after 5 s without input.
+        var startupTrimmed = bridge == nil
         func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
+            if !startupTrimmed, forwarder.isReady, bridge?.isCloudConnected == true {
+                ResidentMemory.releaseCodePages(includingLibraries: true)
+                startupTrimmed = true
+            }
             if forwarder.statistics.inputsReceived != lastInputs || !forwarder.isReady {
                 lastInputs = forwarder.statistics.inputsReceived
                 quietSince = now
