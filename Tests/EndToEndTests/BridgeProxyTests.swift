@@ -24,7 +24,8 @@ import Testing
             "the proxy 127.0.0.1:\(proxy.port) refused a tunnel to localhost:\(device.simulatorTLSPort): the proxy answered: HTTP/1.1 \(refusal)"
 
         let connect = try device.tedge("connect", "az")
-        #expect(connect.status == .exited(1))
+        // The connection check still runs, and fails as a warning, as with a mosquitto bridge that cannot connect.
+        #expect(connect.standardOutput.contains("Warning: Bridge has been configured, but Azure connection check failed."))
         #expect(
             connect.standardOutput.contains("Warning: the built-in bridge did not report \"up\""), "\(connect.standardOutput)")
         #expect(connect.standardOutput.contains(reason), "\(connect.standardOutput)")
