@@ -205,13 +205,12 @@ final class KillStormDevice: @unchecked Sendable {
             try device.prepareAzure()
             try device.useBuiltInBridge()
             device.expectSuccess(try device.tedge("config", "set", "az.topics", Binaries.teTopicsWithoutHealth))
-            // The device's own broker (persistent, as setup-local-device configures it); the mapper is the test's.
+            // Connected as a user would (the device's broker gets its listener, persistent as setup-local-device
+            // configures it), then the init system's mapper is stopped: the one killed is the test's own.
+            device.expectSuccess(try device.tedge("connect", "az"))
             device.expectSuccess(
                 try ChildProcess.run(
-                    [Binaries.script("local-init"), device.initState, "restart", "mosquitto"], environment: device.environment))
-            guard await PortProbe.waitUntilListening(port: device.mqttPort, timeout: .seconds(10)) else {
-                throw TedgeError("the device's mosquitto did not start")
-            }
+                    [Binaries.script("local-init"), device.initState, "stop", "tedge-mapper-az"], environment: device.environment))
             (root, configDirectory, mqttPort) = (device.root, device.configDirectory, device.mqttPort)
             (observerPort, observerFilter) = (device.simulatorBackendPort, "devices/my-device/messages/events/#")
             (self.device, broker) = (device, nil)
