@@ -83,7 +83,9 @@ let package = Package(
         // One owning Swift wrapper per C library.
         .target(name: "TedgeMosquitto", dependencies: ["CTedgeMosquitto", "TedgeMessaging"],
                 path: "Sources/Libraries/Mosquitto"),
-        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL"], path: "Sources/Libraries/OpenSSL", swiftSettings: mapperLean),
+        // TedgeHTTPProxy (stdlib only): the CONNECT request and the proxy's answer, one text for HTTPS and the bridge.
+        .target(name: "TedgeOpenSSL", dependencies: ["CTedgeOpenSSL", "TedgeHTTPProxy"], path: "Sources/Libraries/OpenSSL",
+                swiftSettings: mapperLean),
         .target(name: "TedgeJSON", dependencies: ["CTedgeJansson"], path: "Sources/Libraries/JSON", swiftSettings: mapperLean),
         // Stdlib and Glibc only: the mapper will link it.
         .target(name: "TedgeSQLite", dependencies: ["CTedgeSQLite"], path: "Sources/Libraries/SQLite", swiftSettings: mapperLean),
@@ -102,7 +104,7 @@ let package = Package(
         .target(name: "TedgeSystem", dependencies: ["TedgeProviderAPI", "TedgeTOML", "CTedgeVersion"],
                 path: "Sources/Core/System", swiftSettings: mapperLean),
         .target(name: "TedgeRuntime", dependencies: [
-            "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL",
+            "TedgeProviderAPI", "TedgeSystem", "TedgeTOML", "TedgeMosquitto", "TedgeOpenSSL", "TedgeHTTPProxy",
         ], path: "Sources/Core/Runtime"),
         // One MQTT 3.1.1 packet codec for the mapper's session and the simulator, as mosquitto compiles one
         // into its client library and its broker: frames (fixed header, bounded length, raw bytes) and the
@@ -134,6 +136,7 @@ let package = Package(
         // The built-in bridge: the mapper's cloud session over TLS (and a proxy), fed from the durable store.
         .target(name: "TedgeCloudBridge", dependencies: [
             "TedgeMQTTSession", "TedgeDurableStore", "TedgeOpenSSL", "TedgeHTTPProxy", "TedgeProviderAPI", "TedgeSystem",
+            "TedgeThinEdgeJSON",
         ], path: "Sources/Core/CloudBridge", swiftSettings: mapperLean),
         // The built-in bridge's on-disk queue of cloud-bound messages (SQLite, WAL, synced per batch);
         // no Foundation, Dispatch or concurrency, like the rest of what the mapper links.
@@ -196,6 +199,9 @@ let package = Package(
         .executableTarget(name: "tedge-benchmark", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
         ], path: "Benchmarks/MapperBenchmark"),
+        .executableTarget(name: "tedge-bridge-benchmark", dependencies: [
+            "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeMosquitto",
+        ], path: "Benchmarks/BridgeBenchmark"),
         .executableTarget(name: "tedge-flows-benchmark", dependencies: ["TedgeFlows", "TedgeCloudAzure"],
                           path: "Benchmarks/FlowsBenchmark"),
         .executableTarget(name: "tedge-converter-benchmark", dependencies: ["TedgeProviderAPI", "TedgeCloudAzure"],
@@ -240,6 +246,11 @@ let package = Package(
                           path: "Tests/DurableStoreProbe"),
         .testTarget(name: "MQTTSessionTests", dependencies: [
             "TedgeMQTTSession", "TedgeMQTTSessionTesting", "TedgeMessaging", "TedgeTestSupport", "TedgeRuntime", "TedgeMosquitto",
+        ]),
+        // The built-in bridge's pure pieces: the providers' topic rules both ways, the proxy settings.
+        .testTarget(name: "CloudBridgeTests", dependencies: [
+            "TedgeCloudBridge", "TedgeHTTPProxy", "TedgeProviderAPI", "TedgeProviderContract", "TedgeMessaging", "TedgeMQTTCodec",
+            "TedgeCloudAzure", "TedgeCloudC8y", "TedgeCloudAws",
         ]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["TedgeMQTTCodec", "TedgeMessaging"]),
         .testTarget(name: "OperationsTests", dependencies: ["TedgeOperations", "TedgeProviderAPI", "TedgeCloudAzure", "TedgeTestSupport"]),

@@ -90,6 +90,18 @@ import Testing
         #expect(fake.files[Self.marker] != nil)
     }
 
+    @Test func theWarningSaysWhyTheBridgeIsNotUpWhenTheBridgeSaid() async throws {
+        let fake = try azure {
+            $0.bridgeUp = false
+            $0.bridgeCloudError = "the proxy refused the tunnel: 403 Forbidden"
+        }
+        try await fake.connector.connect()
+        #expect(
+            fake.steps.contains(
+                "> Warning: the built-in bridge did not report \"up\" on \(Self.bridgeHealth) within 10 seconds: "
+                    + "tedge-mapper-az is not connected to the cloud yet (the proxy refused the tunnel: 403 Forbidden)."))
+    }
+
     @Test func withoutTheMapperThereIsNoBridgeToWaitFor() async throws {
         let fake = try azure { $0.mapperInstalled = false }
         try await fake.connector.connect()

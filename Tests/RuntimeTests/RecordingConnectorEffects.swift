@@ -31,6 +31,8 @@ final class RecordingConnectorEffects: ConnectorEffects {
         var mapperUp = true
         /// The built-in bridge reports up (`mqtt.bridge.built_in = true`).
         var bridgeUp = true
+        /// Why the bridge is not up, as its metrics say, when `bridgeUp` is false.
+        var bridgeCloudError = ""
         /// The connection check's outcomes, in order (the main check, then the post-connect check).
         var checks: [Result<ConnectionCheckRunner.Outcome, TedgeError>] = [.success(.success(attempt: 1))]
         /// Effects (as logged) that fail.
@@ -205,10 +207,10 @@ final class RecordingConnectorEffects: ConnectorEffects {
         }
     }
 
-    func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> Bool {
+    func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> String? {
         state.withLock { state in
             state.log.append("wait for up on \(bridge.healthTopic)")
-            return state.script.bridgeUp
+            return state.script.bridgeUp ? nil : state.script.bridgeCloudError
         }
     }
 

@@ -91,6 +91,8 @@ public final class BuiltInBridge {
     /// The final messages the drain publishes beside the mapper's own: the bridge is down.
     public var finalMessages: [MQTTMessage] { [status.health(up: false), status.metrics(store.metrics, cloudConnected: false)] }
 
+    public var isCloudConnected: Bool { cloud.isConnected }
+
     /// The poll loop over the forwarder's two sessions, the cloud session and the stop signals; returns the
     /// forwarder's drain outcome after closing the cloud session.
     public func run(_ forwarder: MessageForwarder, stopSignals: SignalDescriptor, idle: () -> Void) -> DrainOutcome {
@@ -149,7 +151,7 @@ public final class BuiltInBridge {
         }
         guard now >= nextMetricsAt else { return }
         nextMetricsAt = now + Self.metricsIntervalMilliseconds
-        let metrics = status.metrics(store.metrics, cloudConnected: up)
+        let metrics = status.metrics(store.metrics, cloudConnected: up, cloudError: up ? nil : cloud.lastFailure)
         let text = String(decoding: metrics.payload, as: UTF8.self)
         guard text != lastMetrics else { return }
         lastMetrics = text

@@ -90,7 +90,14 @@ final class TLSTransport: MQTTTransport, MQTTTransportPollEvents {
         guard case .established(let stream) = stage else { return .failed("not connected") }
         switch stream.read(into: buffer) {
         case .bytes(let count): return .bytes(count)
-        case .wantRead, .wantWrite: return .wouldBlock
+        case .wantRead:
+            // Everything available is read: acknowledge it at once (TCP_QUICKACK, which the kernel clears again). A
+            // cloud that sends each PUBACK as its own small segment under Nagle's algorithm holds the next ones until
+            // our ACK, and a delayed ACK (up to 40 ms) would stall the window when we have nothing to send back.
+            var enabled: Int32 = 1
+            _ = setsockopt(socket.fileDescriptor, Int32(IPPROTO_TCP), TCP_QUICKACK, &enabled, socklen_t(MemoryLayout<Int32>.size))
+            return .wouldBlock
+        case .wantWrite: return .wouldBlock
         case .closed: return .endOfStream
         case .failed(let reason): return .failed(reason)
         }

@@ -15,6 +15,8 @@ public protocol MapperBridge: AnyObject {
     var sink: ForwarderCloudSink { get }
     /// Published at the end of the drain with the mapper's own `down`.
     var finalMessages: [MQTTMessage] { get }
+    /// Whether the cloud session is connected (start-up is over once it is).
+    var isCloudConnected: Bool { get }
     /// The poll loop over the forwarder, the cloud session and the stop signals.
     func run(_ forwarder: MessageForwarder, stopSignals: SignalDescriptor, idle: () -> Void) -> DrainOutcome
 }

@@ -151,8 +151,9 @@ public final class MapperRuntime {
         var startedUp = false
         func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
-            if !startedUp, forwarder.isReady {
-                // What connecting and subscribing ran is not run again in steady state.
+            // What connecting and subscribing ran (with the bridge also the store's check, OpenSSL's set-up and the
+            // TLS handshake) is not run again in steady state: given back once both sides are connected.
+            if !startedUp, forwarder.isReady, bridge.map({ $0.isCloudConnected }) ?? true {
                 startedUp = true
                 ResidentMemory.releaseCodePages()
             }

@@ -43,6 +43,7 @@ public struct BridgeStatusReader: Sendable {
             switch metrics.first(where: { $0.key == key })?.value {
             case .integer(let number)?: return String(number)
             case .boolean(let flag)?: return String(flag)
+            case .string(let text)?: return text
             case .null?, nil: return "-"
             case let other?: return "\(other)"
             }
@@ -51,6 +52,7 @@ public struct BridgeStatusReader: Sendable {
             "Bridge: \(service.serviceName)",
             "Health: \(health ?? "unknown")",
             "Cloud connected: \(value("cloud_connected"))",
+            "Cloud error: \(value("cloud_error"))",
             "Queued: \(value("queued_messages")) messages (\(value("queued_bytes")) bytes)",
             "Oldest queued: \(value("oldest_age_seconds")) s",
             "Dropped over max_size: \(value("dropped_messages")) messages (\(value("dropped_bytes")) bytes)",

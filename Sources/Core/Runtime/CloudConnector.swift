@@ -328,10 +328,12 @@ public struct CloudConnector: Sendable {
     /// The check goes through the mapper's bridge: wait until both its halves are connected (a warning otherwise).
     private func awaitBuiltInBridge(_ builtIn: BuiltInBridgeConnection, config: TedgeConfig) async {
         guard provider.mapper(config) != nil, effects.isInstalled("tedge-mapper") else { return }
-        if await effects.waitUntilUp(builtIn.service, port: config.mqttPort, timeout: mapperStartTimeout) { return }
+        guard let cloudError = await effects.waitUntilUp(builtIn.service, port: config.mqttPort, timeout: mapperStartTimeout)
+        else { return }
         step(
             "Warning: the built-in bridge did not report \"up\" on \(builtIn.service.healthTopic) within "
-                + "\(mapperStartTimeout.components.seconds) seconds: \(provider.mapperServiceName) is not connected to the cloud yet.")
+                + "\(mapperStartTimeout.components.seconds) seconds: \(provider.mapperServiceName) is not connected to the cloud yet"
+                + (cloudError.isEmpty ? "." : " (\(cloudError))."))
     }
 
     /// A step line; thin-edge follows each with an empty line.

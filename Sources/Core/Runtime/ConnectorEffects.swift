@@ -47,8 +47,9 @@ public protocol ConnectorEffects: Sendable {
     func now() -> Int
     func waitUntilListening(port: Int, timeout: Duration) async -> Bool
     func waitUntilUp(_ health: MapperHealth, port: Int, timeout: Duration, notBefore: Int) async -> Bool
-    /// The mapper's built-in bridge reported both halves connected (`mqtt.bridge.built_in = true`).
-    func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> Bool
+    /// Waits for the mapper's built-in bridge to report both halves connected (`mqtt.bridge.built_in = true`): nil
+    /// when it did, otherwise why not as far as the bridge said (its metrics' `cloud_error`; empty when it said nothing).
+    func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> String?
     /// Throws when the local broker itself cannot be used.
     func runCheck(_ check: ConnectionCheck, port: Int, cloudName: String) async throws -> ConnectionCheckRunner.Outcome
 }

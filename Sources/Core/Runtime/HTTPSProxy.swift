@@ -1,8 +1,10 @@
 import Glibc
+import TedgeHTTPProxy
 import TedgeProviderAPI
 
 /// The proxy an HTTPS request goes through, from `HTTPS_PROXY` / `https_proxy` (curl's convention),
-/// skipped for hosts that `NO_PROXY` / `no_proxy` lists (`*`, exact names, or domain suffixes).
+/// skipped for hosts that `NO_PROXY` / `no_proxy` lists (`*`, exact names, or domain suffixes). The URL and
+/// the list are read as the built-in bridge reads them (`TedgeHTTPProxy`).
 public struct HTTPSProxy: Sendable, Equatable {
     public let host: String
     public let port: Int
@@ -17,34 +19,20 @@ public struct HTTPSProxy: Sendable, Equatable {
         -> HTTPSProxy?
     {
         guard let url = environment["HTTPS_PROXY"] ?? environment["https_proxy"], !url.isEmpty else { return nil }
-        let exclusions = (environment["NO_PROXY"] ?? environment["no_proxy"] ?? "").split(separator: ",")
-            .map { $0.trimmingSpaces().lowercased() }.filter { !$0.isEmpty }
-        let target = targetHost.lowercased()
-        for exclusion in exclusions {
-            let domain = exclusion.hasPrefix(".") ? String(exclusion.dropFirst()) : exclusion
-            if exclusion == "*" || target == domain || target.hasSuffix("." + domain) { return nil }
-        }
+        if HTTPProxy.isExcluded(targetHost, by: environment["NO_PROXY"] ?? environment["no_proxy"] ?? "") { return nil }
         return try parse(url)
     }
 
-    /// `http://host:port`, `host:port` or `http://user@host:port/` (credentials are not supported).
+    /// `http://host:port`, `host:port` or `http://host:port/` (credentials are not supported).
     static func parse(_ url: String) throws(TedgeError) -> HTTPSProxy {
-        var rest = Substring(url)
-        if let scheme = rest.firstRange(of: "://") {
-            guard rest[..<scheme.lowerBound].lowercased() == "http" else {
-                throw TedgeError("Invalid HTTPS_PROXY '\(url)': only http:// proxies are supported.")
-            }
-            rest = rest[scheme.upperBound...]
+        let proxy: HTTPProxy
+        do { proxy = try HTTPProxy.parse(url) } catch {
+            throw TedgeError("Invalid HTTPS_PROXY '\(url)': \(error.reason).")
         }
-        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
-        guard !rest.contains("@") else { throw TedgeError("Invalid HTTPS_PROXY '\(url)': proxy credentials are not supported.") }
-        let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
-        guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { throw TedgeError("Invalid HTTPS_PROXY '\(url)'.") }
-        guard parts.count == 2 else { return HTTPSProxy(host: String(host), port: 80) }
-        guard let port = Int(parts[1]), (1...65535).contains(port) else {
-            throw TedgeError("Invalid HTTPS_PROXY '\(url)': bad port.")
+        guard proxy.username == nil else {
+            throw TedgeError("Invalid HTTPS_PROXY '\(url)': proxy credentials are not supported.")
         }
-        return HTTPSProxy(host: String(host), port: port)
+        return HTTPSProxy(host: proxy.host, port: proxy.port)
     }
 
     public static func currentEnvironment() -> [String: String] {

@@ -60,7 +60,7 @@ public struct SystemConnectorEffects: ConnectorEffects {
         await health.waitUntilUp(port: port, timeout: timeout, notBefore: notBefore)
     }
 
-    public func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> Bool {
+    public func waitUntilUp(_ bridge: BridgeService, port: Int, timeout: Duration) async -> String? {
         await bridge.waitUntilUp(port: port, timeout: timeout)
     }
 

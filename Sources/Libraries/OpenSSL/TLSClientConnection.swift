@@ -1,5 +1,6 @@
 import CTedgeOpenSSL
 import Glibc
+import TedgeHTTPProxy
 
 /// A TLS 1.2+ client session over a TCP connection it owns, verifying the server against the given
 /// CA file or directory and its host name. Used for HTTPS (the Cumulocity certificate upload).
@@ -119,17 +120,17 @@ public final class TLSClientConnection: @unchecked Sendable {
 
     /// Asks the proxy for a tunnel to `host:port` and reads its answer up to the blank line.
     private static func openTunnel(_ fd: Int32, to host: String, port: Int, proxy: String) throws {
-        let request = Array("CONNECT \(host):\(port) HTTP/1.1\r\nHost: \(host):\(port)\r\n\r\n".utf8)
+        let request = HTTPConnectRequest.bytes(host: host, port: port)
         let sent = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == request.count else {
             close(fd)
             throw OpenSSLError(
                 operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)", reasons: ["the request could not be sent"])
         }
-        var answer: [UInt8] = []
+        var answer = HTTPConnectResponse()
         var byte: UInt8 = 0
         // Byte by byte, so nothing of the TLS session that follows is consumed here.
-        while !answer.suffix(4).elementsEqual([13, 10, 13, 10]), answer.count < 8192 {
+        while !answer.isComplete {
             let count = Glibc.recv(fd, &byte, 1, 0)
             guard count == 1 else {
                 let timedOut = count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -138,15 +139,13 @@ public final class TLSClientConnection: @unchecked Sendable {
                     operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)",
                     reasons: [timedOut ? "timed out without an answer" : "the proxy closed the connection"])
             }
-            answer.append(byte)
+            _ = answer.append(byte)
         }
-        let statusLine = String(decoding: answer.prefix { $0 != 13 }, as: UTF8.self)
-        let words = statusLine.split(separator: " ")
-        guard words.count >= 2, words[0].hasPrefix("HTTP/1."), words[1] == "200" else {
+        guard answer.isSuccess else {
             close(fd)
             throw OpenSSLError(
                 operation: "ask the proxy \(proxy) for a tunnel to \(host):\(port)",
-                reasons: ["the proxy answered: \(statusLine)"])
+                reasons: ["the proxy answered: \(answer.statusLine)"])
         }
     }
 

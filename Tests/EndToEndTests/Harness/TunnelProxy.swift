@@ -2,17 +2,23 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// A minimal HTTP `CONNECT` proxy on loopback: it records each tunnel's target, connects to it on
-/// 127.0.0.1, answers 200 and relays bytes both ways until either side closes.
+/// A minimal HTTP `CONNECT` proxy on loopback: it records each tunnel's target and request, connects to it on
+/// 127.0.0.1, answers 200 and relays bytes both ways until either side closes. Given a `refusal` (`407 Proxy
+/// Authentication Required`, say) it answers every CONNECT with that status and closes, as a refusing proxy does.
 final class TunnelProxy: Sendable {
     let port: Int
     private let socket: Int32
+    private let refusal: String?
     private let targets = Mutex<[String]>([])
+    private let heads = Mutex<[String]>([])
 
     /// The `host:port` of every tunnel asked for so far.
     var requestedTargets: [String] { targets.withLock { $0 } }
+    /// Every CONNECT request's head (request line and header fields), in arrival order.
+    var requestHeads: [String] { heads.withLock { $0 } }
 
-    init() throws {
+    init(refusal: String? = nil) throws {
+        self.refusal = refusal
         let listening = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.loopback(port: 0)
         guard Self.withSockaddr(&address, { bind(listening, $0, $1) }) == 0, listen(listening, 16) == 0 else {
@@ -50,6 +56,14 @@ final class TunnelProxy: Sendable {
             return
         }
         targets.withLock { $0.append(String(words[1])) }
+        heads.withLock { $0.append(String(decoding: head, as: UTF8.self)) }
+        if let refusal {
+            _ = Array("HTTP/1.1 \(refusal)\r\nContent-Length: 0\r\n\r\n".utf8).withUnsafeBytes {
+                send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            close(client)
+            return
+        }
         let upstream = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.loopback(port: port)
         guard Self.withSockaddr(&address, { connect(upstream, $0, $1) }) == 0 else {

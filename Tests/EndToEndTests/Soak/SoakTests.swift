@@ -10,12 +10,15 @@ import Testing
 /// Nothing lost: a numbered stream of QoS 1 measurements goes through mapper and bridge while the
 /// cloud goes away three times, the mapper is killed once, and the local broker restarts once.
 /// Guarantee checked: at least once (every number arrives); duplicates are counted and printed.
+/// Both tests run in both bridge modes: mosquitto's bridge (`mqtt.bridge.built_in` false) and the built-in one.
 @Suite(.serialized) struct SoakTests {
-    @Test func everyMeasurementArrivesThroughOutages() async throws {
+    @Test(arguments: [false, true]) func everyMeasurementArrivesThroughOutages(builtIn: Bool) async throws {
         let device = try await DeviceEnvironment()
         try await device.startSimulator()
         try await device.prepareAzure()
+        if builtIn { try await device.useBuiltInBridge() }
         device.expectSuccess(try await device.tedge("connect", "az"))
+        let mode = builtIn ? "built-in bridge" : "mosquitto bridge"
 
         // A persistent observer in the cloud: it gets what arrived while the simulator was restarting.
         let (observer, collected, arrivals) = try await Collected.observe(
@@ -90,9 +93,9 @@ import Testing
         let missing = (1...total).filter { !unique.contains($0) }
         let duplicates = received.count - unique.count
         print(
-            "soak: \(total) published, \(received.count) received, \(unique.count) distinct, \(duplicates) duplicates, \(missing.count) missing"
+            "soak (\(mode)): \(total) published, \(received.count) received, \(unique.count) distinct, \(duplicates) duplicates, \(missing.count) missing"
         )
-        for event in events { print("soak: \(event)") }
+        for event in events { print("soak (\(mode)): \(event)") }
         #expect(missing.isEmpty, "missing: \(missing.prefix(50))")
         if !missing.isEmpty {
             for log in [
@@ -108,31 +111,29 @@ import Testing
     /// The mapper killed under load: a numbered QoS 1 flood (20,000, published as fast as the local
     /// broker takes them) through `tedge-mapper az`, SIGKILLed four times and SIGTERMed four times at
     /// random moments and restarted after each (same client id, persistent session; the broker stays
-    /// up). Guarantee checked: every number arrives; duplicates are counted and printed.
-    @Test func everyMeasurementArrivesThroughKillsAndRestarts() async throws {
-        let broker = try await TestBroker(persistent: true)
-        let directory = broker.directory + "/etc"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try "[mqtt]\nport = \(broker.port)\n".write(toFile: directory + "/tedge.toml", atomically: true, encoding: .utf8)
-        let log = broker.directory + "/mapper.log"
+    /// up). Guarantee checked: every number arrives (on the local broker's `az/…` with the mosquitto
+    /// bridge's mapper, at the simulator's backend with the built-in bridge); duplicates are counted and printed.
+    @Test(arguments: [false, true]) func everyMeasurementArrivesThroughKillsAndRestarts(builtIn: Bool) async throws {
+        let storm = try await KillStormDevice(builtIn: builtIn)
+        let log = storm.root + "/mapper.log"
         var mapper: ChildProcess? = nil
         defer { mapper?.stop() }
         func startMapper() async throws -> ChildProcess {
             let process = try ChildProcess.spawn(
-                [Binaries.mapper, "--config-dir", directory, "az"], standardOutput: log, standardError: log)
+                [Binaries.mapper, "--config-dir", storm.configDirectory, "az"], standardOutput: log, standardError: log)
             let health = MapperHealth(serviceName: "tedge-mapper-az")
-            if await health.waitUntilUp(port: broker.port, timeout: .seconds(30), pid: process.pid) { return process }
+            if await health.waitUntilUp(port: storm.mqttPort, timeout: .seconds(30), pid: process.pid) { return process }
             throw TedgeError("the mapper (pid \(process.pid)) never came up: \(try String(contentsOfFile: log, encoding: .utf8))")
         }
 
         let (observer, collected, arrivals) = try await Collected.observe(
-            port: broker.port, clientID: "storm-observer", filter: "az/messages/events/#")
+            port: storm.observerPort, clientID: "storm-observer", filter: storm.observerFilter)
         mapper = try await startMapper()
 
         let total = 20_000
         let producer = try MQTTClient(
             .init(
-                host: "127.0.0.1", port: broker.port, clientID: "storm-producer", cleanSession: false,
+                host: "127.0.0.1", port: storm.mqttPort, clientID: "storm-producer", cleanSession: false,
                 maxInflightMessages: 100))
         try producer.start()
         try await producer.waitUntilConnected(timeout: .seconds(10))
@@ -175,10 +176,54 @@ import Testing
         let unique = Set(received)
         let missing = (1...total).filter { !unique.contains($0) }
         print(
-            "kill storm: \(total) published, \(received.count) received, \(unique.count) distinct, "
+            "kill storm (\(builtIn ? "built-in bridge" : "mosquitto bridge")): \(total) published, \(received.count) received, \(unique.count) distinct, "
                 + "\(received.count - unique.count) duplicates, \(missing.count) missing")
         for event in events { print("kill storm: \(event)") }
         #expect(missing.isEmpty, "missing: \(missing.prefix(50))")
+        if !missing.isEmpty, let text = try? String(contentsOfFile: log, encoding: .utf8) {
+            print("kill storm: --- mapper log\n" + text.split(separator: "\n").suffix(40).joined(separator: "\n"))
+        }
+    }
+}
+
+/// Where the kill storm runs: the mapper started by the test itself (so its exit status can be checked) on a
+/// persistent local broker. With the mosquitto bridge's mapper no cloud is needed (what it forwards is seen on the
+/// local `az/…`); with the built-in bridge the mapper carries the flood to the simulator, where it is seen.
+final class KillStormDevice: @unchecked Sendable {
+    let root: String
+    let configDirectory: String
+    let mqttPort: Int
+    let observerPort: Int
+    let observerFilter: String
+    private let broker: TestBroker?
+    private let device: DeviceEnvironment?
+
+    init(builtIn: Bool) async throws {
+        if builtIn {
+            let device = try await DeviceEnvironment()
+            try await device.startSimulator()
+            try await device.prepareAzure()
+            try await device.useBuiltInBridge()
+            device.expectSuccess(try await device.tedge("config", "set", "az.topics", Binaries.teTopicsWithoutHealth))
+            // Connected as a user would (the device's broker gets its listener, persistent as setup-local-device
+            // configures it), then the init system's mapper is stopped: the one killed is the test's own.
+            device.expectSuccess(try await device.tedge("connect", "az"))
+            device.expectSuccess(
+                try await ChildProcess.run(
+                    [Binaries.script("local-init"), device.initState, "stop", "tedge-mapper-az"], environment: device.environment))
+            (root, configDirectory, mqttPort) = (device.root, device.configDirectory, device.mqttPort)
+            (observerPort, observerFilter) = (device.simulatorBackendPort, "devices/my-device/messages/events/#")
+            (self.device, broker) = (device, nil)
+        } else {
+            let broker = try await TestBroker(persistent: true)
+            root = broker.directory
+            configDirectory = broker.directory + "/etc"
+            try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
+            try "[mqtt]\nport = \(broker.port)\n".write(
+                toFile: configDirectory + "/tedge.toml", atomically: true, encoding: .utf8)
+            (mqttPort, observerPort, observerFilter) = (broker.port, broker.port, "az/messages/events/#")
+            (self.broker, device) = (broker, nil)
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 struct CloudBackoff {
     let policy: CloudReconnectPolicy
     private(set) var delay: Int64
-    private var lastFailure: String?
+    /// Why the last attempt failed; nil once a connection succeeded.
+    private(set) var lastFailure: String?
     private var connectedAt: Int64?
 
     init(policy: CloudReconnectPolicy) {

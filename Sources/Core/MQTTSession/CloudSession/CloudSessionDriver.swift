@@ -43,6 +43,7 @@ public final class CloudSessionDriver {
     }
 
     public var isConnected: Bool { machine.isConnected }
+    public var lastFailure: String? { machine.lastFailure }
     public var inflightCount: Int { machine.inflightCount }
 
     public func appendPollDescriptors(to descriptors: inout [pollfd]) {

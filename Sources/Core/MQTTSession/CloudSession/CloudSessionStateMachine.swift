@@ -48,6 +48,8 @@ public struct CloudSessionStateMachine {
     /// The highest sequence ever sent: a resend of one at or below it carries DUP.
     private var highestSent: Int64 = 0
     private var removalDue: Int64?
+    private var lastRemoved: Int64 = 0
+    private var lastRemovalAt: Int64 = 0
     private var fetchOutstanding = false
     private var storeMayHaveMore = true
     private var nextPacketID: UInt16 = 1
@@ -69,6 +71,8 @@ public struct CloudSessionStateMachine {
     public mutating func nextAction() -> CloudSessionAction? { actions.popFirst() }
 
     public var isConnected: Bool { phase == .connected }
+    /// Why the cloud connection failed last (a refusal, a proxy's answer, a timeout); nil once connected.
+    public var lastFailure: String? { backoff.lastFailure }
     public var inflightCount: Int { sent.count }
     public var pendingInboundCount: Int { inbound.count }
     /// The transport is connecting: poll for writability.
@@ -216,11 +220,21 @@ public struct CloudSessionStateMachine {
         }
     }
 
-    /// The end of an iteration: one removal for all the acknowledgements it brought.
-    public mutating func commitRemovals(now: Int64) {
+    /// The end of an iteration: one removal for what the cloud acknowledged, batched. Each removal is a transaction
+    /// (a handful of WAL pages even for three rows), so under a flood it waits for a window's worth of
+    /// acknowledgements; it is not held back once the cloud has acknowledged everything sent, when the connection is
+    /// gone, or a second after the previous one (the loop wakes at least once a second). Held back, a removal costs
+    /// nothing but a possible duplicate after a crash: the cloud has the message.
+    public mutating func commitRemovals(now: Int64, force: Bool = false) {
         self.now = now
         guard let sequence = removalDue else { return }
+        let due =
+            force || sent.isEmpty || phase != .connected || sequence - lastRemoved >= Int64(configuration.maxInflight)
+            || now - lastRemovalAt >= 1_000
+        guard due else { return }
         removalDue = nil
+        lastRemoved = sequence
+        lastRemovalAt = now
         actions.append(.remove(upTo: sequence))
     }
 
@@ -231,7 +245,7 @@ public struct CloudSessionStateMachine {
             write(.disconnect)
             actions.append(.flush)
         }
-        commitRemovals(now: now)
+        commitRemovals(now: now, force: true)
         if link.link != .closed { actions.append(.closeConnection) }
         let wasConnected = phase == .connected
         reset()
