@@ -108,9 +108,9 @@ import Testing
         producer.disconnect()
     }
 
-    /// The mapper killed under load: a numbered QoS 1 flood (20,000, published as fast as the local
-    /// broker takes them) through `tedge-mapper az`, SIGKILLed four times and SIGTERMed four times at
-    /// random moments and restarted after each (same client id, persistent session; the broker stays
+    /// The mapper killed under load: a numbered QoS 1 stream (20,000, about 1,000 a second, so the
+    /// mapper also drains what queued while it was down) through `tedge-mapper az`, SIGKILLed four times and SIGTERMed four times at
+    /// random moments of the delivery and restarted after each (same client id, persistent session; the broker stays
     /// up). Guarantee checked: every number arrives (on the local broker's `az/…` with the mosquitto
     /// bridge's mapper, at the simulator's backend with the built-in bridge); duplicates are counted and printed.
     @Test(arguments: [false, true]) func everyMeasurementArrivesThroughKillsAndRestarts(builtIn: Bool) async throws {
@@ -142,22 +142,31 @@ import Testing
             for number in 1...total {
                 last = try producer.publish(
                     MQTTMessage(topic: "tedge/measurements", text: "{\"n\": \(number)}", qos: .atLeastOnce))
+                // About 1,000 a second: a stream the signals can land in, not a flood delivered before the first restart.
+                if number % 50 == 0 { try await Task.sleep(for: .milliseconds(50)) }
             }
             try await producer.waitForDelivery(of: last, timeout: .seconds(120))
         }
 
-        // Four SIGKILLs and four SIGTERMs in random order, at random moments, each followed by a restart.
+        // Four SIGKILLs and four SIGTERMs in random order, each followed by a restart, each under load: after a random
+        // number of arrivals (100 to 600) since that mapper reported up, so that every signal lands mid-stream.
         var signals = [SIGKILL, SIGKILL, SIGKILL, SIGKILL, SIGTERM, SIGTERM, SIGTERM, SIGTERM]
         signals.shuffle()
         var events: [String] = []
+        var arrivalsAtStart = 0
         for signal in signals {
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
+            let moment = arrivalsAtStart + Int.random(in: 100...600)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while collected.count < moment, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+            let distinct = Set(collected.numbers).count
+            #expect(collected.count >= moment && distinct < total, "signal \(signal) would not land mid-flood")
             let running = try #require(mapper)
             running.signal(signal)
             let status = await running.wait(timeout: .seconds(15))
             #expect(status == (signal == SIGKILL ? .signalled(SIGKILL) : .exited(0)), "after signal \(signal)")
-            events.append("\(signal == SIGKILL ? "SIGKILL" : "SIGTERM") at \(Set(collected.numbers).count) distinct received")
+            events.append("\(signal == SIGKILL ? "SIGKILL" : "SIGTERM") at \(distinct) distinct received")
             mapper = try await startMapper()
+            arrivalsAtStart = collected.count
         }
         try await production.value
 
@@ -232,6 +241,8 @@ final class Collected: Sendable {
     private let seen = Mutex<[Int]>([])
     func add(_ number: Int) { seen.withLock { $0.append(number) } }
     var numbers: [Int] { seen.withLock { $0 } }
+    /// Arrivals so far, duplicates included.
+    var count: Int { seen.withLock { $0.count } }
 
     /// A persistent observer (it also gets what arrived while it was away) collecting the `"n"` of every
     /// message on `filter`; the task ends when the client disconnects.
