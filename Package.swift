@@ -33,6 +33,9 @@ let mapperLean: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-implicit
 // The mapper exports no symbols (the Swift driver links executables with --export-dynamic: thousands of names the
 // dynamic loader would look through for every symbol it binds, faulting in pages of them at each start).
 let mapperLinking: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
+// The bridge also binds every imported function at load (`-z now`): lazy binding looks each one up at its first
+// call, faulting the libraries' symbol tables back in during every phase after start-up gave them back.
+let bridgeLinking: [LinkerSetting] = mapperLinking + [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now"])]
 
 let package = Package(
     name: "tedge-swift",
@@ -180,7 +183,7 @@ let package = Package(
         // The mapper with the built-in bridge (OpenSSL, SQLite): `tedge-mapper` executes it when mqtt.bridge.built_in
         // is true, so that the plain mapper links neither and keeps its memory budget.
         .executableTarget(name: "tedge-mapper-bridge", dependencies: ["TedgeMapper", "TedgeCloudBridge", "TedgeComposition"],
-                          swiftSettings: mapperLean),
+                          swiftSettings: mapperLean, linkerSettings: bridgeLinking),
         .target(name: "TedgeCloudSimulator", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeRuntime", "TedgeOpenSSL", "TedgeMosquitto", "TedgeMQTTCodec",
         ], path: "Sources/CloudSimulator"),

@@ -31,10 +31,14 @@ public final class BuiltInBridge {
         settings = try BridgeSettings(provider: provider, config: config, environment: Self.environment())
         status = BridgeStatus(cloudID: provider.topicPrefix)
         self.log = log
+        // Start-up's phases each run code the next does not (here OpenSSL's set-up and the certificate's parsing,
+        // then SQLite's open and check): given back between them, so that their pages are not resident at once.
+        ResidentMemory.releaseCodePages()
         try FileSystem.createDirectories(FileSystem.directory(of: settings.storeFile))
         store = try DurableStore(
             path: settings.storeFile,
             limits: DurableStoreLimits(maxSizeBytes: settings.limits.maxSizeBytes, maxAgeSeconds: settings.limits.maxAgeSeconds))
+        ResidentMemory.releaseCodePages()
         let report = store.openReport
         if let recovery = report.recovery { log("bridge: \(recovery.description)") }
         if !report.drops.dropped.isZero || !report.drops.expired.isZero {

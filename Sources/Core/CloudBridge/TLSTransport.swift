@@ -1,6 +1,7 @@
 import Glibc
 import TedgeMQTTSession
 import TedgeOpenSSL
+import TedgeSystem
 
 /// The cloud session's transport: a non-blocking TCP connection (`TCPTransport`), through an HTTP proxy's CONNECT
 /// tunnel when one is configured, then mutual TLS 1.2+ (`TLSClientStream`), all advanced by `finishConnecting`
@@ -68,7 +69,10 @@ final class TLSTransport: MQTTTransport, MQTTTransportPollEvents {
                 }
             case .tls(let stream):
                 switch stream.handshake() {
-                case .bytes: stage = .established(stream)
+                case .bytes:
+                    stage = .established(stream)
+                    // Certificates, key exchange, signatures: run again only on a reconnect.
+                    ResidentMemory.releaseCodePages()
                 case .wantRead:
                     interest = Int16(POLLIN)
                     return .inProgress
@@ -120,6 +124,9 @@ final class TLSTransport: MQTTTransport, MQTTTransportPollEvents {
     }
 
     private func startTLS() {
+        // OpenSSL's set-up and the handshake run code the connection's other steps do not: what ran before (the
+        // local sessions' start, the TCP connection) is given back first, the handshake's code once it is done.
+        ResidentMemory.releaseCodePages()
         do {
             stage = .tls(
                 try TLSClientStream(

@@ -1,19 +1,20 @@
 import Glibc
 
-/// Gives back the pages of code and read-only data the mapper is not running. The kernel maps a file's
-/// pages in 64 KiB batches around each first use ("fault-around", whatever `madvise` advises), so the
-/// dynamic loader, each phase of start-up and a burst of traffic leave megabytes of this executable and of
-/// the shared libraries resident that the mapper does not run again. Such a page is a private, never-written
+/// Gives back the pages of code and read-only data the mapper (and its built-in bridge) is not running. The
+/// kernel maps a file's pages in 64 KiB batches around each first use ("fault-around", whatever `madvise`
+/// advises), so the dynamic loader, each phase of start-up and a burst of traffic leave megabytes of this
+/// executable and of the shared libraries resident that the mapper does not run again. Such a page is a private, never-written
 /// file page: dropping it is safe, and what is used again faults back in from the page cache. Called between
-/// the phases of start-up and whenever the mapper has been idle for a few seconds.
+/// the phases of start-up (the bridge's too: its settings, its store, its TLS handshake) and whenever the
+/// mapper has been idle for a few seconds.
 ///
 /// Written with libc's string functions, not Swift strings: the stdlib's string and parsing code spread over
 /// the executable, and running it here would fault in as much code as it gives back.
-enum ResidentMemory {
+public enum ResidentMemory {
     /// Drops the resident pages of every private file mapping that cannot be written and holds no page of its
     /// own (`Anonymous: 0` in `/proc/self/smaps`: a RELRO segment that relocations wrote to is kept, as are data
     /// and heap).
-    static func releaseCodePages() {
+    public static func releaseCodePages() {
         guard let smaps = fopen("/proc/self/smaps", "r") else { return }
         defer { fclose(smaps) }
         let capacity = Int(PATH_MAX) + 256
