@@ -110,7 +110,7 @@ import Testing
         #expect(try await cloudOutputs(az).isEmpty)
         try await az.publish("tedge/measurements", #"{"temperature": 21}"#)
         let legacy = try await cloudOutputs(az)
-        #expect(legacy.map(\.text) == [#"{"temperature":21}"#])
+        #expect(legacy.map(\.text) == [#"{"temperature":21.0}"#])
     }
 
     @Test func awsWritesItsFlowAndTedgeFlowsReadsIt() async throws {
@@ -159,7 +159,11 @@ import Testing
         #expect(Self.text(az.directory + "/mappers/az/flows/mea.toml") == nil)
 
         try await az.publish("te/device/main///m/env", #"{"temperature": 21}"#)
-        let out = await az.next(on: "az-second/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
+        // The profile's mapper forwards its own health there too; the measurement follows.
+        var out = await az.next(on: "az-second/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
+        while out?.text?.contains(#""pid":"#) == true {
+            out = await az.next(on: "az-second/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
+        }
         #expect(out?.text == #"{"temperature": 21}"#)
     }
 }
