@@ -26,6 +26,8 @@ final class MapperFlows: ForwarderCompanion {
     private let cloud: ProfiledCloud?
 
     static let rescanMilliseconds: Int64 = 1_000
+    /// How many rescans ran: the runtime gives back what one paged in while the mapper is idle.
+    private(set) var rescans = 0
 
     init(directory: String, parameters: [String: String], serviceTopic: String, cloud: any CloudProvider, log: Console) {
         engine = FlowEngine(directory: directory, mapperParams: parameters)
@@ -67,6 +69,7 @@ final class MapperFlows: ForwarderCompanion {
         let time = UnixTime.now()
         if now >= nextRescan {
             nextRescan = now + Self.rescanMilliseconds
+            rescans += 1
             outputs += publish(engine.reload(at: time))
         }
         if now >= nextTick { outputs += publish(engine.tick(at: time)) }

@@ -140,7 +140,7 @@ public final class MapperRuntime {
         // bridge's or ours).
         let companions: [(any ForwarderCompanion)?] = [operations, flows]
         forwarder.companion = MapperCompanions.make(companions.compactMap { $0 })
-        let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
+        let outcome = run(forwarder, bridge: bridge, flows: flows, stopSignals: stopSignals)
         operations?.stop()
         log.line("\(name) stopped: \(outcome)")
         return outcome
@@ -148,13 +148,16 @@ public final class MapperRuntime {
 
     /// The forwarding loop, which also gives back code pages (`ResidentMemory`) once start-up is over and once the
     /// mapper has been idle for a while: what start-up or a burst of traffic paged in is not kept resident while
-    /// nothing flows.
-    private func run(_ forwarder: MessageForwarder, bridge: (any MapperBridge)?, stopSignals: SignalDescriptor) -> DrainOutcome {
+    /// nothing flows. While idle, what each rescan of the flows' directory (every second) paged in is given back too.
+    private func run(
+        _ forwarder: MessageForwarder, bridge: (any MapperBridge)?, flows: MapperFlows?, stopSignals: SignalDescriptor
+    ) -> DrainOutcome {
         // What setting up the converter, flows and operations ran (connecting is the next phase).
         ResidentMemory.releaseCodePages()
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
+        var rescansWhenTrimmed = 0
         var startedUp = false
         func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
@@ -171,6 +174,10 @@ public final class MapperRuntime {
             } else if !trimmed, now - quietSince >= Self.idleBeforeTrimMilliseconds {
                 ResidentMemory.releaseCodePages()
                 trimmed = true
+                rescansWhenTrimmed = flows?.rescans ?? 0
+            } else if trimmed, let flows, flows.rescans != rescansWhenTrimmed {
+                ResidentMemory.releaseCodePages()
+                rescansWhenTrimmed = flows.rescans
             }
         }
         if let bridge { return bridge.run(forwarder, stopSignals: stopSignals, idle: afterIteration) }
