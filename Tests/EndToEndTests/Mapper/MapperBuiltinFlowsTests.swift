@@ -147,6 +147,10 @@ import Testing
         let configDir = try await ChildProcess.run(
             [Binaries.tedge, "--config-dir", az.directory, "flows", "config-dir", "--mapper", "az", "--profile", "second"])
         #expect(configDir.standardOutput == az.directory + "/mappers/az.second/flows\n")
+        let badName = try await ChildProcess.run(
+            [Binaries.tedge, "--config-dir", az.directory, "flows", "config-dir", "--mapper", "az", "--profile", "a b"])
+        #expect(badName.status == .exited(1))
+        #expect(badName.standardError.contains("Profile names can only contain letters, numbers, `-` or `_`"))
 
         let mapper = try ChildProcess.spawn(
             [Binaries.mapper, "--config-dir", az.directory, "az", "--profile", "second"], standardOutput: az.log,
