@@ -4,9 +4,10 @@ import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
 
-/// A mapper's flows (`MapperDescription.flowsDirectory`) as the runtime drives them: loaded at start, their input
-/// filters subscribed, each message a flow takes run through the flows (its outputs, and its errors on the flows'
-/// errors topics, acknowledged before the input like any converter output), statuses on
+/// A mapper's flows (`MapperDescription.flowsDirectory`, or the directory its `builtinFlows` are written to) as the
+/// runtime drives them: loaded at start, their input filters subscribed, each message a flow takes run through the
+/// flows (its outputs, and its errors on the flows' errors topics, acknowledged before the input like any converter
+/// output), statuses on
 /// `<mapper service>/status/flows`. It is a companion of the forwarder (`ForwarderCompanion`): the poll loop wakes
 /// for its deadlines, so `onInterval` steps run on time and the directory is rescanned every second whether or not
 /// messages arrive; what they produce is published tied to no input. A reload that adds input topics needs a
