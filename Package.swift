@@ -127,7 +127,7 @@ let package = Package(
         // Mapping flows (thin-edge 2.0's files): builtin steps and Lua script steps, loaded from a directory
         // and reloaded when it changes. Stdlib and Glibc only: the mapper links it.
         .target(name: "TedgeFlows", dependencies: [
-            "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeTopics", "TedgeMessaging", "TedgeSystem",
+            "TedgeLua", "TedgeTOML", "TedgeThinEdgeJSON", "TedgeTopics", "TedgeMessaging", "TedgeSystem", "TedgeProviderAPI",
         ], path: "Sources/Core/Flows", swiftSettings: mapperLean),
         .target(name: "TedgeMapper", dependencies: [
             "TedgeProviderAPI", "TedgeSystem", "TedgeMQTTSession", "TedgeFileDefinedClouds", "TedgeFlows", "TedgeOperations",

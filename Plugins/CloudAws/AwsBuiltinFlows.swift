@@ -7,12 +7,12 @@ public enum AwsBuiltinFlows {
     /// `aws.topics` and `aws.bridge.topic_prefix` (thin-edge's defaults).
     public static func measurements(
         version: String, timestamp: Bool = true, timestampFormat: String = "unix", maxPayloadSize: Int = 131_072,
-        inputTopics: [String] = BuiltinFlow.teTopics, topicPrefix: String = "aws"
+        inputTopics: [String] = BuiltinFlow.teTopics, topicPrefix: String = "aws", errorsTopic: String = "te/errors"
     ) -> BuiltinFlow {
         let prefix = BuiltinFlow.quoted(topicPrefix)
         return .measurementsEventsAlarms(
             version: version, inputTopics: inputTopics, timestamp: timestamp, timestampFormat: timestampFormat,
             maxPayloadSize: maxPayloadSize, cloudSteps: ["{ builtin = \"set-aws-topic\", config = { prefix = \(prefix) } }"],
-            outputTopic: nil)
+            outputTopic: nil, errorsTopic: errorsTopic)
     }
 }

@@ -54,6 +54,16 @@ public struct AwsConverter: MessageConverter {
         MeasurementTopic.isLegacy(topic) ? nil : te.reportOversized(topic: topic)
     }
 
+    /// The `te/` entity store sees the message first (auto-registration, errors); telemetry goes on to `mea.toml`.
+    public mutating func beforeFlows(_ message: MQTTMessage) -> FlowAdmission { te.admit(message) }
+
+    /// `mea.toml`'s output, not retained, as the `te/` mapping publishes it.
+    public func afterFlows(_ message: MQTTMessage) -> MQTTMessage {
+        var output = message
+        output.retain = false
+        return output
+    }
+
     /// `<prefix>/td/<source>/m/<type>` (and `e`, `a`, `status/health`) for a topic of 7 levels; nil for others.
     public static func cloudTopic(for topic: String, prefix: String) -> String? {
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false)

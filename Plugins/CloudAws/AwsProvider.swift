@@ -102,10 +102,22 @@ public struct AwsProvider: CloudProvider {
             addTimestamp: addTimestamp, timeFormat: config.timeFormat(Self.mapperTimestampFormat),
             maxPacketSize: config.integer(Self.mapperMaxPayloadSize) ?? AwsConverter.maxPayloadSize)
         let store = config.entityStore()
-        let subscriptions =
-            ["tedge/measurements", "tedge/measurements/+", store.schema.registrationFilter] + config.topicFilters(Self.topics)
+        let topics = config.topicFilters(Self.topics)
+        let subscriptions = ["tedge/measurements", "tedge/measurements/+", store.schema.registrationFilter] + topics
         var description = MapperDescription(subscriptions: subscriptions) {
-            AwsConverter(addTimestamp: addTimestamp, topicPrefix: prefix, te: TeTelemetryMapping(store: store, pipeline: pipeline))
+            AwsConverter(
+                addTimestamp: addTimestamp, topicPrefix: prefix,
+                te: TeTelemetryMapping(store: store, pipeline: pipeline, telemetryByFlows: true))
+        }
+        // The te/ telemetry is mapped by `mappers/aws/flows/mea.toml`, which the user may edit (thin-edge 2.0).
+        let timestampFormat = config.timeFormat(Self.mapperTimestampFormat).rawValue
+        description.builtinFlows = { version in
+            [
+                AwsBuiltinFlows.measurements(
+                    version: version, timestamp: addTimestamp, timestampFormat: timestampFormat,
+                    maxPayloadSize: pipeline.maxPacketSize, inputTopics: topics, topicPrefix: prefix,
+                    errorsTopic: store.schema.errorTopic)
+            ]
         }
         description.operations = AwsOperations(topicPrefix: prefix)
         return description

@@ -7,10 +7,10 @@ public enum AzureBuiltinFlows {
     /// `az.topics` and `az.bridge.topic_prefix` (thin-edge's defaults).
     public static func measurements(
         version: String, timestamp: Bool = true, timestampFormat: String = "unix", maxPayloadSize: Int = 262_144,
-        inputTopics: [String] = BuiltinFlow.teTopics, topicPrefix: String = "az"
+        inputTopics: [String] = BuiltinFlow.teTopics, topicPrefix: String = "az", errorsTopic: String = "te/errors"
     ) -> BuiltinFlow {
         .measurementsEventsAlarms(
             version: version, inputTopics: inputTopics, timestamp: timestamp, timestampFormat: timestampFormat,
-            maxPayloadSize: maxPayloadSize, outputTopic: "\(topicPrefix)/messages/events/")
+            maxPayloadSize: maxPayloadSize, outputTopic: "\(topicPrefix)/messages/events/", errorsTopic: errorsTopic)
     }
 }

@@ -58,4 +58,19 @@ public struct AzureConverter: MessageConverter {
     public func reportOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]? {
         MeasurementTopic.isLegacy(topic) ? nil : te.reportOversized(topic: topic)
     }
+
+    /// The `te/` entity store sees the message first (auto-registration, errors); telemetry goes on to `mea.toml`.
+    public mutating func beforeFlows(_ message: MQTTMessage) -> FlowAdmission { te.admit(message) }
+
+    /// `mea.toml`'s output as the `te/` mapping publishes it: JSON on the bare events topic gets the property bag (with
+    /// `az.mapper.message_properties`), anything else stays on the topic the flow gave it; none retained (a retained
+    /// alarm or health would be sent to the hub again each time the bridge subscribes).
+    public func afterFlows(_ message: MQTTMessage) -> MQTTMessage {
+        var output = message
+        output.retain = false
+        if messageProperties, message.topic == Self.outputTopic, case .success = JSONText.parse(message.payload) {
+            output.topic = Self.propertiesTopic
+        }
+        return output
+    }
 }

@@ -148,11 +148,21 @@ public struct AzureProvider: CloudProvider {
             addTimestamp: addTimestamp, timeFormat: config.timeFormat(Self.mapperTimestampFormat),
             maxPacketSize: config.integer(Self.mapperMaxPayloadSize) ?? AzureConverter.maxPayloadSize)
         let store = config.entityStore()
-        let subscriptions = [MeasurementTopic.main, store.schema.registrationFilter] + config.topicFilters(Self.topics)
+        let topics = config.topicFilters(Self.topics)
+        let subscriptions = [MeasurementTopic.main, store.schema.registrationFilter] + topics
         var description = MapperDescription(subscriptions: subscriptions) {
             AzureConverter(
                 addTimestamp: addTimestamp, messageProperties: messageProperties,
-                te: TeTelemetryMapping(store: store, pipeline: pipeline))
+                te: TeTelemetryMapping(store: store, pipeline: pipeline, telemetryByFlows: true))
+        }
+        // The te/ telemetry is mapped by `mappers/az/flows/mea.toml`, which the user may edit (thin-edge 2.0).
+        let timestampFormat = config.timeFormat(Self.mapperTimestampFormat).rawValue
+        description.builtinFlows = { version in
+            [
+                AzureBuiltinFlows.measurements(
+                    version: version, timestamp: addTimestamp, timestampFormat: timestampFormat,
+                    maxPayloadSize: pipeline.maxPacketSize, inputTopics: topics, errorsTopic: store.schema.errorTopic)
+            ]
         }
         description.operations = AzureOperations()
         return description

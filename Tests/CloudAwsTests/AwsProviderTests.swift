@@ -81,6 +81,24 @@ import Testing
         #expect(provider.connectionCheck(context).request.topic == "custom-prefix/test-connection")
     }
 
+    /// The `te/` telemetry is `mea.toml`'s, written with the mapper's settings and prefix; the converter keeps the
+    /// entity store and publishes the flow's outputs unretained.
+    @Test func teTelemetryGoesThroughTheBuiltinFlow() throws {
+        var config = try context().config
+        try config.set(AwsProvider.topicPrefix, to: "custom-prefix")
+        try config.set(AwsProvider.mapperTimestamp, to: "false")
+        let mapper = try #require(provider.mapper(config))
+        #expect(
+            mapper.builtinFlows("2.0.1") == [
+                AwsBuiltinFlows.measurements(version: "2.0.1", timestamp: false, topicPrefix: "custom-prefix")
+            ])
+        var converter = mapper.makeConverter([])
+        let message = MQTTMessage(topic: "te/device/main///m/env", text: "{}", qos: .atLeastOnce)
+        #expect(converter.beforeFlows(message) == FlowAdmission(outputs: [], toFlows: true))
+        #expect(try converter.convert(message).get().isEmpty)
+        #expect(!converter.afterFlows(MQTTMessage(topic: "custom-prefix/td/device:main/m/env", text: "{}", retain: true)).retain)
+    }
+
     /// The te/ topics: the source from the entity id, one topic per kind, thin-edge's steps in between.
     @Test func teTopics() throws {
         let now = UnixTime(seconds: 1_617_822_000)!

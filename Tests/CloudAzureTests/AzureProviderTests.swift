@@ -91,6 +91,33 @@ import Testing
         #expect(throws: TedgeError.self) { try config.set(AzureProvider.mapperMessageProperties, to: "maybe") }
     }
 
+    /// The `te/` telemetry is `mea.toml`'s (written from the mapper's settings); the converter keeps the entity store and
+    /// publishes the flow's JSON with the property bag, not retained, as its own `te/` mapping did.
+    @Test func teTelemetryGoesThroughTheBuiltinFlow() throws {
+        var config = TedgeConfig(schema: ConfigSchema(providerKeys: provider.configKeys), directory: "/etc/tedge")
+        try config.set(AzureProvider.mapperTimestampFormat, to: "rfc3339")
+        try config.set(AzureProvider.mapperMaxPayloadSize, to: "128")
+        let mapper = try #require(provider.mapper(config))
+        #expect(
+            mapper.builtinFlows("2.0.1") == [
+                AzureBuiltinFlows.measurements(version: "2.0.1", timestampFormat: "rfc-3339", maxPayloadSize: 128)
+            ])
+        var converter = mapper.makeConverter([])
+        let child = MQTTMessage(topic: "te/device/child///m/env", text: #"{"t": 1}"#, qos: .atLeastOnce)
+        let admission = converter.beforeFlows(child)
+        #expect(admission.toFlows)
+        #expect(admission.outputs.map(\.topic) == ["te/device/child//"], "the child is auto-registered first")
+        #expect(try converter.convert(child).get().isEmpty, "nothing of its own for te/ telemetry")
+        #expect(!converter.beforeFlows(MQTTMessage(topic: "te/device/main///m", text: "{}")).toFlows)
+        #expect(converter.beforeFlows(MQTTMessage(topic: "te/device/main///m", text: "{}")).outputs.map(\.topic) == ["te/errors"])
+
+        let json = converter.afterFlows(
+            MQTTMessage(topic: "az/messages/events/", text: #"{"t":1}"#, qos: .atLeastOnce, retain: true))
+        #expect(json.topic == AzureConverter.propertiesTopic && !json.retain)
+        #expect(converter.afterFlows(MQTTMessage(topic: "az/messages/events/", text: "not JSON")).topic == "az/messages/events/")
+        #expect(converter.afterFlows(MQTTMessage(topic: "te/errors", text: "{}")).topic == "te/errors")
+    }
+
     @Test func recommendsTheRootAzureChainsTo() {
         #expect(provider.certificateRequirements.recommendedRootCertificate == "DigiCert Global Root G2")
     }

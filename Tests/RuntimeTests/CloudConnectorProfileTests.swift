@@ -150,4 +150,18 @@ import Testing
         }
         #expect(operations.methodResponse(to: call, status: 200, payload: [])?.topic == "az-second/methods/res/200/?$rid=7")
     }
+
+    /// A profile's builtin flows live in `mappers/az.second/` (thin-edge 2.x's name); their outputs, moved to the
+    /// profile's prefix, get Azure's property bag there.
+    @Test func theBuiltinFlowsOfAProfile() throws {
+        let config = try RecordingConnectorEffects(AzureProvider(), settings: Self.twoHubs).loadConfig()
+        let (cloud, selected) = AzureProvider().connection(Self.second, config: config)
+        #expect(cloud.mapperDirectoryName == "az.second")
+        #expect(AzureProvider().connection(nil, config: config).cloud.mapperDirectoryName == "az")
+        let mapper = try #require(cloud.mapper(selected))
+        #expect(mapper.builtinFlows("1").map(\.name) == ["mea"])
+        let converter = mapper.makeConverter([])
+        let output = converter.afterFlows(MQTTMessage(topic: "az-second/messages/events/", text: "{}"))
+        #expect(output.topic == "az-second/messages/events/$.ct=application%2Fjson&$.ce=utf-8")
+    }
 }

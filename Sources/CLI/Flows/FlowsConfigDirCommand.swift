@@ -8,12 +8,17 @@ struct FlowsConfigDirCommand: ParsableCommand {
     @Option(help: "Mapper name")
     var mapper = "local"
 
+    @Option(help: ArgumentHelp("The mapper's cloud profile", valueName: "NAME"))
+    var profile: String?
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         var location = FlowsLocation()
         location.mapper = mapper
+        location.profile = profile
         location.global = global
+        do { try location.checkProfile() } catch { throw CommandFailure("display the flows directory", cause: error) }
         Console.standardOutput.line(location.mapperFlowsDirectory)
     }
 }

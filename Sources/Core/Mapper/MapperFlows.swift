@@ -4,9 +4,10 @@ import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
 
-/// A mapper's flows (`MapperDescription.flowsDirectory`) as the runtime drives them: loaded at start, their input
-/// filters subscribed, each message a flow takes run through the flows (its outputs, and its errors on the flows'
-/// errors topics, acknowledged before the input like any converter output), statuses on
+/// A mapper's flows (`MapperDescription.flowsDirectory`, or the directory its `builtinFlows` are written to) as the
+/// runtime drives them: loaded at start, their input filters subscribed, each message a flow takes run through the
+/// flows (its outputs, and its errors on the flows' errors topics, acknowledged before the input like any converter
+/// output), statuses on
 /// `<mapper service>/status/flows`. It is a companion of the forwarder (`ForwarderCompanion`): the poll loop wakes
 /// for its deadlines, so `onInterval` steps run on time and the directory is rescanned every second whether or not
 /// messages arrive; what they produce is published tied to no input. A reload that adds input topics needs a
@@ -26,6 +27,8 @@ final class MapperFlows: ForwarderCompanion {
     private let cloud: ProfiledCloud?
 
     static let rescanMilliseconds: Int64 = 1_000
+    /// How many rescans ran: the runtime gives back what one paged in while the mapper is idle.
+    private(set) var rescans = 0
 
     init(directory: String, parameters: [String: String], serviceTopic: String, cloud: any CloudProvider, log: Console) {
         engine = FlowEngine(directory: directory, mapperParams: parameters)
@@ -67,6 +70,7 @@ final class MapperFlows: ForwarderCompanion {
         let time = UnixTime.now()
         if now >= nextRescan {
             nextRescan = now + Self.rescanMilliseconds
+            rescans += 1
             outputs += publish(engine.reload(at: time))
         }
         if now >= nextTick { outputs += publish(engine.tick(at: time)) }

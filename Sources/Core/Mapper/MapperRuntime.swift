@@ -1,4 +1,5 @@
 import Glibc
+import TedgeFlows
 import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
@@ -63,12 +64,12 @@ public final class MapperRuntime {
         let pid = getpid()
         // Larger inputs are not received whole (bounded memory) but reported with the converter's limit.
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
-        // The provider's flows (a user-defined cloud's `flows/`): a message a flow reads goes through the flows.
-        let flows = description.flowsDirectory.map { directory in
+        // The provider's flows (a user-defined cloud's `flows/`, or the builtin flows written to the cloud's directory):
+        // a message a flow reads goes through the flows.
+        let flows = flowsDirectory(of: description).map { directory in
             MapperFlows(
-                directory: directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory),
-                parameters: description.flowParameters, serviceTopic: String(health.topic.dropLast("/status/health".count)),
-                cloud: provider, log: log)
+                directory: directory, parameters: description.flowParameters,
+                serviceTopic: String(health.topic.dropLast("/status/health".count)), cloud: provider, log: log)
         }
         startup += flows?.start() ?? []
         let flowInputs = (flows?.subscriptions ?? []).filter { !description.subscriptions.contains($0) }
@@ -103,7 +104,13 @@ public final class MapperRuntime {
                 let (answers, forConverter) = operations?.receive(message) ?? ([], true)
                 if let forwarded = bridge?.passThrough(message) { return answers + forwarded }
                 guard forConverter else { return answers }
-                if let flows, flows.accepts(message.topic) { return answers + flows.process(message) }
+                if let flows, flows.accepts(message.topic) {
+                    // The converter first (Azure's and AWS's `te/` entity store), then the flows, their outputs as the
+                    // cloud publishes them.
+                    let admission = converter.beforeFlows(message)
+                    guard admission.toFlows else { return answers + admission.outputs }
+                    return answers + admission.outputs + flows.process(message).map { converter.afterFlows($0) }
+                }
                 switch converter.convert(message) {
                 case .success(let outputs): return answers + outputs
                 case .failure(let error):
@@ -133,7 +140,7 @@ public final class MapperRuntime {
         // bridge's or ours).
         let companions: [(any ForwarderCompanion)?] = [operations, flows]
         forwarder.companion = MapperCompanions.make(companions.compactMap { $0 })
-        let outcome = run(forwarder, bridge: bridge, stopSignals: stopSignals)
+        let outcome = run(forwarder, bridge: bridge, flows: flows, stopSignals: stopSignals)
         operations?.stop()
         log.line("\(name) stopped: \(outcome)")
         return outcome
@@ -141,13 +148,16 @@ public final class MapperRuntime {
 
     /// The forwarding loop, which also gives back code pages (`ResidentMemory`) once start-up is over and once the
     /// mapper has been idle for a while: what start-up or a burst of traffic paged in is not kept resident while
-    /// nothing flows.
-    private func run(_ forwarder: MessageForwarder, bridge: (any MapperBridge)?, stopSignals: SignalDescriptor) -> DrainOutcome {
+    /// nothing flows. While idle, what each rescan of the flows' directory (every second) paged in is given back too.
+    private func run(
+        _ forwarder: MessageForwarder, bridge: (any MapperBridge)?, flows: MapperFlows?, stopSignals: SignalDescriptor
+    ) -> DrainOutcome {
         // What setting up the converter, flows and operations ran (connecting is the next phase).
         ResidentMemory.releaseCodePages()
         var lastInputs = -1
         var quietSince = SystemMonotonicClock().milliseconds
         var trimmed = false
+        var rescansWhenTrimmed = 0
         var startedUp = false
         func afterIteration() {
             let now = SystemMonotonicClock().milliseconds
@@ -164,6 +174,10 @@ public final class MapperRuntime {
             } else if !trimmed, now - quietSince >= Self.idleBeforeTrimMilliseconds {
                 ResidentMemory.releaseCodePages()
                 trimmed = true
+                rescansWhenTrimmed = flows?.rescans ?? 0
+            } else if trimmed, let flows, flows.rescans != rescansWhenTrimmed {
+                ResidentMemory.releaseCodePages()
+                rescansWhenTrimmed = flows.rescans
             }
         }
         if let bridge { return bridge.run(forwarder, stopSignals: stopSignals, idle: afterIteration) }
@@ -171,6 +185,28 @@ public final class MapperRuntime {
             if let outcome = forwarder.runOnce(maxWaitMilliseconds: 1_000, stopSignals: stopSignals) { return outcome }
             afterIteration()
         }
+    }
+
+    /// Where the mapper's flows are: the provider's `flowsDirectory`, else, when it ships builtin flows,
+    /// `<config-dir>/mappers/<cloud>[.<profile>]/flows` with those written into it (never over a user's edits); nil
+    /// when there are none. A file that cannot be written is logged, and the flows run as they are on disk.
+    func flowsDirectory(of description: MapperDescription) -> String? {
+        if let directory = description.flowsDirectory {
+            return directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory)
+        }
+        let builtin = description.builtinFlows(TedgeVersion.current)
+        guard !builtin.isEmpty else { return nil }
+        let directory = FileSystem.join(
+            FileSystem.join(FileSystem.join(config.directory, "mappers"), provider.mapperDirectoryName), "flows")
+        for flow in builtin {
+            let file = BuiltinFlowFile(name: flow.name, text: flow.text, in: directory)
+            do {
+                if let line = file.describe(try file.install()) { log.line("\(name): \(line)") }
+            } catch {
+                log.line("\(name): cannot write \(file.path): \(error)")
+            }
+        }
+        return directory
     }
 
     /// How long without input before code pages are given back.

@@ -54,6 +54,9 @@ extension CloudProvider {
     public var mapperServiceName: String { "tedge-mapper-\(connectionName)" }
     /// `tedge-mapper-az`, `tedge-mapper-az-second`: the mapper as a `te/` service (its health), named by the prefix.
     public var mapperHealthName: String { "tedge-mapper-\(topicPrefix)" }
+    /// `az`, or `az.second` for a profile: the mapper's directory under `<config-dir>/mappers/` (its builtin flows in
+    /// `flows/`), as thin-edge 2.x names it.
+    public var mapperDirectoryName: String { profile.map { "\(id).\($0)" } ?? id }
     /// `<id>-bridge.conf` (`az@second-bridge.conf`) under `<config-dir>/mosquitto-conf/`.
     public var bridgeFileName: String { "\(connectionName)-bridge.conf" }
 

@@ -13,10 +13,18 @@ public protocol MessageConverter: Sendable {
     /// What to publish for an input larger than `inputLimit` (never received whole); nil: the runtime's report of
     /// `inputLimit` on `tedge/errors`. Converters of `te/` topics report those on `<root>/errors` in their own words.
     func reportOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]?
+    /// A message the mapper's flows take, before they do: what the converter publishes for it itself (a `te/` entity's
+    /// auto-registration, an error), and whether the flows get it. By default: nothing, and they do.
+    mutating func beforeFlows(_ message: MQTTMessage) -> FlowAdmission
+    /// A flow's output as this cloud publishes it (Azure: JSON on the topic with IoT Hub's property bag); by default
+    /// as it is.
+    func afterFlows(_ message: MQTTMessage) -> MQTTMessage
 }
 
 extension MessageConverter {
     public mutating func startupMessages() -> [MQTTMessage] { [] }
     public var inputLimit: MessageSizeLimit? { nil }
     public func reportOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]? { nil }
+    public mutating func beforeFlows(_ message: MQTTMessage) -> FlowAdmission { FlowAdmission(outputs: [], toFlows: true) }
+    public func afterFlows(_ message: MQTTMessage) -> MQTTMessage { message }
 }

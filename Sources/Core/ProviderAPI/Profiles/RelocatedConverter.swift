@@ -17,4 +17,12 @@ struct RelocatedConverter: MessageConverter {
     func reportOversized(topic: String, payloadBytes: Int) -> [MQTTMessage]? {
         base.reportOversized(topic: relocation.inward(topic), payloadBytes: payloadBytes)?.map(relocation.outward)
     }
+
+    mutating func beforeFlows(_ message: MQTTMessage) -> FlowAdmission {
+        var admission = base.beforeFlows(relocation.inward(message))
+        admission.outputs = admission.outputs.map(relocation.outward)
+        return admission
+    }
+
+    func afterFlows(_ message: MQTTMessage) -> MQTTMessage { relocation.outward(base.afterFlows(relocation.inward(message))) }
 }
