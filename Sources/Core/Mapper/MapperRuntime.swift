@@ -66,9 +66,11 @@ public final class MapperRuntime {
         let inputLimit = converter.inputLimit ?? MessageSizeLimit(bytes: Self.defaultInputLimit)
         // The provider's flows (a user-defined cloud's `flows/`, or the builtin flows written to the cloud's directory):
         // a message a flow reads goes through the flows.
-        let flows = flowsDirectory(of: description).map { directory in
+        let flowsLocation = flowsDirectory(of: description)
+        defer { if let flowsLocation, flowsLocation.isPrivate { Self.removePrivateFlows(flowsLocation.path) } }
+        let flows = flowsLocation.map { location in
             MapperFlows(
-                directory: directory, parameters: description.flowParameters,
+                directory: location.path, parameters: description.flowParameters,
                 serviceTopic: String(health.topic.dropLast("/status/health".count)), cloud: provider, log: log)
         }
         startup += flows?.start() ?? []
@@ -189,24 +191,48 @@ public final class MapperRuntime {
 
     /// Where the mapper's flows are: the provider's `flowsDirectory`, else, when it ships builtin flows,
     /// `<config-dir>/mappers/<cloud>[.<profile>]/flows` with those written into it (never over a user's edits); nil
-    /// when there are none. A file that cannot be written is logged, and the flows run as they are on disk.
-    func flowsDirectory(of description: MapperDescription) -> String? {
+    /// when there are none. A file that cannot be written is logged, and the flows run as they are on disk; when a
+    /// builtin flow can neither be written nor found there (a read-only configuration directory), the builtin flows
+    /// run from a fresh private directory instead (`isPrivate`, removed when the run ends), so `te/` telemetry is
+    /// still mapped.
+    func flowsDirectory(of description: MapperDescription) -> (path: String, isPrivate: Bool)? {
         if let directory = description.flowsDirectory {
-            return directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory)
+            return (directory.hasPrefix("/") ? directory : FileSystem.join(config.directory, directory), false)
         }
         let builtin = description.builtinFlows(TedgeVersion.current)
         guard !builtin.isEmpty else { return nil }
         let directory = FileSystem.join(
             FileSystem.join(FileSystem.join(config.directory, "mappers"), provider.mapperDirectoryName), "flows")
+        var missing = false
         for flow in builtin {
             let file = BuiltinFlowFile(name: flow.name, text: flow.text, in: directory)
             do {
                 if let line = file.describe(try file.install()) { log.line("\(name): \(line)") }
             } catch {
                 log.line("\(name): cannot write \(file.path): \(error)")
+                if !FileSystem.exists(file.path), !FileSystem.exists(file.disabledPath) { missing = true }
             }
         }
-        return directory
+        guard missing else { return (directory, false) }
+        var template = Array("/tmp/\(name)-flows.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            log.line("\(name): cannot make a private flows directory either: \(SystemError.text(errno)); te/ is not mapped")
+            return (directory, false)
+        }
+        let scratch = String(cString: made)
+        for flow in builtin {
+            do {
+                try AtomicFile.write(flow.text, to: FileSystem.join(scratch, "\(flow.name).toml"), mode: 0o644, placement: .replace)
+            } catch { log.line("\(name): cannot write the builtin flow \(flow.name) into \(scratch): \(error)") }
+        }
+        log.line("\(name): running the builtin flows from \(scratch); make \(directory) writable to keep and edit them there")
+        return (scratch, true)
+    }
+
+    /// Removes what `flowsDirectory(of:)` wrote into a private directory, and the directory.
+    static func removePrivateFlows(_ directory: String) {
+        for file in FileSystem.regularFileNames(in: directory) { _ = try? FileSystem.remove(FileSystem.join(directory, file)) }
+        rmdir(directory)
     }
 
     /// How long without input before code pages are given back.

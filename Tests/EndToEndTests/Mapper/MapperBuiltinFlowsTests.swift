@@ -113,6 +113,31 @@ import Testing
         #expect(legacy.map(\.text) == [#"{"temperature":21.0}"#])
     }
 
+    /// A configuration directory the mapper cannot write (a read-only root file system, played by a file where the
+    /// cloud's mapper directory would go): `te/` is still mapped, by the builtin flows run from a private directory,
+    /// which goes when the mapper stops.
+    @Test func anUnwritableConfigurationDirectoryStillMapsTe() async throws {
+        let az = try await TeMapperHarness(cloud: "az", settings: [("az.mapper.timestamp", "false")])
+        try FileManager.default.createDirectory(atPath: az.directory + "/mappers", withIntermediateDirectories: true)
+        try "not a directory\n".write(toFile: az.directory + "/mappers/az", atomically: true, encoding: .utf8)
+        try await az.startMapper()
+        try await az.publish("te/device/main///m/env", #"{"temperature": 21}"#)
+        let outputs = try await cloudOutputs(az)
+        #expect(outputs.map(\.topic).allSatisfy { $0.hasPrefix("az/messages/events/") })
+        #expect(outputs.map(\.text) == [#"{"temperature": 21}"#])
+
+        let log = try #require(Self.text(az.log))
+        #expect(log.contains("cannot write \(az.directory)/mappers/az/flows/mea.toml"), "\(log)")
+        let line = try #require(log.split(separator: "\n").first { $0.contains("running the builtin flows from ") })
+        let scratch = String(line.split(separator: " ").first { $0.hasPrefix("/tmp/tedge-mapper-az-flows.") } ?? "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: ";"))
+        #expect(FileManager.default.fileExists(atPath: scratch + "/mea.toml"), "\(line)")
+        let mapper = try #require(az.mapper)
+        mapper.signal(SIGTERM)
+        #expect(await mapper.wait(timeout: .seconds(15)) == .exited(0))
+        #expect(!FileManager.default.fileExists(atPath: scratch), "\(scratch) is left behind")
+    }
+
     @Test func awsWritesItsFlowAndTedgeFlowsReadsIt() async throws {
         let aws = try await TeMapperHarness(cloud: "aws", settings: [("aws.mapper.timestamp", "false")])
         try await aws.startMapper()
