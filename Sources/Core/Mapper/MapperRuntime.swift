@@ -222,7 +222,8 @@ public final class MapperRuntime {
         let scratch = String(cString: made)
         for flow in builtin {
             do {
-                try AtomicFile.write(flow.text, to: FileSystem.join(scratch, "\(flow.name).toml"), mode: 0o644, placement: .replace)
+                let path = FileSystem.join(scratch, "\(flow.name).toml")
+                try AtomicFile.write(flow.text, to: path, mode: 0o644, placement: .replace)
             } catch { log.line("\(name): cannot write the builtin flow \(flow.name) into \(scratch): \(error)") }
         }
         log.line("\(name): running the builtin flows from \(scratch); make \(directory) writable to keep and edit them there")
