@@ -33,7 +33,7 @@ struct ConnectCommand: AsyncParsableCommand {
         let connector = CloudConnector(provider: provider, store: global.store, console: .standardOutput)
         do {
             // A user-defined cloud is verified first: a broken definition is refused before anything is written.
-            let definition = (provider as? ProfiledCloud)?.base ?? provider
+            let definition = provider.unprofiled
             if let defined = definition as? FileDefinedCloud { try defined.verify(config: global.store.load()) }
             if test { try await connector.test() } else { try await connector.connect() }
         } catch {

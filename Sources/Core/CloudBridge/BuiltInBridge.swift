@@ -67,7 +67,7 @@ public final class BuiltInBridge {
     /// What the forwarder does with an input on a cloud topic: forward it as it is (it becomes a stored output),
     /// or nothing for an echo of an inbound message.
     public func passThrough(_ message: MQTTMessage) -> [MQTTMessage]? {
-        guard settings.rules.outboundMessage(message) != nil else { return nil }
+        guard settings.rules.isOutbound(message.topic) else { return nil }
         if let index = echoes.firstIndex(where: { $0.topic == message.topic && $0.payload == message.payload }) {
             echoes.remove(at: index)
             return []
@@ -127,9 +127,10 @@ public final class BuiltInBridge {
     }
 
     private func forwardInbound(_ message: MQTTMessage, token: Int) -> Bool {
-        guard let forwarder, let local = settings.rules.inboundMessage(message) else {
+        let local = settings.rules.inboundMessage(message)
+        guard let forwarder, let local else {
             // Not under any inbound rule (the cloud sent what we did not subscribe to): acknowledge and drop.
-            if settings.rules.inboundMessage(message) == nil { log("bridge: no inbound rule for \(message.topic); dropped") }
+            if local == nil { log("bridge: no inbound rule for \(message.topic); dropped") }
             cloud.localDelivered(token: token)
             return true
         }

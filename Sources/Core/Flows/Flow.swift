@@ -58,7 +58,7 @@ public final class Flow {
         for index in steps.indices {
             do {
                 messages = try apply(index, to: messages, at: time, context: context)
-                guard let deadline = deadlines[index], let interval = steps[index].interval, deadline.isNotAfter(time) else {
+                guard let deadline = deadlines[index], let interval = steps[index].interval, deadline <= time else {
                     continue
                 }
                 // Keep the cadence, skipping the deadlines already missed.
@@ -103,5 +103,5 @@ public final class Flow {
     }
 
     /// Earliest `onInterval` deadline, if any step has one.
-    var nextDeadline: UnixTime? { deadlines.compactMap { $0 }.min { !$1.isNotAfter($0) } }
+    var nextDeadline: UnixTime? { deadlines.compactMap { $0 }.min() }
 }

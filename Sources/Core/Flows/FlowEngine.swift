@@ -84,7 +84,7 @@ public final class FlowEngine {
     /// Calls the `onInterval` steps whose interval has passed.
     public func tick(at time: UnixTime = .now()) -> FlowEngineOutput {
         var output = FlowEngineOutput()
-        for flow in flows where flow.nextDeadline.map({ $0.isNotAfter(time) }) ?? false {
+        for flow in flows where flow.nextDeadline.map({ $0 <= time }) ?? false {
             collect(flow.onInterval(at: time, context: context), of: flow, into: &output)
         }
         output.log = drainLog()
@@ -95,7 +95,7 @@ public final class FlowEngine {
     public static func files(below directory: String) -> [String] { FlowDirectory.scan(directory).keys.sorted() }
 
     /// When `tick` next has something to do.
-    public var nextDeadline: UnixTime? { flows.compactMap(\.nextDeadline).min { !$1.isNotAfter($0) } }
+    public var nextDeadline: UnixTime? { flows.compactMap(\.nextDeadline).min() }
 
     private func hasChanged(_ path: String, files: [String: FlowDirectory.Stamp]) -> Bool {
         guard let stamps = readFrom[path] else { return true }

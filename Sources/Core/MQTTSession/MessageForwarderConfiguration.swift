@@ -38,7 +38,6 @@ public struct MessageForwarderConfiguration: Sendable {
         maxWriteBacklogBytes: Int = 512 * 1024, inputWindow: Int = 100,
         maxIncomingPacketBytes: Int = MQTTPacketDecoder.defaultMaxRemainingLength, outputWill: MQTTMessage? = nil
     ) {
-        self.outputWill = outputWill
         self.host = host
         self.port = port
         self.clientID = clientID

@@ -41,6 +41,9 @@ extension CloudProvider {
 
     public func provisioning(_ request: ProvisioningRequest) -> ProvisioningExchange? { nil }
 
+    /// The provider itself, whether or not this value is one of its profiles (`ProfiledCloud`).
+    public var unprofiled: any CloudProvider { (self as? ProfiledCloud)?.base ?? self }
+
     /// The cloud profile of this connection (`second` for `tedge connect az --profile second`); nil: the default one.
     public var profile: CloudProfileName? { (self as? ProfiledCloud)?.profile }
     /// `az`, or `az-second` for a profile: `<cloud>.bridge.topic_prefix`, which local topics and services are named by.
@@ -76,7 +79,7 @@ extension CloudProvider {
     /// or when the provider declares `<id>.bridge.topic_prefix` itself (AWS): it places its topics, and its default
     /// connection keeps the names it always had.
     public func connection(_ profile: CloudProfileName?, config: TedgeConfig) -> (cloud: any CloudProvider, config: TedgeConfig) {
-        let base = (self as? ProfiledCloud)?.base ?? self
+        let base = unprofiled
         let selected = config.selecting(profile, of: base.id)
         let prefixName = "\(base.id).bridge.topic_prefix"
         let prefix = config.schema.key(named: prefixName).flatMap(selected.value(of:)) ?? base.id

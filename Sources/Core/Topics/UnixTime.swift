@@ -3,10 +3,14 @@ import TedgeThinEdgeJSON
 
 /// An instant as seconds and nanoseconds since the Unix epoch, with thin-edge's two JSON forms of a time:
 /// float seconds (`unix`) and RFC 3339 in UTC (`rfc-3339`, as the `time` crate prints it).
-public struct UnixTime: Equatable, Sendable {
+public struct UnixTime: Comparable, Sendable {
     public let seconds: Int64
     /// 0 ..< 1_000_000_000.
     public let nanoseconds: Int64
+
+    public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool {
+        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    }
 
     /// The range thin-edge's `time` crate accepts (years -9999 to 9999).
     static let secondsRange: ClosedRange<Int64> = -377_705_116_800...253_402_300_799

@@ -102,8 +102,9 @@ import Testing
         let outside = "#!/bin/sh\ntouch \(marker)\n"
         try outside.write(toFile: device.device.configDirectory + "/operations/evil", atomically: true, encoding: .utf8)
         chmod(device.device.configDirectory + "/operations/evil", 0o755)
-        try outside.write(toFile: device.device.root + "/evil", atomically: true, encoding: .utf8)
-        chmod(device.device.root + "/evil", 0o755)
+        // `../../evil` from operations/az/ is the configuration directory's own `evil`.
+        try outside.write(toFile: device.device.configDirectory + "/evil", atomically: true, encoding: .utf8)
+        chmod(device.device.configDirectory + "/evil", 0o755)
         try await device.connect()
         let (cloud, answers) = try await device.device.cloudClient(subscribing: ["devices/my-device/$iothub/methods/res/#"])
         defer { cloud.disconnect() }
@@ -137,5 +138,7 @@ import Testing
         #expect(flood.allSatisfy { $0 == 200 || $0 == 503 })
         #expect(access(marker, F_OK) != 0, "a handler outside operations/az/ ran")
         #expect(FileManager.default.fileExists(atPath: device.device.configDirectory + "/x") == false)
+        // A shell would run `touch x` where the mapper runs: the directory the services were started from.
+        #expect(FileManager.default.fileExists(atPath: FileManager.default.currentDirectoryPath + "/x") == false)
     }
 }

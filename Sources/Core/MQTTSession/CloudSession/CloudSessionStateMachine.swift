@@ -144,7 +144,7 @@ public struct CloudSessionStateMachine {
         switch packet {
         case .connack(let sessionPresent, let code):
             guard link.link == .awaitingConnack else { return violation("unexpected CONNACK") }
-            guard code == 0 else { return failed("connection refused: \(Self.connackReason(code))") }
+            guard code == 0 else { return failed("connection refused: \(ConnackRefusal.reason(code))") }
             log("connected to \(configuration.endpoint) as \(configuration.clientID) (session present: \(sessionPresent))")
             if configuration.subscriptions.isEmpty {
                 established()
@@ -305,16 +305,6 @@ public struct CloudSessionStateMachine {
         }
     }
 
-    static func connackReason(_ code: UInt8) -> String {
-        switch code {
-        case 1: return "unacceptable protocol version"
-        case 2: return "identifier rejected"
-        case 3: return "server unavailable"
-        case 4: return "bad user name or password"
-        case 5: return "not authorised"
-        default: return "return code \(code)"
-        }
-    }
 
     // MARK: - Outbound
 

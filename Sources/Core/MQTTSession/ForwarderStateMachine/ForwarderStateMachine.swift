@@ -162,7 +162,7 @@ struct ForwarderStateMachine {
         case .connack(let sessionPresent, let returnCode):
             guard session(role).link == .awaitingConnack else { return protocolViolation("unexpected CONNACK", on: role) }
             guard returnCode == 0 else {
-                return connectFailed("connection refused: \(ForwarderStateMachine.connackReason(returnCode))")
+                return connectFailed("connection refused: \(ConnackRefusal.reason(returnCode))")
             }
             log("connected to \(endpoint) as \(clientID(of: role)) (session present: \(sessionPresent))")
             if role == .input {
@@ -450,16 +450,6 @@ struct ForwarderStateMachine {
         request(.readyMessages, owner: .untracked)
     }
 
-    private static func connackReason(_ code: UInt8) -> String {
-        switch code {
-        case 1: return "unacceptable protocol version"
-        case 2: return "identifier rejected"
-        case 3: return "server unavailable"
-        case 4: return "bad user name or password"
-        case 5: return "not authorised"
-        default: return "return code \(code)"
-        }
-    }
 
     // MARK: - Forwarding
 

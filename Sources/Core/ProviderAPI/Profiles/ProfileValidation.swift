@@ -9,7 +9,7 @@ public struct ProfileValidation {
     public let deviceID: (TedgeConfig) -> String?
 
     public init(cloud: any CloudProvider, config: TedgeConfig, deviceID: @escaping (TedgeConfig) -> String?) {
-        self.cloud = (cloud as? ProfiledCloud)?.base ?? cloud
+        self.cloud = cloud.unprofiled
         self.config = config
         self.deviceID = deviceID
     }
