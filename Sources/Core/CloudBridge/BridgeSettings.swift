@@ -68,12 +68,8 @@ struct BridgeSettings {
     /// (excluded by `NO_PROXY`), as the HTTPS client reads them.
     static func proxy(for host: String, config: TedgeConfig, environment: [String: String]) throws -> ProxyTunnel? {
         let configured = config.value(of: ProxyConfigKeys.address)
-        let url = configured ?? environment["HTTPS_PROXY"] ?? environment["https_proxy"]
-        guard let url, !url.isEmpty else { return nil }
-        let exclusions =
-            configured != nil
-            ? config.value(of: ProxyConfigKeys.noProxy) ?? "" : environment["NO_PROXY"] ?? environment["no_proxy"] ?? ""
-        if HTTPProxy.isExcluded(host, by: exclusions) { return nil }
+        if let configured, HTTPProxy.isExcluded(host, by: config.value(of: ProxyConfigKeys.noProxy) ?? "") { return nil }
+        guard let url = configured ?? HTTPProxy.environmentURL(for: host, in: environment), !url.isEmpty else { return nil }
         var proxy: HTTPProxy
         do { proxy = try HTTPProxy.parse(url) } catch {
             throw TedgeError("Invalid proxy address '\(url)': \(error.reason).")

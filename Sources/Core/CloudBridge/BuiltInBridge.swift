@@ -1,5 +1,6 @@
 import Glibc
 import TedgeDurableStore
+import TedgeHTTPProxy
 import TedgeMQTTSession
 import TedgeProviderAPI
 import TedgeSystem
@@ -28,7 +29,7 @@ public final class BuiltInBridge {
     static let metricsIntervalMilliseconds: Int64 = 3_000
 
     public init(provider: any CloudProvider, config: TedgeConfig, log: @escaping (String) -> Void) throws {
-        settings = try BridgeSettings(provider: provider, config: config, environment: Self.environment())
+        settings = try BridgeSettings(provider: provider, config: config, environment: HTTPProxy.currentEnvironment())
         status = BridgeStatus(cloudID: provider.topicPrefix)
         self.log = log
         // Start-up's phases each run code the next does not (here OpenSSL's set-up and the certificate's parsing,
@@ -163,11 +164,4 @@ public final class BuiltInBridge {
         forwarder.publishUntracked(metrics)
     }
 
-    private static func environment() -> [String: String] {
-        var result: [String: String] = [:]
-        for name in ["HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"] {
-            if let value = getenv(name) { result[name] = String(cString: value) }
-        }
-        return result
-    }
 }

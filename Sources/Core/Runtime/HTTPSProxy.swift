@@ -18,9 +18,7 @@ public struct HTTPSProxy: Sendable, Equatable {
     public static func forHost(_ targetHost: String, environment: [String: String] = currentEnvironment()) throws(TedgeError)
         -> HTTPSProxy?
     {
-        guard let url = environment["HTTPS_PROXY"] ?? environment["https_proxy"], !url.isEmpty else { return nil }
-        if HTTPProxy.isExcluded(targetHost, by: environment["NO_PROXY"] ?? environment["no_proxy"] ?? "") { return nil }
-        return try parse(url)
+        try HTTPProxy.environmentURL(for: targetHost, in: environment).map(parse)
     }
 
     /// `http://host:port`, `host:port` or `http://host:port/` (credentials are not supported).
@@ -35,11 +33,5 @@ public struct HTTPSProxy: Sendable, Equatable {
         return HTTPSProxy(host: proxy.host, port: proxy.port)
     }
 
-    public static func currentEnvironment() -> [String: String] {
-        var result: [String: String] = [:]
-        for name in ["HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"] {
-            if let value = getenv(name) { result[name] = String(cString: value) }
-        }
-        return result
-    }
+    public static func currentEnvironment() -> [String: String] { HTTPProxy.currentEnvironment() }
 }
