@@ -1,6 +1,7 @@
 import Foundation
 import TedgeFileDefinedClouds
 import TedgeProviderAPI
+import TedgeProviderContract
 import Testing
 
 /// What `mappers/` holds: clouds, definitions that are none, flows-only mappers, built-in clouds' own directories.

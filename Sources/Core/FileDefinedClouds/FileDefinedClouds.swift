@@ -1,4 +1,5 @@
 import TedgeProviderAPI
+import TedgeProviderContract
 import TedgeSystem
 import TedgeTOML
 

@@ -31,12 +31,8 @@ final class ContractChecker {
 
     // MARK: identity and keys
 
-    /// thin-edge's rule for mapper names: `[a-z][a-z0-9-]*`, and not `bridge-…` (the built-in bridge's services).
-    static func isValidID(_ id: String) -> Bool {
-        guard let first = id.utf8.first, (0x61...0x7A).contains(first) else { return false }
-        return id.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
-            && !id.hasPrefix("bridge-")
-    }
+    /// thin-edge's rule for mapper names (`MapperName`): `[a-z][a-z0-9-]*`, and not `bridge-…`.
+    static func isValidID(_ id: String) -> Bool { (try? MapperName.validate(id)) != nil }
 
     func checkIdentity() {
         let id = provider.id
