@@ -11,24 +11,8 @@ final class SilentListener: @unchecked Sendable {
     private let acceptor: Thread
 
     init(reply: String? = nil) throws {
-        let listening = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listening, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(listening, 16) == 0 else {
-            close(listening)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listening, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let (listening, port) = try LoopbackSocket.listening()
+        self.port = port
         socket = listening
         let answer = reply.map { Array($0.utf8) }
         self.reply = answer

@@ -19,17 +19,8 @@ final class TunnelProxy: Sendable {
 
     init(refusal: String? = nil) throws {
         self.refusal = refusal
-        let listening = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Self.loopback(port: 0)
-        guard Self.withSockaddr(&address, { bind(listening, $0, $1) }) == 0, listen(listening, 16) == 0 else {
-            close(listening)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listening, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let (listening, port) = try LoopbackSocket.listening()
+        self.port = port
         socket = listening
         Thread { [self] in
             while true {
@@ -65,8 +56,8 @@ final class TunnelProxy: Sendable {
             return
         }
         let upstream = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Self.loopback(port: port)
-        guard Self.withSockaddr(&address, { connect(upstream, $0, $1) }) == 0 else {
+        var address = LoopbackSocket.address(port: port)
+        guard LoopbackSocket.withSockaddr(&address, { connect(upstream, $0, $1) }) == 0 else {
             _ = Array("HTTP/1.1 502 Bad Gateway\r\n\r\n".utf8).withUnsafeBytes {
                 send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
@@ -94,20 +85,5 @@ final class TunnelProxy: Sendable {
         done.wait()
         close(upstream)
         close(client)
-    }
-
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        return address
-    }
-
-    private static func withSockaddr(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32
-    {
-        withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
     }
 }
