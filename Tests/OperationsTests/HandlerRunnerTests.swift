@@ -48,17 +48,6 @@ import Testing
     }
 
     /// Alive: /proc says so and it is not a zombie (orphans are not always reaped in a container).
-    private static func isAlive(_ pid: pid_t) -> Bool {
-        guard let file = fopen("/proc/\(pid)/stat", "r") else { return false }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 512)
-        guard fgets(&line, 512, file) != nil else { return false }
-        let text = String(cString: line)
-        guard let close = text.lastIndex(of: ")") else { return false }
-        let state = text[text.index(close, offsetBy: 2)]
-        return state != "Z" && state != "X"
-    }
-
     @Test func stdinEnvironmentAndStdout() throws {
         let runner = HandlerRunner()
         let echo = handler("echo", "#!/bin/sh\nprintf '{\"in\":%s,\"name\":\"%s\"}' \"$(cat)\" \"$TEDGE_METHOD_NAME\"\n")
@@ -101,8 +90,8 @@ import Testing
         let results = outcomes(runner, of: [run(1, slow, limit: 1_000)])
         #expect(results[1]?.ending == .timedOut)
         let child = try #require(childPID(pidFile))
-        for _ in 0..<100 where Self.isAlive(child) { usleep(20_000) }
-        #expect(!Self.isAlive(child))
+        for _ in 0..<100 where ProcessLiveness.isAlive(child) { usleep(20_000) }
+        #expect(!ProcessLiveness.isAlive(child))
         for _ in 0..<100 where !runner.processIDs.isEmpty {
             _ = runner.service(now: Self.now())
             usleep(20_000)
@@ -121,8 +110,8 @@ import Testing
         #expect(results[1] == HandlerOutcome(.exited(0), standardOutput: Array("done\n".utf8)))
         #expect(results[2]?.ending == .exited(4))
         let child = try #require(childPID(pidFile))
-        for _ in 0..<100 where Self.isAlive(child) { usleep(20_000) }
-        #expect(!Self.isAlive(child))
+        for _ in 0..<100 where ProcessLiveness.isAlive(child) { usleep(20_000) }
+        #expect(!ProcessLiveness.isAlive(child))
     }
 
     @Test func outputBeyondTheBoundIsDroppedAndMarked() throws {
@@ -176,7 +165,7 @@ import Testing
         #expect(pids.count == 2)
         runner.stopAll()
         #expect(runner.processIDs.isEmpty)
-        #expect(pids.allSatisfy { !Self.isAlive($0) })
+        #expect(pids.allSatisfy { !ProcessLiveness.isAlive($0) })
     }
 
     @Test func identity() {

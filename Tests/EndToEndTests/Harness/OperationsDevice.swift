@@ -96,13 +96,4 @@ final class OperationsDevice: @unchecked Sendable {
         }
         return output
     }
-
-    /// Alive according to /proc and not a zombie (orphans are not always reaped in a container).
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let state = stat[stat.index(close, offsetBy: 2)]
-        return state != "Z" && state != "X"
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import TedgeMosquitto
 import TedgeProviderAPI
 import TedgeRuntime
+import TedgeTestSupport
 import Testing
 
 /// Direct methods end to end: `tedge-cloud-sim invoke` (IoT Hub's service side) → the simulator → the mosquitto
@@ -47,8 +48,8 @@ import Testing
         }
         #expect(started.count == 2)
         for pid in started {
-            for _ in 0..<100 where OperationsDevice.isAlive(pid) { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(!OperationsDevice.isAlive(pid), "pid \(pid) still runs")
+            for _ in 0..<100 where ProcessLiveness.isAlive(pid) { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(!ProcessLiveness.isAlive(pid), "pid \(pid) still runs")
         }
 
         // The hub's own timeout, shorter than the handler: 504 from the service side, as IoT Hub answers.
