@@ -6,27 +6,15 @@ import Testing
 
 /// Every step of `tedge connect` that can fail: what was refused before anything was written leaves
 /// nothing behind, and a failure once the bridge file exists removes it and restarts the broker again.
-@Suite struct CloudConnectorRollbackTests {
+@Suite struct CloudConnectorRollbackTests: ConnectorRefusalChecks {
     static let bridge = "/etc/tedge/mosquitto-conf/az-bridge.conf"
     static func writes(_ action: String) -> Bool {
         ["write", "mkdir", "remove"].contains(String(action.prefix { $0 != " " }))
-    }
-    static func serviceActions(_ action: String) -> Bool {
-        ["restart", "stop", "enable", "disable"].contains(String(action.prefix { $0 != " " }))
     }
 
     func azure(_ change: (inout RecordingConnectorEffects.Script) -> Void = { _ in }) throws -> RecordingConnectorEffects {
         let fake = try RecordingConnectorEffects(AzureProvider(), settings: ["az.url": "myhub.azure-devices.net"])
         fake.script(change)
-        return fake
-    }
-
-    /// Connects, expecting `message`; returns the fake for more checks.
-    func refused(_ fake: RecordingConnectorEffects, with message: String, sourceLocation: SourceLocation = #_sourceLocation)
-        async -> RecordingConnectorEffects
-    {
-        let error = await #expect(throws: (any Error).self, sourceLocation: sourceLocation) { try await fake.connector.connect() }
-        #expect(error.map { "\($0)" } == message, sourceLocation: sourceLocation)
         return fake
     }
 
